@@ -4,17 +4,26 @@ import { defineConfig } from 'vitest/config';
 // broker and real SQLite files; *.e2e.test.ts start processes as a user would.
 export default defineConfig({
   test: {
+    reporters: ['default', './test/setup/summary-reporter.ts'],
     projects: [
       {
         test: {
           name: 'unit',
-          include: ['shared/*/test/**/*.unit.test.ts', 'services/*/test/**/*.unit.test.ts', 'test/**/*.unit.test.ts'],
+          include: [
+            'shared/*/test/**/*.unit.test.ts',
+            'services/*/test/**/*.unit.test.ts',
+            'test/**/*.unit.test.ts',
+          ],
         },
       },
       {
         test: {
           name: 'int',
-          include: ['shared/*/test/**/*.int.test.ts', 'services/*/test/**/*.int.test.ts', 'test/**/*.int.test.ts'],
+          include: [
+            'shared/*/test/**/*.int.test.ts',
+            'services/*/test/**/*.int.test.ts',
+            'test/**/*.int.test.ts',
+          ],
           globalSetup: ['test/setup/kafka.global.ts'],
           testTimeout: 60_000,
           hookTimeout: 180_000,

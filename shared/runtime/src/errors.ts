@@ -8,7 +8,11 @@ export class RxError extends Error {
   readonly status: number;
   readonly retriable: boolean;
 
-  constructor(code: string, message: string, opts: { status?: number; retriable?: boolean; cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    opts: { status?: number; retriable?: boolean; cause?: unknown } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = new.target.name;
     this.code = code;

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, open, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readSigningKeyFile, SigningKey, writeSigningKeyFile } from '@rxledger/events';
+import { formatVerifierKey } from '@rxledger/tlog';
+import { DEMO_AUTHORITY, DEMO_PARTIES, DEMO_REGULATOR, type DemoParty } from './demo-parties.ts';
+
+/** The checkpoint origin (and note key name) of the demo ledger node. */
+export const DEMO_LOG_ORIGIN = 'demo.rxledger.dev/custody/main';
+
+/** Everything secret about the demo setup; kept in data/demo (git-ignored), mode 0600. */
+export interface DemoIdentities {
+  authorityKeyFile: string;
+  checkpointKeyFile: string;
+  regulatorToken: string;
+  pharmacistTokens: Record<string, string>;
+  parties: Array<DemoParty & { keyFile: string; scanners: Array<{ site: string; key: string }> }>;
+}
+
+const token = (prefix: string) => `${prefix}_${randomBytes(24).toString('base64url')}`;
+
+/**
+ * Creates the demo's keys and tokens once and reuses them on later starts, so that a client's
+ * credentials keep working across restarts. Key files are written 0600 and never printed.
+ */
+export async function ensureDemoIdentities(dataDir: string): Promise<DemoIdentities> {
+  const dir = join(dataDir, 'demo');
+  const file = join(dir, 'identities.json');
+  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as DemoIdentities;
+
+  const keys = join(dir, 'keys');
+  await mkdir(keys, { recursive: true, mode: 0o700 });
+  const newKey = async (name: string) => {
+    const path = join(keys, `${name}.jwk`);
+    if (!existsSync(path)) await writeSigningKeyFile(path, SigningKey.generate());
+    return path;
+  };
+  const identities: DemoIdentities = {
+    authorityKeyFile: await newKey(`authority-${DEMO_AUTHORITY.gln}`),
+    checkpointKeyFile: await newKey('ledger-checkpoint'),
+    regulatorToken: token('rxr'),
+    pharmacistTokens: Object.fromEntries(
+      DEMO_PARTIES.filter((p) => p.kind === 'pharmacy').map((p) => [p.gln, token('rxp')]),
+    ),
+    parties: [],
+  };
+  for (const party of DEMO_PARTIES) {
+    identities.parties.push({
+      ...party,
+      keyFile: await newKey(`${party.kind}-${party.gln}`),
+      scanners: party.sites.map((site) => ({ site, key: token('rxs') })),
+    });
+  }
+  await writePrivateJson(file, identities);
+  return identities;
+}
+
+/** Writes data/demo/credentials.json in the shape DESIGN.md §7 gives; returns its path. */
+export async function writeCredentials(
+  dataDir: string,
+  identities: DemoIdentities,
+  urls: { ledger: string; manufacturer: string; distributor: string; pharmacy: string },
+): Promise<string> {
+  const authority = (await readSigningKeyFile(identities.authorityKeyFile)).key.verifyingKey;
+  const checkpoint = (await readSigningKeyFile(identities.checkpointKeyFile)).key.verifyingKey;
+  const partiesOf = (kind: DemoParty['kind']) =>
+    identities.parties
+      .filter((p) => p.kind === kind)
+      .map((p) => ({
+        gln: p.gln,
+        name: p.name,
+        ...(p.companyPrefixes ? { companyPrefixes: p.companyPrefixes } : {}),
+        scanners: p.scanners,
+      }));
+  const credentials = {
+    ledger: {
+      url: urls.ledger,
+      regulatorToken: identities.regulatorToken,
+      regulator: DEMO_REGULATOR,
+      pharmacistTokens: identities.pharmacistTokens,
+      checkpointKey: formatVerifierKey(DEMO_LOG_ORIGIN, checkpoint.bytes),
+      authorityPublicKey: authority.toBase64(),
+    },
+    services: {
+      manufacturer: { url: urls.manufacturer, parties: partiesOf('manufacturer') },
+      distributor: { url: urls.distributor, parties: partiesOf('distributor') },
+      pharmacy: { url: urls.pharmacy, parties: partiesOf('pharmacy') },
+    },
+  };
+  const path = join(dataDir, 'demo', 'credentials.json');
+  await writePrivateJson(path, credentials);
+  return path;
+}
+
+async function writePrivateJson(path: string, value: unknown): Promise<void> {
+  const handle = await open(path, 'w', 0o600);
+  try {
+    await handle.chmod(0o600);
+    await handle.writeFile(`${JSON.stringify(value, null, 2)}\n`);
+  } finally {
+    await handle.close();
+  }
+}

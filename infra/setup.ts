@@ -1,0 +1,38 @@
+// One-shot setup for `docker compose up`: the custody topic on the given cluster, the demo parties'
+// keys and tokens, and data/demo/credentials.json with the URLs the compose file publishes.
+import { createKafkaClient, setupCustodyTopic, waitForBroker } from '@rxledger/kafka';
+import { env, readConfig } from '@rxledger/runtime';
+import { z } from 'zod';
+import { ensureDemoIdentities, writeCredentials } from './demo/demo-setup.ts';
+
+const schema = z.object({
+  KAFKA_BROKERS: env.brokers().refine((b) => b !== undefined, 'required: the Kafka brokers (host:port,...)'),
+  CHANNEL: env.channel(),
+  RXLEDGER_DATA_DIR: z.string().min(1).default('data'),
+  PUBLIC_HOST: z.string().min(1).default('localhost'),
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).default(1),
+  KAFKA_MIN_INSYNC_REPLICAS: z.coerce.number().int().min(1).default(1),
+});
+
+try {
+  const config = readConfig('setup', schema, process.env);
+  const brokers = config.KAFKA_BROKERS!;
+  await waitForBroker(brokers, 120_000);
+  const topic = await setupCustodyTopic(createKafkaClient({ brokers, clientId: 'rxledger-setup' }), {
+    channel: config.CHANNEL,
+    replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+    minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
+  });
+  const identities = await ensureDemoIdentities(config.RXLEDGER_DATA_DIR);
+  const url = (port: number) => `http://${config.PUBLIC_HOST}:${port}`;
+  const path = await writeCredentials(config.RXLEDGER_DATA_DIR, identities, {
+    ledger: url(7100),
+    manufacturer: url(7101),
+    distributor: url(7102),
+    pharmacy: url(7103),
+  });
+  process.stdout.write(`topic ${topic} ready; credentials in ${path}\n`);
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n`);
+  process.exit(1);
+}

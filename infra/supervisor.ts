@@ -1,0 +1,75 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export interface ChildService {
+  name: string;
+  url: string;
+  child: ChildProcess;
+}
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Forks one service's main.ts with an IPC channel (so it stops by itself if this supervisor dies),
+ * sends its JSON log to `logDir/<name>.log`, echoes warnings and errors, and resolves with the URL the
+ * service says it listens on.
+ */
+export async function startChildService(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  logDir: string,
+): Promise<ChildService> {
+  await mkdir(logDir, { recursive: true });
+  const logFile = join(logDir, `${name}.log`);
+  const out = createWriteStream(logFile, { flags: 'a' });
+  const child = fork(join(root, 'services', name, 'src', 'main.ts'), [], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    out.write(chunk);
+    process.stderr.write(`[${name}] ${chunk}`);
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) =>
+      reject(new Error(`${name} exited during start (code ${code}); see ${logFile}`)),
+    );
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      out.write(`${line}\n`);
+      let entry: { level?: number; msg?: string; url?: string } = {};
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        process.stdout.write(`[${name}] ${line}\n`);
+        return;
+      }
+      if (entry.url && entry.msg?.includes('listening')) resolve(entry.url);
+      else if ((entry.level ?? 0) >= 40) process.stdout.write(`[${name}] ${entry.msg}\n`);
+    });
+  });
+  return { name, url, child };
+}
+
+/** Stops children with SIGTERM and waits for each to exit (SIGKILL after 20 s). */
+export async function stopChildren(children: ChildService[]): Promise<void> {
+  await Promise.all(
+    children.map(
+      ({ child }) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+          child.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+}

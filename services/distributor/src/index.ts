@@ -1,0 +1,1 @@
+export { gatewayMain } from '@rxledger/gateway';

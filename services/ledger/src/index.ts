@@ -1,0 +1,1 @@
+export { createLedgerService, type LedgerService, type LedgerServiceOptions } from './ledger-service.ts';

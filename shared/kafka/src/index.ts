@@ -1,0 +1,16 @@
+export {
+  type CustodyTopicOptions,
+  custodyTopicName,
+  ensureCustodyTopic,
+  setupCustodyTopic,
+} from './custody-topic.ts';
+export { createIdempotentProducer, createKafkaClient, type KafkaLogSink } from './kafka-client.ts';
+export {
+  DEFAULT_KAFKA_VERSION,
+  findOrStartKafka,
+  type KafkaEndpoint,
+  type KafkaEndpointOptions,
+} from './kafka-endpoint.ts';
+export { kafkaReadiness } from './kafka-readiness.ts';
+export { KafkaSetupError } from './kafka-setup-error.ts';
+export { waitForBroker } from './wait-for-broker.ts';

@@ -1,0 +1,12 @@
+export { ConfigError, env, readConfig } from './config.ts';
+export { type FieldIssue, isRetriable, RxError, UnavailableError, ValidationError } from './errors.ts';
+export {
+  createHttpService,
+  type HttpService,
+  type HttpServiceOptions,
+  type Readiness,
+  sendError,
+} from './http-service.ts';
+export { runUntilStopped, type Service } from './lifecycle.ts';
+export { createLogger, type Logger } from './logger.ts';
+export { type RetryOptions, retry } from './retry.ts';

@@ -1,0 +1,27 @@
+import { isRetriable } from './errors.ts';
+
+export interface RetryOptions {
+  /** Attempts in all, the first included. */
+  attempts: number;
+  /** Delay before the second attempt; doubles each time up to maxDelayMs. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Stops early when aborted. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The one retry helper (STYLE.md §4): retries `fn` while the error says it is retriable, with
+ * exponential backoff and full jitter so that many clients do not retry in step.
+ */
+export async function retry<T>(fn: (attempt: number) => Promise<T>, opts: RetryOptions): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (err) {
+      if (attempt >= opts.attempts || !isRetriable(err) || opts.signal?.aborted) throw err;
+      const ceiling = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** (attempt - 1));
+      await new Promise((r) => setTimeout(r, Math.random() * ceiling));
+    }
+  }
+}
