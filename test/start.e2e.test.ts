@@ -1,0 +1,99 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('npm start', () => {
+  let dataDir: string;
+  let start: ChildProcess | undefined;
+
+  afterAll(async () => {
+    if (start?.pid && alive(start.pid)) process.kill(-start.pid, 'SIGKILL');
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('brings up the four services with /healthz, writes credentials, and Ctrl-C leaves nothing behind', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'rxledger-start-'));
+    start = spawn('npm', ['start'], {
+      detached: true, // its own process group, so the test can send SIGINT to all of it like a terminal does
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        KAFKA_BROKERS: inject('kafkaBrokers').join(','),
+        RXLEDGER_DATA_DIR: dataDir,
+        CHANNEL: `start-${process.pid}`,
+        LEDGER_PORT: '0',
+        MANUFACTURER_PORT: '0',
+        DISTRIBUTOR_PORT: '0',
+        PHARMACY_PORT: '0',
+      },
+    });
+    let output = '';
+    start.stderr!.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
+    await new Promise<void>((resolve, reject) => {
+      start!.stdout!.on('data', (c: Buffer) => {
+        output += c.toString();
+        if (output.includes('Ctrl-C stops everything')) resolve();
+      });
+      start!.once('exit', (code) => reject(new Error(`npm start exited (${code}):\n${output}`)));
+    });
+
+    const urls = Object.fromEntries(
+      [...output.matchAll(/^(ledger|manufacturer|distributor|pharmacy)\s+(http:\/\/\S+)/gm)].map((m) => [
+        m[1],
+        m[2],
+      ]),
+    );
+    expect(Object.keys(urls).sort()).toEqual(['distributor', 'ledger', 'manufacturer', 'pharmacy']);
+    for (const [name, url] of Object.entries(urls)) {
+      const res = await fetch(`${url}/healthz`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ status: 'ok', service: name });
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    }
+
+    const credentialsFile = join(dataDir, 'demo', 'credentials.json');
+    expect((await stat(credentialsFile)).mode & 0o077).toBe(0);
+    const credentials = JSON.parse(await readFile(credentialsFile, 'utf8'));
+    expect(credentials.ledger.url).toBe(urls.ledger);
+    expect(credentials.ledger.checkpointKey).toMatch(/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/);
+    expect(Buffer.from(credentials.ledger.authorityPublicKey, 'base64')).toHaveLength(32);
+    expect(credentials.services.manufacturer.url).toBe(urls.manufacturer);
+    expect(credentials.services.pharmacy.parties.length).toBeGreaterThan(0);
+    for (const kind of ['manufacturer', 'distributor', 'pharmacy']) {
+      for (const party of credentials.services[kind].parties) expect(party.scanners[0].key).toMatch(/^rxs_/);
+    }
+    // Logs never carry the scanner keys or tokens.
+    for (const name of Object.keys(urls)) {
+      const log = await readFile(join(dataDir, 'logs', `${name}.log`), 'utf8');
+      expect(log).not.toContain(credentials.ledger.regulatorToken);
+    }
+
+    const pids = execFileSync('ps', ['-o', 'pid=', '-g', String(start.pid)])
+      .toString()
+      .split('\n')
+      .map((s) => Number(s.trim()))
+      .filter((n) => n > 0);
+    expect(pids.length).toBeGreaterThanOrEqual(5);
+
+    const exited = new Promise((resolve) => start!.once('exit', resolve));
+    process.kill(-start.pid!, 'SIGINT');
+    await exited;
+    const deadline = Date.now() + 20_000;
+    while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(pids.filter(alive)).toEqual([]);
+    expect(output).toContain('stopped');
+  });
+});
