@@ -1,0 +1,43 @@
+// @rxledger/tlog: transparency-log primitives that stand alone (STYLE §8). Pure functions over
+// Uint8Array, no server or Node dependency, so the ledger, the offline verifier CLI and the browser
+// page all check proofs and checkpoints with the same code.
+
+export {
+  type Checkpoint,
+  formatCheckpoint,
+  parseCheckpoint,
+  signCheckpoint,
+  type VerifyCheckpointOptions,
+  verifyCheckpoint,
+} from './checkpoint.ts';
+export { CompactRange } from './compact-range.ts';
+export { bytesEqual, fromBase64, fromHex, fromUtf8, toBase64, toHex, utf8 } from './encoding.ts';
+export { ProofError, TlogError, type TlogErrorCode } from './errors.ts';
+export { type HashReader, rootFromReader, type TreeNode } from './hash-reader.ts';
+export {
+  ED25519_KEY_TYPE,
+  ed25519Signer,
+  ed25519Verifier,
+  formatSignerKey,
+  formatVerifierKey,
+  generateNoteKey,
+  isValidKeyName,
+  keyId,
+  type NoteSigner,
+  type NoteVerifier,
+  parseSignerKey,
+  parseVerifierKey,
+} from './keys.ts';
+export { MemoryHashStore } from './memory-hash-store.ts';
+export { emptyRoot, HASH_SIZE, leafHash, merkleTreeHash, nodeHash } from './merkle.ts';
+export {
+  MAX_NOTE_SIGNATURES,
+  type NoteSignature,
+  type OpenedNote,
+  openNote,
+  type ParsedNote,
+  parseNote,
+  signNote,
+} from './note.ts';
+export { consistencyProof, inclusionProof } from './proofs.ts';
+export { rootFromInclusionProof, verifyConsistency, verifyInclusion } from './verify.ts';
