@@ -1,0 +1,81 @@
+import type { EventType, Role } from './custody-event.ts';
+import type { RegistryState } from './registry-state.ts';
+
+/** Which roles may sign which event type (DESIGN §3). Custody rules (who holds what) are the fold's job. */
+export const ENTITLEMENTS: Readonly<Record<EventType, readonly Role[]>> = Object.freeze({
+  COMMISSION: ['MANUFACTURER'],
+  RECALL: ['MANUFACTURER'],
+  AGGREGATE: ['MANUFACTURER', 'DISTRIBUTOR', 'PHARMACY'],
+  DISAGGREGATE: ['MANUFACTURER', 'DISTRIBUTOR', 'PHARMACY'],
+  SHIP: ['MANUFACTURER', 'DISTRIBUTOR', 'PHARMACY'],
+  DECOMMISSION: ['MANUFACTURER', 'DISTRIBUTOR', 'PHARMACY'],
+  // Manufacturers receive returns.
+  RECEIVE: ['MANUFACTURER', 'DISTRIBUTOR', 'PHARMACY'],
+  DISPENSE: ['PHARMACY'],
+  REGISTRY: ['AUTHORITY'],
+});
+
+export type SignerRejection =
+  | 'UNKNOWN_KEY'
+  | 'KEY_NOT_YET_VALID'
+  | 'KEY_REVOKED'
+  | 'KEY_PARTY_MISMATCH'
+  | 'ROLE_NOT_ENTITLED';
+
+export type SignerCheck = { ok: true } | { ok: false; code: SignerRejection; message: string };
+
+/** What is asked of the registry: may key `keyId` sign an event of `type` at `time` for `party`? */
+export interface SignerQuery {
+  keyId: string;
+  type: EventType;
+  /** The event's eventTime, epoch ms: validity is judged when the event happened, not when it arrived. */
+  time: number;
+  /** GLN-13 of the party the event is signed for. */
+  party: string;
+}
+
+/**
+ * Whether a key may sign an event of a type at a time for a party, or the reason it may not.
+ * @example maySign(state, { keyId, type: 'SHIP', time: event.eventTime, party: event.party })
+ */
+export function maySign(state: RegistryState, q: SignerQuery): SignerCheck {
+  const key = state.keys.get(q.keyId);
+  if (key === undefined)
+    return { ok: false, code: 'UNKNOWN_KEY', message: `key ${q.keyId} is not registered` };
+  if (key.gln !== q.party) {
+    return {
+      ok: false,
+      code: 'KEY_PARTY_MISMATCH',
+      message: `key ${q.keyId} belongs to ${key.gln}, not ${q.party}`,
+    };
+  }
+  if (q.time < key.validFrom) {
+    return {
+      ok: false,
+      code: 'KEY_NOT_YET_VALID',
+      message: `key ${q.keyId} is valid from ${iso(key.validFrom)}, event time is ${iso(q.time)}`,
+    };
+  }
+  if (key.revokedAt !== undefined && q.time >= key.revokedAt) {
+    return {
+      ok: false,
+      code: 'KEY_REVOKED',
+      message: `key ${q.keyId} was revoked from ${iso(key.revokedAt)} (${key.revocationReason ?? 'no reason'}), event time is ${iso(q.time)}`,
+    };
+  }
+  const roles = state.parties.get(key.gln)?.roles ?? [];
+  const entitled = ENTITLEMENTS[q.type];
+  if (!roles.some((r) => entitled.includes(r))) {
+    return {
+      ok: false,
+      code: 'ROLE_NOT_ENTITLED',
+      message: `${q.type} needs role ${entitled.join(' or ')}; ${q.party} has ${roles.join(', ') || 'no roles'}`,
+    };
+  }
+  return { ok: true };
+}
+
+function iso(ms: number): string {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString();
+}

@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { SchemaSet } from './schema-set.ts';
+
+// The .avsc files are the contract (DESIGN §4); they are read, never copied into code, so the file a
+// partner downloads and the schema this library writes with cannot drift apart.
+function load(file: string): unknown {
+  return JSON.parse(readFileSync(new URL(`../schemas/${file}`, import.meta.url), 'utf8'));
+}
+
+/** Full record names of the current schema versions. */
+export const RECORD_NAMES = {
+  custodyEvent: 'rxledger.v1.CustodyEvent',
+  signedEvent: 'rxledger.v1.SignedEvent',
+  ledgerEntry: 'rxledger.v1.LedgerEntry',
+} as const;
+
+/** Every schema version rxledger reads, as parsed `.avsc` JSON. */
+export const SCHEMAS: readonly unknown[] = Object.freeze([
+  load('custody-event.v1.avsc'),
+  load('signed-event.v1.avsc'),
+  load('ledger-entry.v1.avsc'),
+]);
+
+/** The SchemaSet of every rxledger record version; `rxledgerSchemas.toJSON()` is `GET /v1/schemas`. */
+export const rxledgerSchemas: SchemaSet = new SchemaSet(SCHEMAS);
