@@ -1,37 +1,156 @@
-import { createKafkaClient, kafkaReadiness } from '@rxledger/kafka';
-import { createHttpService, type Logger } from '@rxledger/runtime';
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { nodeEd25519, type SigningKey, type VerifyingKey } from '@rxledger/events';
+import { createKafkaClient, custodyTopicName } from '@rxledger/kafka';
+import { createHttpService, type Logger, type Readiness } from '@rxledger/runtime';
+import { ed25519Signer } from '@rxledger/tlog';
+import type { Admin } from 'kafkajs';
+import { Counter, Gauge } from 'prom-client';
+import type { ConsumedRecord } from './fold/check-record.ts';
+import { LedgerFolder } from './fold/ledger-folder.ts';
+import { logRoutes } from './http/log-routes.ts';
+import { createCheckpointer } from './node/checkpointer.ts';
+import { createTopicConsumer } from './node/topic-consumer.ts';
+import { openLedgerDb } from './store/ledger-db.ts';
+import { LedgerStore } from './store/ledger-store.ts';
 
 export interface LedgerServiceOptions {
   host: string;
   port: number;
   brokers: string[];
   channel: string;
-  /** Where this node keeps its database and checkpoint key. */
+  /** Where this node keeps its database. */
   dataDir: string;
+  /** The node's checkpoint signing key. */
+  checkpointKey: SigningKey;
+  /** Checkpoint origin line and note key name, e.g. `ledger.example.org/custody/main`. */
+  origin: string;
+  /** Trust anchor: the registry authority's key, which must sign the genesis record. */
+  authority: VerifyingKey;
   log: Logger;
+  checkpointIntervalMs?: number;
 }
 
 export interface LedgerService {
   start(): Promise<string>;
   stop(): Promise<void>;
+  /** The node's store, for in-process tests and tools. */
+  readonly store: LedgerStore;
 }
 
 /** A ledger node: folds the channel's topic into its Merkle log and answers queries over HTTP. */
 export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
+  mkdirSync(opts.dataDir, { recursive: true });
+  const db = openLedgerDb(join(opts.dataDir, 'ledger.sqlite'));
+  const store = new LedgerStore(db);
+  const topic = custodyTopicName(opts.channel);
+  const known = store.meta('topic');
+  if (known && known !== topic) {
+    db.close();
+    throw new Error(`${opts.dataDir} holds a fold of ${known}, not ${topic}; use another DATA_DIR`);
+  }
+  store.setMeta('topic', topic);
+  const folder = LedgerFolder.open(store, { authority: opts.authority, ed: nodeEd25519 });
   const kafka = createKafkaClient({ brokers: opts.brokers, clientId: 'rxledger-ledger', log: opts.log });
-  const kafkaProbe = kafkaReadiness(kafka);
+  const seed = opts.checkpointKey.exportSeed();
+  const checkpointer = createCheckpointer({
+    store,
+    origin: opts.origin,
+    signer: ed25519Signer(opts.origin, seed),
+    current: () => ({ size: folder.size, root: folder.root() }),
+    intervalMs: opts.checkpointIntervalMs,
+  });
+  seed.fill(0);
+
+  let admin: Admin | undefined;
+  let lastProgressLog = 0;
+  const highWatermark = async () => {
+    admin ??= kafka.admin();
+    await admin.connect();
+    const [partition] = await admin.fetchTopicOffsets(topic);
+    return Number(partition?.high ?? 0);
+  };
+  const readiness = async (): Promise<Readiness> => {
+    try {
+      const high = await highWatermark();
+      const next = store.nextOffset();
+      return next >= high
+        ? { ready: true }
+        : { ready: false, detail: `catching up: at offset ${next} of ${high} (${high - next} behind)` };
+    } catch (err) {
+      return { ready: false, detail: `Kafka unreachable: ${(err as Error).message}` };
+    }
+  };
+
+  // Set when the HTTP shell registers its metrics.
+  let onFolded: (r: ReturnType<LedgerFolder['fold']>) => void = () => {};
   const http = createHttpService({
     name: 'ledger',
     host: opts.host,
     port: opts.port,
     log: opts.log,
-    readiness: () => kafkaProbe.check(),
+    readiness,
+    routes: (app, metrics) => {
+      logRoutes(app, store);
+      const records = new Counter({
+        name: 'ledger_records_total',
+        help: 'Records folded, by outcome',
+        labelNames: ['outcome'],
+        registers: [metrics],
+      });
+      const size = new Gauge({
+        name: 'ledger_tree_size',
+        help: 'Leaves in the Merkle log',
+        registers: [metrics],
+      });
+      onFolded = (r) => {
+        records.inc({ outcome: 'appended' }, r.appended);
+        records.inc({ outcome: 'rejected' }, r.rejected);
+        records.inc({ outcome: 'duplicate' }, r.duplicates);
+        size.set(r.size);
+      };
+    },
   });
+
+  const consumer = createTopicConsumer({
+    kafka,
+    topic,
+    groupId: `rxledger-ledger-${createHash('sha256').update(resolve(opts.dataDir)).digest('hex').slice(0, 16)}`,
+    position: () => store.nextOffset(),
+    log: opts.log,
+    onBatch: async (records: ConsumedRecord[]) => {
+      const result = folder.fold(records);
+      onFolded(result);
+      if (Date.now() - lastProgressLog > 5_000) {
+        lastProgressLog = Date.now();
+        const high = await highWatermark().catch(() => undefined);
+        const next = store.nextOffset();
+        if (high !== undefined && high - next > 1_000) {
+          opts.log.info(
+            { offset: next, high, size: result.size },
+            `rebuilding: offset ${next} of ${high} (${((100 * next) / high).toFixed(1)}%)`,
+          );
+        }
+      }
+    },
+  });
+
   return {
-    start: () => http.start(),
+    store,
+    async start() {
+      opts.log.info({ topic, size: folder.size, offset: store.nextOffset() }, 'ledger opened');
+      checkpointer.start();
+      await consumer.start();
+      return http.start();
+    },
     async stop() {
       await http.stop();
-      await kafkaProbe.close();
+      await consumer.stop();
+      checkpointer.stop();
+      checkpointer.checkpointNow();
+      await admin?.disconnect().catch(() => {});
+      db.close();
     },
   };
 }

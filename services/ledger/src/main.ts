@@ -1,3 +1,4 @@
+import { readSigningKeyFile, VerifyingKey } from '@rxledger/events';
 import { createLogger, env, readConfig, runUntilStopped } from '@rxledger/runtime';
 import { z } from 'zod';
 import { createLedgerService } from './ledger-service.ts';
@@ -8,18 +9,36 @@ const schema = z.object({
   KAFKA_BROKERS: env.brokers().refine((b) => b !== undefined, 'required: the Kafka brokers (host:port,...)'),
   CHANNEL: env.channel(),
   DATA_DIR: z.string().min(1).default('data/ledger'),
+  CHECKPOINT_KEY_FILE: z
+    .string({ error: 'required: the JWK file of this node checkpoint signing key' })
+    .min(1),
+  AUTHORITY_PUBLIC_KEY: z
+    .string({ error: 'required: the registry authority Ed25519 public key, base64' })
+    .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be a 32-byte key in standard base64'),
+  LOG_ORIGIN: z
+    .string()
+    .regex(/^[^\s+]+$/, 'must be a non-empty name without spaces or +')
+    .optional(),
   LOG_LEVEL: env.logLevel(),
 });
 
 try {
   const config = readConfig('ledger', schema, process.env);
   const log = createLogger({ service: 'ledger', level: config.LOG_LEVEL });
+  const { key, permissionsOk } = await readSigningKeyFile(config.CHECKPOINT_KEY_FILE, {
+    allowInsecurePermissions: true,
+  });
+  if (!permissionsOk)
+    log.warn({ file: config.CHECKPOINT_KEY_FILE }, 'checkpoint key file is readable by others; chmod 600 it');
   const ledger = createLedgerService({
     host: config.HOST,
     port: config.PORT,
     brokers: config.KAFKA_BROKERS!,
     channel: config.CHANNEL,
     dataDir: config.DATA_DIR,
+    checkpointKey: key,
+    origin: config.LOG_ORIGIN ?? `rxledger.local/custody/${config.CHANNEL}`,
+    authority: VerifyingKey.fromBytes(Buffer.from(config.AUTHORITY_PUBLIC_KEY, 'base64')),
     log,
   });
   await runUntilStopped(

@@ -45,6 +45,7 @@ export {
   signingPayload,
   verifyEventSignature,
 } from './event-signature.ts';
+export { type GenesisParty, genesisEvent } from './genesis.ts';
 export {
   readSigningKeyFile,
   readVerifyingKeyFile,

@@ -1,0 +1,200 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import {
+  applyRegistryEvent,
+  type CustodyEvent,
+  createRegistry,
+  decodeCustodyEvent,
+  decodeLedgerEntry,
+  decodeSignedEvent,
+  type Ed25519,
+  encodeLedgerEntry,
+  namedItems,
+  type RegistryState,
+  type VerifyingKey,
+} from '@rxledger/events';
+import { bytesEqual, CompactRange, leafHash, type TreeNode } from '@rxledger/tlog';
+import type { LeafRow, LedgerStore, RejectionRow } from '../store/ledger-store.ts';
+import { type ConsumedRecord, checkRecord, type Rejected } from './check-record.ts';
+
+export interface FoldResult {
+  appended: number;
+  rejected: number;
+  /** Records repeating an accepted eventId with identical content: no-ops. */
+  duplicates: number;
+  /** Tree size after the batch. */
+  size: number;
+}
+
+const PACK = /^https:\/\/id\.gs1\.org\/01\/(\d{14})\/21\//;
+
+/**
+ * Folds consumed records into the log: checks each, appends accepted ones as leaves with their
+ * per-item hash links, and commits the batch with the next Kafka offset. Holds the registry and the
+ * compact range in memory; both are rebuilt from the database on open.
+ */
+export class LedgerFolder {
+  readonly #store: LedgerStore;
+  readonly #ed: Ed25519;
+  #registry: RegistryState;
+  #range: CompactRange;
+
+  private constructor(store: LedgerStore, ed: Ed25519, registry: RegistryState, range: CompactRange) {
+    this.#store = store;
+    this.#ed = ed;
+    this.#registry = registry;
+    this.#range = range;
+  }
+
+  /** Loads the registry (from the registry leaves) and the compact range of the stored tree. */
+  static open(store: LedgerStore, opts: { authority: VerifyingKey; ed: Ed25519 }): LedgerFolder {
+    let registry = createRegistry(opts.authority);
+    for (const seq of store.registrySeqs()) {
+      const signed = decodeSignedEvent(decodeLedgerEntry(store.leaf(seq)!.leaf).signedEvent);
+      const applied = applyRegistryEvent(registry, decodeCustodyEvent(signed.event), signed.keyId);
+      if (!applied.ok) throw new Error(`stored registry leaf ${seq} no longer applies: ${applied.message}`);
+      registry = applied.state;
+    }
+    const range = CompactRange.fromReader(store.hashReader(), store.size());
+    return new LedgerFolder(store, opts.ed, registry, range);
+  }
+
+  get registry(): RegistryState {
+    return this.#registry;
+  }
+
+  /** Leaves in the log. */
+  get size(): number {
+    return this.#range.size;
+  }
+
+  /** Root hash of the whole log as committed. */
+  root(): Uint8Array {
+    return this.#range.root();
+  }
+
+  /**
+   * Folds one batch and commits it. When this returns the batch and its offset are durable; if the
+   * commit throws, nothing of the batch is kept, in the database or in memory.
+   */
+  fold(records: readonly ConsumedRecord[]): FoldResult {
+    const from = this.#store.nextOffset();
+    const fresh = records.filter((r) => r.offset >= from);
+    const result: FoldResult = { appended: 0, rejected: 0, duplicates: 0, size: this.#range.size };
+    if (fresh.length === 0) return result;
+
+    const range = CompactRange.fromHashes(this.#range.size, this.#range.hashes());
+    let registry = this.#registry;
+    const leaves: LeafRow[] = [];
+    const nodes: TreeNode[] = [];
+    const rejections: RejectionRow[] = [];
+    const heads = new Map<string, Uint8Array>();
+    const ids = new Map<string, Uint8Array>();
+
+    const reject = (record: ConsumedRecord, r: Rejected) => {
+      rejections.push({
+        kafkaOffset: record.offset,
+        eventId: r.eventId ?? null,
+        party: r.party ?? null,
+        keyId: r.keyId ?? null,
+        eventType: r.eventType ?? null,
+        code: r.code,
+        message: r.message,
+        receivedAt: record.timestamp,
+      });
+    };
+
+    for (const record of fresh) {
+      const checked = checkRecord(record, registry, this.#ed);
+      if (!checked.ok) {
+        reject(record, checked);
+        continue;
+      }
+      const { signed, event } = checked;
+      const about = {
+        eventId: event.eventId,
+        party: event.party,
+        keyId: signed.keyId,
+        eventType: event.type,
+      };
+      const contentHash = sha256(signed.event);
+      const seen = ids.get(event.eventId) ?? this.#store.eventId(event.eventId)?.contentHash;
+      if (seen) {
+        if (bytesEqual(seen, contentHash)) result.duplicates++;
+        else {
+          reject(record, {
+            ok: false,
+            code: 'EVENT_ID_CONFLICT',
+            message: `eventId ${event.eventId} was already accepted with different content`,
+            ...about,
+          });
+        }
+        continue;
+      }
+      if (event.type === 'REGISTRY') {
+        const applied = applyRegistryEvent(registry, event, signed.keyId);
+        if (!applied.ok) {
+          const where = applied.change === undefined ? '' : ` (changes[${applied.change}])`;
+          reject(record, {
+            ok: false,
+            code: 'REGISTRY_REJECTED',
+            message: `${applied.code}${where}: ${applied.message}`,
+            ...about,
+          });
+          continue;
+        }
+        registry = applied.state;
+      }
+
+      const seq = range.size;
+      const items = namedItems(event);
+      const links = items.map((item) => heads.get(item) ?? this.#store.itemHead(item) ?? null);
+      const leaf = encodeLedgerEntry({ seq, signedEvent: record.value!, links });
+      const hash = leafHash(leaf);
+      nodes.push(...range.append(hash));
+      for (const item of items) heads.set(item, hash);
+      ids.set(event.eventId, contentHash);
+      leaves.push({
+        seq,
+        leaf,
+        hash,
+        kafkaOffset: record.offset,
+        eventId: event.eventId,
+        eventType: event.type,
+        eventTime: event.eventTime,
+        party: event.party,
+        contentHash,
+        items,
+        ...indexRows(event),
+      });
+    }
+
+    this.#store.commit({ leaves, nodes, rejections, nextOffset: fresh[fresh.length - 1]!.offset + 1 });
+    this.#range = range;
+    this.#registry = registry;
+    result.appended = leaves.length;
+    result.rejected = rejections.length;
+    result.size = range.size;
+    return result;
+  }
+}
+
+// The secondary index rows an event adds: lots for recall scope, recalls, containment, registry.
+function indexRows(event: CustodyEvent): Partial<LeafRow> {
+  switch (event.type) {
+    case 'COMMISSION': {
+      const lots = event.items.flatMap((item) => {
+        const gtin = PACK.exec(item)?.[1];
+        return gtin ? [{ gtin, lot: event.lot, item }] : [];
+      });
+      return lots.length > 0 ? { lots } : {};
+    }
+    case 'RECALL':
+      return { recall: { gtin: event.gtin, lot: event.lot } };
+    case 'AGGREGATE':
+      return { containment: { parent: event.parent, children: event.children } };
+    case 'REGISTRY':
+      return { registry: true };
+    default:
+      return {};
+  }
+}

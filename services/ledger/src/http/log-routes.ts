@@ -1,0 +1,77 @@
+import { rxledgerSchemas } from '@rxledger/events';
+import { RxError } from '@rxledger/runtime';
+import { consistencyProof, inclusionProof, toBase64 } from '@rxledger/tlog';
+import type { Express } from 'express';
+import { z } from 'zod';
+import type { LedgerStore } from '../store/ledger-store.ts';
+import { parseQuery } from './query.ts';
+
+const count = (name: string) =>
+  z.coerce
+    .number({ error: `${name} must be a whole number` })
+    .int(`${name} must be a whole number`)
+    .min(0, `${name} must be >= 0`);
+
+export const inclusionQuery = z.object({ index: count('index'), size: count('size') });
+export const consistencyQuery = z.object({ from: count('from'), to: count('to') });
+
+/**
+ * The public routes of the log (DESIGN §5): checkpoint, proofs, schemas, and what became of an
+ * event. They reveal hashes and outcomes only, never event contents.
+ */
+export function logRoutes(app: Express, store: LedgerStore): void {
+  app.get('/v1/checkpoint', (_req, res) => {
+    const latest = store.latestCheckpoint();
+    if (!latest)
+      throw new RxError('NO_CHECKPOINT', 'no checkpoint has been signed yet', {
+        status: 503,
+        retriable: true,
+      });
+    res.type('text/plain; charset=utf-8').send(latest.note);
+  });
+
+  app.get('/v1/proofs/inclusion', (req, res) => {
+    const { index, size } = parseQuery(inclusionQuery, req.query);
+    const current = store.size();
+    if (size > current)
+      throw new RxError('BEYOND_LOG', `size ${size} is beyond the log (${current} leaves)`, { status: 400 });
+    if (index >= size)
+      throw new RxError('BAD_INDEX', `index ${index} must be below size ${size}`, { status: 400 });
+    const proof = inclusionProof(store.hashReader(), index, size);
+    res.json({
+      index,
+      size,
+      leafHash: toBase64(store.hashReader().subtree(0, index)),
+      proof: proof.map(toBase64),
+    });
+  });
+
+  app.get('/v1/proofs/consistency', (req, res) => {
+    const { from, to } = parseQuery(consistencyQuery, req.query);
+    const current = store.size();
+    if (to > current)
+      throw new RxError('BEYOND_LOG', `to ${to} is beyond the log (${current} leaves)`, { status: 400 });
+    if (from > to) throw new RxError('BAD_RANGE', `from ${from} must not exceed to ${to}`, { status: 400 });
+    const proof = from === 0 || from === to ? [] : consistencyProof(store.hashReader(), from, to);
+    res.json({ from, to, proof: proof.map(toBase64) });
+  });
+
+  app.get('/v1/schemas', (_req, res) => {
+    res.json(rxledgerSchemas.toJSON());
+  });
+
+  app.get('/v1/events/:id', (req, res) => {
+    const eventId = req.params.id;
+    const accepted = store.eventId(eventId);
+    if (accepted) {
+      res.json({ eventId, state: 'ACCEPTED', index: accepted.seq });
+      return;
+    }
+    const rejected = store.rejectionOf(eventId);
+    if (rejected) {
+      res.json({ eventId, state: 'REJECTED', reason: { code: rejected.code, message: rejected.message } });
+      return;
+    }
+    throw new RxError('UNKNOWN_EVENT', `this ledger has not seen event ${eventId} (yet)`, { status: 404 });
+  });
+}

@@ -1,0 +1,73 @@
+import type { Logger } from '@rxledger/runtime';
+import type { Consumer, Kafka } from 'kafkajs';
+import type { ConsumedRecord } from '../fold/check-record.ts';
+
+export interface TopicConsumerOptions {
+  kafka: Kafka;
+  topic: string;
+  /** A group of this node alone; offsets are never committed to it (DESIGN §6). */
+  groupId: string;
+  /** The node's own stored position: where to (re)start after a join or rebalance. */
+  position: () => number;
+  /** Handles one batch; it MUST have made the batch durable before it returns. */
+  onBatch: (records: ConsumedRecord[]) => Promise<void> | void;
+  log: Logger;
+}
+
+/**
+ * Reads the single partition of `topic` from the node's stored position. kafkajs' group offsets are
+ * not trusted (its rebalancing has known bugs): after every group join the consumer seeks back to
+ * `position()`, and records below it are skipped by the fold.
+ */
+export function createTopicConsumer(opts: TopicConsumerOptions): {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+} {
+  let consumer: Consumer | undefined;
+  return {
+    async start() {
+      const c = opts.kafka.consumer({
+        groupId: opts.groupId,
+        maxWaitTimeInMs: 50,
+        minBytes: 1,
+        maxBytes: 16 * 1024 * 1024,
+        maxBytesPerPartition: 8 * 1024 * 1024,
+        sessionTimeout: 30_000,
+        heartbeatInterval: 3_000,
+        retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
+      });
+      consumer = c;
+      const seek = () => c.seek({ topic: opts.topic, partition: 0, offset: String(opts.position()) });
+      c.on(c.events.GROUP_JOIN, () => seek());
+      c.on(c.events.CRASH, (e) =>
+        opts.log.error({ err: e.payload.error }, 'consumer crashed; kafkajs restarts it'),
+      );
+      await c.connect();
+      await c.subscribe({ topic: opts.topic, fromBeginning: true });
+      await c.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+          if (!isRunning() || isStale() || batch.messages.length === 0) return;
+          const records: ConsumedRecord[] = batch.messages.map((m) => ({
+            offset: Number(m.offset),
+            value:
+              m.value === null
+                ? null
+                : new Uint8Array(m.value.buffer, m.value.byteOffset, m.value.byteLength),
+            timestamp: Number(m.timestamp),
+          }));
+          await opts.onBatch(records);
+          resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
+          await heartbeat();
+        },
+      });
+      seek();
+    },
+    async stop() {
+      await consumer?.disconnect();
+      consumer = undefined;
+    },
+  };
+}

@@ -1,0 +1,124 @@
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+/** Bumped when the tables change; a node refuses a database written by a different layout. */
+export const LEDGER_DB_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- The Merkle log's leaves: seq is the leaf index. hash = SHA-256(0x00 || leaf).
+CREATE TABLE IF NOT EXISTS leaves (
+  seq          INTEGER PRIMARY KEY,
+  leaf         BLOB    NOT NULL,
+  hash         BLOB    NOT NULL,
+  kafka_offset INTEGER NOT NULL,
+  event_id     TEXT    NOT NULL,
+  event_type   TEXT    NOT NULL,
+  event_time   INTEGER NOT NULL,
+  party        TEXT    NOT NULL
+);
+
+-- Complete perfect subtrees above the leaves (level >= 1; level 0 is leaves.hash), C2SP tlog-tiles'
+-- addressing: node (level, idx) covers leaves [idx * 2^level, (idx + 1) * 2^level).
+CREATE TABLE IF NOT EXISTS tree (
+  level INTEGER NOT NULL,
+  idx   INTEGER NOT NULL,
+  hash  BLOB    NOT NULL,
+  PRIMARY KEY (level, idx)
+) WITHOUT ROWID;
+
+-- Every leaf that names an item (pack or container), for provenance and links.
+CREATE TABLE IF NOT EXISTS item_leaves (
+  item TEXT    NOT NULL,
+  seq  INTEGER NOT NULL,
+  PRIMARY KEY (item, seq)
+) WITHOUT ROWID;
+
+-- Packs by gtin + lot (from COMMISSION), and the recalls that name a lot.
+CREATE TABLE IF NOT EXISTS lot_items (
+  gtin TEXT NOT NULL,
+  lot  TEXT NOT NULL,
+  item TEXT NOT NULL,
+  PRIMARY KEY (gtin, lot, item)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS recalls (
+  gtin TEXT    NOT NULL,
+  lot  TEXT    NOT NULL,
+  seq  INTEGER NOT NULL,
+  PRIMARY KEY (gtin, lot, seq)
+) WITHOUT ROWID;
+
+-- Containment evidence: which AGGREGATE leaves put a child in a parent (to gather a pack's containers).
+CREATE TABLE IF NOT EXISTS containment (
+  child  TEXT    NOT NULL,
+  parent TEXT    NOT NULL,
+  seq    INTEGER NOT NULL,
+  PRIMARY KEY (child, parent, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS registry_leaves (
+  seq INTEGER PRIMARY KEY
+);
+
+-- Idempotency: the first accepted record of each eventId, by the hash of its event bytes.
+CREATE TABLE IF NOT EXISTS event_ids (
+  event_id     TEXT    PRIMARY KEY,
+  content_hash BLOB    NOT NULL,
+  seq          INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Records that were not appended, with why. kafka_offset identifies the record on the topic.
+CREATE TABLE IF NOT EXISTS rejections (
+  kafka_offset INTEGER PRIMARY KEY,
+  event_id     TEXT,
+  party        TEXT,
+  key_id       TEXT,
+  event_type   TEXT,
+  code         TEXT    NOT NULL,
+  message      TEXT    NOT NULL,
+  received_at  INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS rejections_event_id ON rejections (event_id);
+CREATE INDEX IF NOT EXISTS rejections_party ON rejections (party, received_at);
+CREATE INDEX IF NOT EXISTS rejections_code ON rejections (code, received_at);
+
+-- Signed checkpoints, one per published tree size.
+CREATE TABLE IF NOT EXISTS checkpoints (
+  size      INTEGER PRIMARY KEY,
+  root      BLOB    NOT NULL,
+  note      TEXT    NOT NULL,
+  signed_at INTEGER NOT NULL
+);
+`;
+
+/**
+ * Opens (creating if needed) a ledger database file in WAL mode with full fsync on commit, so that a
+ * committed batch survives a crash of the process or the machine.
+ */
+export function openLedgerDb(path: string, opts: { readonly?: boolean } = {}): Db {
+  const db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+  if (!opts.readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.exec(SCHEMA);
+    const version = db
+      .prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'db_version'")
+      .get();
+    if (!version) {
+      db.prepare("INSERT INTO meta (key, value) VALUES ('db_version', ?)").run(String(LEDGER_DB_VERSION));
+    } else if (Number(version.value) !== LEDGER_DB_VERSION) {
+      db.close();
+      throw new Error(
+        `${path} has ledger database layout ${version.value}; this node reads ${LEDGER_DB_VERSION}`,
+      );
+    }
+  }
+  db.pragma('cache_size = -65536');
+  return db;
+}

@@ -1,0 +1,345 @@
+import type { HashReader, TreeNode } from '@rxledger/tlog';
+import type { Db } from './ledger-db.ts';
+
+/** One appended leaf and the index rows it adds. */
+export interface LeafRow {
+  seq: number;
+  leaf: Uint8Array;
+  hash: Uint8Array;
+  kafkaOffset: number;
+  eventId: string;
+  eventType: string;
+  eventTime: number;
+  party: string;
+  /** Content hash of the event bytes, for the eventId idempotency check. */
+  contentHash: Uint8Array;
+  /** Items the event names (DESIGN §4 links order). */
+  items: string[];
+  /** Packs a COMMISSION brings into existence, by gtin + lot. */
+  lots?: Array<{ gtin: string; lot: string; item: string }>;
+  recall?: { gtin: string; lot: string };
+  /** AGGREGATE: children put into parent. */
+  containment?: { parent: string; children: string[] };
+  registry?: boolean;
+}
+
+/** A record that was not appended. */
+export interface RejectionRow {
+  kafkaOffset: number;
+  eventId: string | null;
+  party: string | null;
+  keyId: string | null;
+  eventType: string | null;
+  code: string;
+  message: string;
+  receivedAt: number;
+}
+
+/** Everything one consumed Kafka batch changes; committed atomically with the next offset. */
+export interface BatchWrite {
+  leaves: LeafRow[];
+  nodes: TreeNode[];
+  rejections: RejectionRow[];
+  /** The offset of the first record not yet consumed after this batch. */
+  nextOffset: number;
+}
+
+export interface StoredLeaf {
+  seq: number;
+  leaf: Uint8Array;
+  hash: Uint8Array;
+  kafkaOffset: number;
+  eventId: string;
+  eventType: string;
+  eventTime: number;
+  party: string;
+}
+
+export interface StoredCheckpoint {
+  size: number;
+  root: Uint8Array;
+  note: string;
+  signedAt: number;
+}
+
+const bytes = (b: Buffer | Uint8Array) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+/**
+ * The ledger's database access: every statement prepared once. Writes go through `commit`, one SQLite
+ * transaction per consumed batch, so leaves, indexes, tree nodes and the Kafka position move together.
+ */
+export class LedgerStore {
+  readonly db: Db;
+  readonly #s;
+
+  constructor(db: Db) {
+    this.db = db;
+    this.#s = {
+      getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+      setMeta: db.prepare<[string, string]>(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
+      size: db.prepare<[], { n: number | null }>('SELECT MAX(seq) + 1 AS n FROM leaves'),
+      insertLeaf: db.prepare(
+        `INSERT INTO leaves (seq, leaf, hash, kafka_offset, event_id, event_type, event_time, party)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertNode: db.prepare('INSERT INTO tree (level, idx, hash) VALUES (?, ?, ?)'),
+      insertItemLeaf: db.prepare('INSERT OR IGNORE INTO item_leaves (item, seq) VALUES (?, ?)'),
+      insertLotItem: db.prepare('INSERT OR IGNORE INTO lot_items (gtin, lot, item) VALUES (?, ?, ?)'),
+      insertRecall: db.prepare('INSERT OR IGNORE INTO recalls (gtin, lot, seq) VALUES (?, ?, ?)'),
+      insertContainment: db.prepare(
+        'INSERT OR IGNORE INTO containment (child, parent, seq) VALUES (?, ?, ?)',
+      ),
+      insertRegistry: db.prepare('INSERT INTO registry_leaves (seq) VALUES (?)'),
+      insertEventId: db.prepare('INSERT INTO event_ids (event_id, content_hash, seq) VALUES (?, ?, ?)'),
+      insertRejection: db.prepare(
+        `INSERT OR REPLACE INTO rejections (kafka_offset, event_id, party, key_id, event_type, code, message, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      leaf: db.prepare<[number], LeafDbRow>('SELECT * FROM leaves WHERE seq = ?'),
+      leafHash: db.prepare<[number], { hash: Buffer }>('SELECT hash FROM leaves WHERE seq = ?'),
+      node: db.prepare<[number, number], { hash: Buffer }>(
+        'SELECT hash FROM tree WHERE level = ? AND idx = ?',
+      ),
+      itemHead: db.prepare<[string], { hash: Buffer }>(
+        `SELECT l.hash FROM item_leaves i JOIN leaves l ON l.seq = i.seq
+         WHERE i.item = ? ORDER BY i.seq DESC LIMIT 1`,
+      ),
+      itemSeqs: db.prepare<[string], { seq: number }>(
+        'SELECT seq FROM item_leaves WHERE item = ? ORDER BY seq',
+      ),
+      parentsOf: db.prepare<[string], { parent: string }>(
+        'SELECT DISTINCT parent FROM containment WHERE child = ?',
+      ),
+      lotItems: db.prepare<[string, string], { item: string }>(
+        'SELECT item FROM lot_items WHERE gtin = ? AND lot = ? ORDER BY item',
+      ),
+      recallSeqs: db.prepare<[string, string], { seq: number }>(
+        'SELECT seq FROM recalls WHERE gtin = ? AND lot = ? ORDER BY seq',
+      ),
+      registrySeqs: db.prepare<[], { seq: number }>('SELECT seq FROM registry_leaves ORDER BY seq'),
+      eventId: db.prepare<[string], { content_hash: Buffer; seq: number }>(
+        'SELECT content_hash, seq FROM event_ids WHERE event_id = ?',
+      ),
+      rejectionByEventId: db.prepare<[string], RejectionDbRow>(
+        'SELECT * FROM rejections WHERE event_id = ? ORDER BY kafka_offset DESC LIMIT 1',
+      ),
+      insertCheckpoint: db.prepare(
+        'INSERT OR IGNORE INTO checkpoints (size, root, note, signed_at) VALUES (?, ?, ?, ?)',
+      ),
+      latestCheckpoint: db.prepare<[], CheckpointDbRow>(
+        'SELECT * FROM checkpoints ORDER BY size DESC LIMIT 1',
+      ),
+    };
+  }
+
+  /** The offset of the next Kafka record to consume (0 for an empty ledger). */
+  nextOffset(): number {
+    return Number(this.#s.getMeta.get('next_offset')?.value ?? 0);
+  }
+
+  /** A value this node keeps about itself (topic, origin...). */
+  meta(key: string): string | undefined {
+    return this.#s.getMeta.get(key)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.#s.setMeta.run(key, value);
+  }
+
+  /** Number of leaves in the log. */
+  size(): number {
+    return this.#s.size.get()?.n ?? 0;
+  }
+
+  /**
+   * Commits one consumed batch: leaves, their index rows, the tree nodes they complete, rejections,
+   * and the next Kafka offset, in a single transaction. When this returns, the batch is durable; a
+   * crash before it returns leaves no trace of the batch, and consumption resumes at its first record.
+   */
+  commit(batch: BatchWrite): void {
+    const s = this.#s;
+    this.db.transaction(() => {
+      for (const l of batch.leaves) {
+        s.insertLeaf.run(l.seq, l.leaf, l.hash, l.kafkaOffset, l.eventId, l.eventType, l.eventTime, l.party);
+        s.insertEventId.run(l.eventId, l.contentHash, l.seq);
+        for (const item of l.items) s.insertItemLeaf.run(item, l.seq);
+        if (l.lots) for (const x of l.lots) s.insertLotItem.run(x.gtin, x.lot, x.item);
+        if (l.recall) s.insertRecall.run(l.recall.gtin, l.recall.lot, l.seq);
+        if (l.containment) {
+          for (const child of l.containment.children)
+            s.insertContainment.run(child, l.containment.parent, l.seq);
+        }
+        if (l.registry) s.insertRegistry.run(l.seq);
+      }
+      for (const n of batch.nodes) if (n.level > 0) s.insertNode.run(n.level, n.index, n.hash);
+      for (const r of batch.rejections) {
+        s.insertRejection.run(
+          r.kafkaOffset,
+          r.eventId,
+          r.party,
+          r.keyId,
+          r.eventType,
+          r.code,
+          r.message,
+          r.receivedAt,
+        );
+      }
+      s.setMeta.run('next_offset', String(batch.nextOffset));
+    })();
+  }
+
+  /** The tree as stored: level 0 from the leaves, higher levels from complete subtrees. */
+  hashReader(): HashReader {
+    const s = this.#s;
+    return {
+      subtree(level: number, index: number): Uint8Array {
+        const row = level === 0 ? s.leafHash.get(index) : s.node.get(level, index);
+        if (!row) throw new Error(`tree node (${level}, ${index}) is not stored`);
+        return bytes(row.hash);
+      },
+    };
+  }
+
+  leaf(seq: number): StoredLeaf | undefined {
+    const row = this.#s.leaf.get(seq);
+    return row && toStoredLeaf(row);
+  }
+
+  /** The leaf hash of the latest leaf naming `item`, if any. */
+  itemHead(item: string): Uint8Array | undefined {
+    const row = this.#s.itemHead.get(item);
+    return row && bytes(row.hash);
+  }
+
+  /** Seqs of every leaf naming `item`, in ledger order. */
+  itemSeqs(item: string): number[] {
+    return this.#s.itemSeqs.all(item).map((r) => r.seq);
+  }
+
+  /** Containers that some AGGREGATE put `item` into. */
+  parentsOf(item: string): string[] {
+    return this.#s.parentsOf.all(item).map((r) => r.parent);
+  }
+
+  lotItems(gtin: string, lot: string): string[] {
+    return this.#s.lotItems.all(gtin, lot).map((r) => r.item);
+  }
+
+  recallSeqs(gtin: string, lot: string): number[] {
+    return this.#s.recallSeqs.all(gtin, lot).map((r) => r.seq);
+  }
+
+  registrySeqs(): number[] {
+    return this.#s.registrySeqs.all().map((r) => r.seq);
+  }
+
+  /** The accepted record of `eventId`, if any. */
+  eventId(eventId: string): { contentHash: Uint8Array; seq: number } | undefined {
+    const row = this.#s.eventId.get(eventId);
+    return row && { contentHash: bytes(row.content_hash), seq: row.seq };
+  }
+
+  /** The latest rejection of a record carrying `eventId`, if any. */
+  rejectionOf(eventId: string): RejectionRow | undefined {
+    const row = this.#s.rejectionByEventId.get(eventId);
+    return row && toRejection(row);
+  }
+
+  /** Rejections, newest first, filtered. */
+  rejections(filter: {
+    party?: string;
+    code?: string;
+    since?: number;
+    until?: number;
+    limit: number;
+  }): RejectionRow[] {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (filter.party) {
+      where.push('party = ?');
+      args.push(filter.party);
+    }
+    if (filter.code) {
+      where.push('code = ?');
+      args.push(filter.code);
+    }
+    if (filter.since !== undefined) {
+      where.push('received_at >= ?');
+      args.push(filter.since);
+    }
+    if (filter.until !== undefined) {
+      where.push('received_at < ?');
+      args.push(filter.until);
+    }
+    const sql = `SELECT * FROM rejections ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                 ORDER BY kafka_offset DESC LIMIT ?`;
+    return this.db
+      .prepare<(string | number)[], RejectionDbRow>(sql)
+      .all(...args, filter.limit)
+      .map(toRejection);
+  }
+
+  saveCheckpoint(c: StoredCheckpoint): void {
+    this.#s.insertCheckpoint.run(c.size, c.root, c.note, c.signedAt);
+  }
+
+  latestCheckpoint(): StoredCheckpoint | undefined {
+    const row = this.#s.latestCheckpoint.get();
+    return row && { size: row.size, root: bytes(row.root), note: row.note, signedAt: row.signed_at };
+  }
+}
+
+interface LeafDbRow {
+  seq: number;
+  leaf: Buffer;
+  hash: Buffer;
+  kafka_offset: number;
+  event_id: string;
+  event_type: string;
+  event_time: number;
+  party: string;
+}
+interface RejectionDbRow {
+  kafka_offset: number;
+  event_id: string | null;
+  party: string | null;
+  key_id: string | null;
+  event_type: string | null;
+  code: string;
+  message: string;
+  received_at: number;
+}
+interface CheckpointDbRow {
+  size: number;
+  root: Buffer;
+  note: string;
+  signed_at: number;
+}
+
+function toStoredLeaf(r: LeafDbRow): StoredLeaf {
+  return {
+    seq: r.seq,
+    leaf: bytes(r.leaf),
+    hash: bytes(r.hash),
+    kafkaOffset: r.kafka_offset,
+    eventId: r.event_id,
+    eventType: r.event_type,
+    eventTime: r.event_time,
+    party: r.party,
+  };
+}
+
+function toRejection(r: RejectionDbRow): RejectionRow {
+  return {
+    kafkaOffset: r.kafka_offset,
+    eventId: r.event_id,
+    party: r.party,
+    keyId: r.key_id,
+    eventType: r.event_type,
+    code: r.code,
+    message: r.message,
+    receivedAt: r.received_at,
+  };
+}
