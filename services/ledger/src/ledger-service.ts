@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { nodeEd25519, type SigningKey, type VerifyingKey } from '@rxledger/events';
@@ -116,7 +116,9 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
   const consumer = createTopicConsumer({
     kafka,
     topic,
-    groupId: `rxledger-ledger-${createHash('sha256').update(resolve(opts.dataDir)).digest('hex').slice(0, 16)}`,
+    // A fresh group per process: offsets live in the node's database, and a restarted node must not
+    // wait for the coordinator to time out its dead predecessor.
+    groupId: `rxledger-ledger-${createHash('sha256').update(resolve(opts.dataDir)).digest('hex').slice(0, 12)}-${randomUUID().slice(0, 8)}`,
     position: () => store.nextOffset(),
     log: opts.log,
     onBatch: async (records: ConsumedRecord[]) => {

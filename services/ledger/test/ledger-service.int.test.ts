@@ -1,0 +1,182 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SigningKey } from '@rxledger/events';
+import { createLogger } from '@rxledger/runtime';
+import {
+  formatVerifierKey,
+  fromBase64,
+  leafHash,
+  rootFromReader,
+  verifyCheckpoint,
+  verifyConsistency,
+  verifyInclusion,
+} from '@rxledger/tlog';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createLedgerService, type LedgerService } from '../src/index.ts';
+import { publishToChannel } from './support/publish.ts';
+import { GLN, pack, TestChain } from './support/test-chain.ts';
+
+interface Proof {
+  leafHash: string;
+  proof: string[];
+}
+
+const ORIGIN = 'test.rxledger.dev/custody/service';
+
+describe('ledger service on a real broker', () => {
+  const chain = new TestChain();
+  const checkpointKey = SigningKey.generate();
+  const channel = `ledger-${process.pid}-${Date.now() % 100000}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'rxledger-ledger-'));
+  let ledger: LedgerService;
+  let url: string;
+  const now = Date.now();
+
+  const values = [chain.sign(chain.genesis(now - 60_000), chain.authority)];
+  for (let i = 0; i < 40; i++) {
+    values.push(
+      chain.sign(
+        {
+          type: 'COMMISSION',
+          eventId: `c${i}`,
+          eventTime: now,
+          eventTimeOffsetMinutes: 0,
+          party: GLN.maker,
+          site: GLN.makerSite,
+          items: [pack(i)],
+          lot: 'L1',
+          expiry: '281231',
+        },
+        chain.maker,
+      ),
+    );
+  }
+  values.push(new Uint8Array([1, 2, 3]));
+  values.push(
+    chain.sign(
+      {
+        type: 'DISPENSE',
+        eventId: 'bad-role',
+        eventTime: now,
+        eventTimeOffsetMinutes: 0,
+        party: GLN.distributor,
+        site: GLN.distributorSite,
+        items: [pack(1)],
+      },
+      chain.distributor,
+    ),
+  );
+
+  beforeAll(async () => {
+    await publishToChannel(inject('kafkaBrokers'), channel, values);
+    ledger = createLedgerService({
+      host: '127.0.0.1',
+      port: 0,
+      brokers: inject('kafkaBrokers'),
+      channel,
+      dataDir,
+      checkpointKey,
+      origin: ORIGIN,
+      authority: chain.authority.verifyingKey,
+      log: createLogger({ service: 'ledger', level: 'silent' }),
+      checkpointIntervalMs: 100,
+    });
+    url = await ledger.start();
+  });
+
+  afterAll(async () => {
+    await ledger?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function until<T>(probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  it('folds the topic, becomes ready, and signs a checkpoint of every leaf', async () => {
+    await until(async () => ((await fetch(`${url}/readyz`)).status === 200 ? true : undefined));
+    const note = await until(async () => {
+      const res = await fetch(`${url}/v1/checkpoint`);
+      const text = await res.text();
+      return res.status === 200 && text.includes('\n41\n') ? text : undefined;
+    });
+    const cp = verifyCheckpoint(note, formatVerifierKey(ORIGIN, checkpointKey.verifyingKey.bytes), {
+      origin: ORIGIN,
+    });
+    expect(cp.size).toBe(41);
+  });
+
+  it('answers what became of an event: accepted with its index, rejected with its reason, or 404', async () => {
+    expect(await (await fetch(`${url}/v1/events/c7`)).json()).toEqual({
+      eventId: 'c7',
+      state: 'ACCEPTED',
+      index: 8,
+    });
+    const rejected = await (await fetch(`${url}/v1/events/bad-role`)).json();
+    expect(rejected).toMatchObject({
+      eventId: 'bad-role',
+      state: 'REJECTED',
+      reason: { code: 'ROLE_NOT_ENTITLED' },
+    });
+    expect((await fetch(`${url}/v1/events/never-sent`)).status).toBe(404);
+  });
+
+  it('serves inclusion and consistency proofs that verify against signed checkpoints', async () => {
+    const note = await (await fetch(`${url}/v1/checkpoint`)).text();
+    const cp = verifyCheckpoint(note, formatVerifierKey(ORIGIN, checkpointKey.verifyingKey.bytes));
+    for (const index of [0, 1, 17, 40]) {
+      const body = (await (
+        await fetch(`${url}/v1/proofs/inclusion?index=${index}&size=${cp.size}`)
+      ).json()) as Proof;
+      const leaf = ledger.store.leaf(index)!.leaf;
+      expect(fromBase64(body.leafHash)).toEqual(leafHash(leaf));
+      expect(() =>
+        verifyInclusion(
+          leafHash(leaf),
+          index,
+          cp.size,
+          body.proof.map((h) => fromBase64(h)),
+          cp.root,
+        ),
+      ).not.toThrow();
+    }
+    const small = (await (await fetch(`${url}/v1/proofs/inclusion?index=0&size=7`)).json()) as Proof;
+    expect(small.proof.length).toBe(3);
+    const consistency = (await (
+      await fetch(`${url}/v1/proofs/consistency?from=7&to=${cp.size}`)
+    ).json()) as Proof;
+    const root7 = rootFromReader(ledger.store.hashReader(), 7);
+    expect(() =>
+      verifyConsistency(
+        7,
+        cp.size,
+        consistency.proof.map((h) => fromBase64(h)),
+        root7,
+        cp.root,
+      ),
+    ).not.toThrow();
+  });
+
+  it('refuses malformed proof requests with the parameter and the reason', async () => {
+    const bad = await fetch(`${url}/v1/proofs/inclusion?index=x&size=3`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { errors: unknown }).errors).toEqual([{ field: 'index', reason: 'index must be a whole number' }]);
+    const beyond = await fetch(`${url}/v1/proofs/inclusion?index=0&size=999999`);
+    expect(beyond.status).toBe(400);
+    expect(((await beyond.json()) as { error: { code: string } }).error.code).toBe('BEYOND_LOG');
+    expect((await fetch(`${url}/v1/proofs/consistency?from=9&to=3`)).status).toBe(400);
+  });
+
+  it('serves every schema by fingerprint', async () => {
+    const schemas = (await (await fetch(`${url}/v1/schemas`)).json()) as Record<string, unknown>;
+    expect(Object.keys(schemas)).toHaveLength(3);
+    for (const fp of Object.keys(schemas)) expect(fp).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
