@@ -64,12 +64,24 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
   seed.fill(0);
 
   let admin: Admin | undefined;
+  let stopped = false;
   let lastProgressLog = 0;
   const highWatermark = async () => {
     admin ??= kafka.admin();
     await admin.connect();
     const [partition] = await admin.fetchTopicOffsets(topic);
     return Number(partition?.high ?? 0);
+  };
+  // A node may start before the channel's topic is created (by `npm start`, compose's setup, or an
+  // operator); it waits rather than failing, and says so.
+  const waitForTopic = async () => {
+    for (let said = false; !stopped; said = true) {
+      admin ??= kafka.admin();
+      await admin.connect();
+      if ((await admin.listTopics()).includes(topic)) return;
+      if (!said) opts.log.warn({ topic }, `waiting for topic ${topic} to be created`);
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
   };
   const readiness = async (): Promise<Readiness> => {
     try {
@@ -143,10 +155,12 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
     async start() {
       opts.log.info({ topic, size: folder.size, offset: store.nextOffset() }, 'ledger opened');
       checkpointer.start();
+      await waitForTopic();
       await consumer.start();
       return http.start();
     },
     async stop() {
+      stopped = true;
       await http.stop();
       await consumer.stop();
       checkpointer.stop();

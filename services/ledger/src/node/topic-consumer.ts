@@ -12,6 +12,8 @@ export interface TopicConsumerOptions {
   /** Handles one batch; it MUST have made the batch durable before it returns. */
   onBatch: (records: ConsumedRecord[]) => Promise<void> | void;
   log: Logger;
+  /** Records folded and committed together at most (default 1,000). */
+  maxBatch?: number;
 }
 
 /**
@@ -58,9 +60,14 @@ export function createTopicConsumer(opts: TopicConsumerOptions): {
                 : new Uint8Array(m.value.buffer, m.value.byteOffset, m.value.byteLength),
             timestamp: Number(m.timestamp),
           }));
-          await opts.onBatch(records);
-          resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
-          await heartbeat();
+          // A fetch can hold tens of thousands of records; committing them in slices bounds the
+          // work a crash can throw away and the delay before a scanner sees its event land.
+          for (let i = 0; i < records.length && isRunning() && !isStale(); i += opts.maxBatch ?? 1_000) {
+            const slice = records.slice(i, i + (opts.maxBatch ?? 1_000));
+            await opts.onBatch(slice);
+            resolveOffset(String(slice[slice.length - 1]!.offset));
+            await heartbeat();
+          }
         },
       });
       seek();

@@ -1,0 +1,172 @@
+// A ledger node killed with SIGKILL at random moments during a 20,000-record ingest, and restarted
+// each time, must end with exactly the leaves and root of a node that was never interrupted.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type CustodyEvent, SigningKey, writeSigningKeyFile } from '@rxledger/events';
+import { createLogger } from '@rxledger/runtime';
+import { rootFromReader } from '@rxledger/tlog';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createLedgerService } from '../src/index.ts';
+import { openLedgerDb } from '../src/store/ledger-db.ts';
+import { LedgerStore } from '../src/store/ledger-store.ts';
+import { publishToChannel } from './support/publish.ts';
+import { GLN, pack, TestChain } from './support/test-chain.ts';
+
+const RECORDS = 20_000;
+const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+/** A seeded PRNG, so a failing run can be repeated. */
+function mulberry32(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function readPosition(path: string): { next: number; size: number } {
+  if (!existsSync(path)) return { next: 0, size: 0 };
+  const db = openLedgerDb(path, { readonly: true });
+  try {
+    const store = new LedgerStore(db);
+    return { next: store.nextOffset(), size: store.size() };
+  } finally {
+    db.close();
+  }
+}
+
+describe('crash recovery', () => {
+  const root = mkdtempSync(join(tmpdir(), 'rxledger-crash-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('a node SIGKILLed at random moments ends byte-identical to an uninterrupted one', async () => {
+    const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
+    const random = mulberry32(seed);
+    const chain = new TestChain();
+    const now = Date.now();
+    const channel = `crash-${seed}`;
+    const values = [chain.sign(chain.genesis(now - 60_000), chain.authority)];
+    for (let i = 1; i < RECORDS; i++) {
+      let event: CustodyEvent;
+      if (i % 97 === 0) {
+        values.push(new Uint8Array([0xc3, 0x01, i % 256])); // poison: rejected, never stops the node
+        continue;
+      }
+      if (i % 10 === 0) {
+        event = {
+          type: 'SHIP',
+          eventId: `s${i}`,
+          eventTime: now,
+          eventTimeOffsetMinutes: 0,
+          party: GLN.maker,
+          site: GLN.makerSite,
+          items: [pack(i - 5)],
+          to: GLN.distributor,
+        };
+      } else {
+        event = {
+          type: 'COMMISSION',
+          eventId: `c${i}`,
+          eventTime: now,
+          eventTimeOffsetMinutes: 0,
+          party: GLN.maker,
+          site: GLN.makerSite,
+          items: [pack(i)],
+          lot: `L${i % 7}`,
+          expiry: '281231',
+        };
+      }
+      values.push(chain.sign(event, chain.maker));
+    }
+    const brokers = inject('kafkaBrokers');
+    await publishToChannel(brokers, channel, values);
+
+    const keyFile = join(root, 'checkpoint.jwk');
+    await writeSigningKeyFile(keyFile, SigningKey.generate());
+
+    // The crashing node: a real process, started as a user would.
+    const crashDir = join(root, 'crashy');
+    const dbPath = join(crashDir, 'ledger.sqlite');
+    const env = {
+      ...process.env,
+      KAFKA_BROKERS: brokers.join(','),
+      CHANNEL: channel,
+      DATA_DIR: crashDir,
+      PORT: '0',
+      CHECKPOINT_KEY_FILE: keyFile,
+      AUTHORITY_PUBLIC_KEY: chain.authority.verifyingKey.toBase64(),
+      LOG_LEVEL: 'warn',
+    };
+    const startNode = (): ChildProcess =>
+      spawn(process.execPath, ['--import', 'tsx', main], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+
+    let kills = 0;
+    let killsMidIngest = 0;
+    for (let attempt = 0; attempt < 60; attempt++) {
+      const before = readPosition(dbPath);
+      if (before.next >= RECORDS) break;
+      const child = startNode();
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      await new Promise((r) => setTimeout(r, 400 + random() * 2_500));
+      child.kill('SIGKILL');
+      await exited;
+      kills++;
+      const after = readPosition(dbPath);
+      if (after.next > before.next && after.next < RECORDS) killsMidIngest++;
+    }
+    // One last uninterrupted run to the end, if the kills left anything.
+    if (readPosition(dbPath).next < RECORDS) {
+      const child = startNode();
+      const deadline = Date.now() + 120_000;
+      while (readPosition(dbPath).next < RECORDS && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 200));
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+
+    // The uninterrupted node, in-process, on the same topic.
+    const steadyDir = join(root, 'steady');
+    const steady = createLedgerService({
+      host: '127.0.0.1',
+      port: 0,
+      brokers,
+      channel,
+      dataDir: steadyDir,
+      checkpointKey: SigningKey.generate(),
+      origin: 'steady.test/custody',
+      authority: chain.authority.verifyingKey,
+      log: createLogger({ service: 'ledger', level: 'silent' }),
+    });
+    await steady.start();
+    const deadline = Date.now() + 120_000;
+    while (steady.store.nextOffset() < RECORDS && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    await steady.stop();
+
+    const a = new LedgerStore(openLedgerDb(join(steadyDir, 'ledger.sqlite'), { readonly: true }));
+    const b = new LedgerStore(openLedgerDb(dbPath, { readonly: true }));
+    try {
+      console.log(`crash test seed ${seed}: ${kills} kills, ${killsMidIngest} in the middle of the ingest`);
+      expect(killsMidIngest, `seed ${seed}`).toBeGreaterThanOrEqual(2);
+      expect(a.nextOffset()).toBe(RECORDS);
+      expect(b.nextOffset()).toBe(RECORDS);
+      const size = a.size();
+      expect(size).toBe(RECORDS - Math.floor((RECORDS - 1) / 97));
+      expect(b.size()).toBe(size);
+      let identical = 0;
+      for (let seq = 0; seq < size; seq++)
+        if (Buffer.compare(a.leaf(seq)!.leaf, b.leaf(seq)!.leaf) === 0) identical++;
+      expect(identical).toBe(size);
+      expect(rootFromReader(b.hashReader(), size)).toEqual(rootFromReader(a.hashReader(), size));
+      expect(b.rejections({ limit: 1_000 }).length).toBe(Math.floor((RECORDS - 1) / 97));
+    } finally {
+      a.db.close();
+      b.db.close();
+    }
+  });
+});
