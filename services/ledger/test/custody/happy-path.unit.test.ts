@@ -28,6 +28,8 @@ describe('a pack from the line to the counter', () => {
     expect(h.state(p1).parent).toBeUndefined();
 
     h.commission(MAKER, [CASE, CASE2, PALLET]);
+    expect(h.state(p1)).toMatchObject({ status: 'ACTIVE', ...at(MAKER), history: [1] });
+    expect(h.state(p1).parent).toBeUndefined();
     expect(h.state(CASE)).toMatchObject({ kind: 'container', exists: true, sscc: CASE.slice(-18) });
     expect(h.state(CASE).lot).toBeUndefined();
 
@@ -60,6 +62,7 @@ describe('a pack from the line to the counter', () => {
       status: 'IN_TRANSIT',
       ...at(WHOLESALER),
       inTransit: { from: WHOLESALER, to: PHARMACY },
+      parent: CASE,
     });
     expect(h.state(pack('A2')).status).toBe('IN_TRANSIT');
     expect(h.state(CASE2)).toMatchObject({ status: 'ACTIVE', ...at(WHOLESALER) });
@@ -93,7 +96,11 @@ describe('a pack from the line to the counter', () => {
       .ship(MAKER, [PALLET], PHARMACY)
       .receive(PHARMACY, [PALLET], MAKER);
     for (const item of [a, b, CASE, PALLET]) {
-      expect(h.state(item)).toMatchObject({ status: 'ACTIVE', custodian: PHARMACY, location: SITE[PHARMACY] });
+      expect(h.state(item)).toMatchObject({
+        status: 'ACTIVE',
+        custodian: PHARMACY,
+        location: SITE[PHARMACY],
+      });
     }
     expect(h.state(a).anomalies).toEqual([]);
     h.dispense(PHARMACY, [a]);

@@ -166,3 +166,82 @@ export function shuffle<T>(xs: readonly T[], random: () => number): T[] {
   }
   return out;
 }
+
+const PARTIES = [MAKER, WHOLESALER, PHARMACY, OTHER_PHARMACY];
+const PACKS = [pack('R1'), pack('R2'), pack('R3'), pack('R4'), pack('R5')];
+const CONTAINERS = [sscc(11), sscc(12), sscc(13)];
+
+/** Random events over a small pool, at distinct eventTimes; eventIds follow eventTime, not seq. */
+export function randomHistory(
+  random: () => number,
+  n: number,
+  opts = { commissionFirst: true },
+): CustodyEvent[] {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+  const some = (xs: readonly string[]) => xs.filter(() => random() < 0.4).concat(pick(xs));
+  const items = () => some([...PACKS, ...CONTAINERS]);
+  const events: CustodyEvent[] = [];
+  const add = (party: string, body: Record<string, unknown>) => {
+    const i = events.length;
+    events.push({
+      eventId: `r${i}`,
+      eventTime: T0 + i * MINUTE,
+      eventTimeOffsetMinutes: 0,
+      party,
+      site: SITE[party] ?? party,
+      ...body,
+    } as CustodyEvent);
+  };
+  if (opts.commissionFirst) {
+    add(MAKER, { type: 'COMMISSION', items: PACKS.slice(0, 3), lot: 'LOT1', expiry: '271231' });
+    add(MAKER, {
+      type: 'COMMISSION',
+      items: [...PACKS.slice(3), ...CONTAINERS],
+      lot: 'LOT2',
+      expiry: '271231',
+    });
+  }
+  while (events.length < n) {
+    const party = pick(PARTIES);
+    switch (Math.floor(random() * 9)) {
+      case 0:
+        add(MAKER, { type: 'COMMISSION', items: items(), lot: pick(['LOT1', 'LOT2']), expiry: '271231' });
+        break;
+      case 1:
+        add(party, {
+          type: 'AGGREGATE',
+          parent: pick(CONTAINERS),
+          children: some([...PACKS, ...CONTAINERS]),
+        });
+        break;
+      case 2:
+        add(party, {
+          type: 'DISAGGREGATE',
+          parent: pick(CONTAINERS),
+          children: random() < 0.5 ? [] : items(),
+        });
+        break;
+      case 3:
+      case 4:
+        add(party, { type: 'SHIP', items: items(), to: pick(PARTIES) });
+        break;
+      case 5:
+      case 6:
+        add(party, { type: 'RECEIVE', items: items(), from: pick(PARTIES) });
+        break;
+      case 7:
+        add(party, { type: 'DISPENSE', items: some(PACKS) });
+        break;
+      default:
+        if (random() < 0.5) add(party, { type: 'DECOMMISSION', items: items(), reason: 'damaged' });
+        else
+          add(MAKER, {
+            type: 'RECALL',
+            gtin: PACKS[0]?.split('/')[4],
+            lot: pick(['LOT1', 'LOT2']),
+            reason: 'x',
+          });
+    }
+  }
+  return events;
+}

@@ -1,0 +1,17 @@
+import type { CustodyEvent } from '@rxledger/events';
+
+/** A custody event accepted into the ledger: signature, key, role and GTIN ownership already checked. */
+export interface CustodyEntry {
+  /** Ledger order (the Merkle log index). */
+  seq: number;
+  event: CustodyEvent;
+}
+
+/**
+ * The order a history is folded in (DESIGN §3): by eventTime, ties by ledger order, so a late upload of
+ * an earlier event gives the same answer as an on-time one.
+ * @example [...entries].sort(compareEntries)
+ */
+export function compareEntries(a: CustodyEntry, b: CustodyEntry): number {
+  return a.event.eventTime - b.event.eventTime || a.seq - b.seq;
+}

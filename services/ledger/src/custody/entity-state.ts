@@ -1,0 +1,140 @@
+import type { DecommissionReason } from '@rxledger/events';
+import type { Anomaly } from './anomaly-codes.ts';
+import {
+  type CustodyWorld,
+  type EntityRecord,
+  type EventRef,
+  type FoldPosition,
+  type PositionedAnomaly,
+  type RecallMark,
+  recallKey,
+  type Shipment,
+} from './custody-world.ts';
+import { effectiveCustody } from './effective-custody.ts';
+
+/** Status of custody (a recall is reported beside it, in `recalled`). */
+export type CustodyStatus = 'ACTIVE' | 'IN_TRANSIT' | 'DISPENSED' | 'DECOMMISSIONED';
+
+/** A pack or container as the custody fold derived it. */
+export interface EntityState {
+  /** Canonical item URI. */
+  uri: string;
+  kind: 'pack' | 'container';
+  /** Commissioned; false for an item only named by other events. */
+  exists: boolean;
+  status: CustodyStatus;
+  /** The first recall of the pack's gtin+lot. */
+  recalled?: RecallMark;
+  /** GLN of the party holding it (while in transit: the shipper, until the receive). */
+  custodian?: string;
+  /** GLN of the site where it was last commissioned, shipped from or received. */
+  location?: string;
+  /** The open shipment, when IN_TRANSIT (or when an inactive item was shipped). */
+  inTransit?: Shipment;
+  /** The immediate enclosing container now. */
+  parent?: string;
+  gtin?: string;
+  serial?: string;
+  sscc?: string;
+  lot?: string;
+  /** YYMMDD as commissioned. */
+  expiry?: string;
+  /** GLN of the commissioning manufacturer. */
+  commissionedBy?: string;
+  commissionedAt?: EventRef;
+  decommissionReason?: DecommissionReason;
+  /** The DECOMMISSION that made it inactive; `container` when it went with that container. */
+  decommissionedAt?: EventRef & { container?: string };
+  /** The first DISPENSE. */
+  dispensedAt?: EventRef;
+  /** Seq of the last entry of `history`. */
+  lastSeq: number;
+  /**
+   * Seqs of the entries that make up its provenance, in fold order: the events naming it, its
+   * containers' events while it was inside them, and the recalls of its lot.
+   */
+  history: number[];
+  /** Its anomalies, and those of its containers raised while it was inside them (`container` set). */
+  anomalies: Anomaly[];
+}
+
+/**
+ * The state of one item in a folded world, or undefined when no event named it. O(depth) for the
+ * custody, plus the length of its own and its containers' histories.
+ */
+export function entityState(world: CustodyWorld, uri: string): EntityState | undefined {
+  const item = world.entities.get(uri);
+  if (item === undefined) return undefined;
+  const { custody, terminal } = effectiveCustody(world, item);
+
+  const positions = new Set(item.history);
+  const found: PositionedAnomaly[] = [...item.anomalies];
+  collectContainers(world, item, 0, Number.POSITIVE_INFINITY, positions, found, 0);
+  let recalled: RecallMark | undefined;
+  if (item.kind === 'pack' && item.gtin !== undefined && item.lot !== undefined) {
+    const recalls = world.recalls.get(recallKey(item.gtin, item.lot)) ?? [];
+    recalled = recalls[0]?.mark;
+    for (const r of recalls) positions.add(r.pos);
+  }
+  const seqOf = (pos: FoldPosition) => world.applied[pos]?.seq ?? -1;
+  const history = [...positions].sort((a, b) => a - b).map(seqOf);
+  // Stable: at one position, the item's own anomalies come before its containers'.
+  const anomalies = found.sort((a, b) => a.pos - b.pos).map(({ pos: _, ...a }) => a);
+
+  const state: EntityState = {
+    uri,
+    kind: item.kind,
+    exists: item.exists,
+    status: terminal?.status ?? (custody?.transit === 'IN_TRANSIT' ? 'IN_TRANSIT' : 'ACTIVE'),
+    lastSeq: history.at(-1) ?? -1,
+    history,
+    anomalies,
+  };
+  if (recalled !== undefined) state.recalled = recalled;
+  if (custody !== undefined) {
+    state.custodian = custody.custodian;
+    state.location = custody.location;
+    if (custody.inTransit !== undefined) state.inTransit = custody.inTransit;
+  }
+  if (item.parent !== undefined) state.parent = item.parent;
+  for (const key of ['gtin', 'serial', 'sscc', 'lot', 'expiry'] as const) {
+    const value = item[key];
+    if (value !== undefined) state[key] = value;
+  }
+  if (item.commissionedAt !== undefined) {
+    state.commissionedBy = item.commissionedAt.party;
+    state.commissionedAt = item.commissionedAt;
+  }
+  if (terminal?.status === 'DISPENSED') state.dispensedAt = terminal.at;
+  if (terminal?.status === 'DECOMMISSIONED') {
+    if (terminal.reason !== undefined) state.decommissionReason = terminal.reason;
+    state.decommissionedAt =
+      terminal.container === undefined ? terminal.at : { ...terminal.at, container: terminal.container };
+  }
+  return state;
+}
+
+// Adds the events and anomalies of the containers `item` was in during [lo, hi], recursively, each
+// stay clipped to the window of the stay that led to it.
+function collectContainers(
+  world: CustodyWorld,
+  item: EntityRecord,
+  lo: FoldPosition,
+  hi: FoldPosition,
+  positions: Set<FoldPosition>,
+  anomalies: PositionedAnomaly[],
+  depth: number,
+): void {
+  if (depth > world.entities.size) return; // containment has no cycles; this guards a corrupt world
+  for (const stay of item.memberships) {
+    const from = Math.max(stay.from, lo);
+    const to = Math.min(stay.to ?? Number.POSITIVE_INFINITY, hi);
+    const parent = world.entities.get(stay.parent);
+    if (from > to || parent === undefined) continue;
+    for (const pos of parent.history) if (pos >= from && pos <= to) positions.add(pos);
+    for (const a of parent.anomalies) {
+      if (a.pos >= from && a.pos <= to) anomalies.push({ ...a, container: parent.uri });
+    }
+    collectContainers(world, parent, from, to, positions, anomalies, depth + 1);
+  }
+}
