@@ -131,6 +131,8 @@ export class LedgerStore {
       latestCheckpoint: db.prepare<[], CheckpointDbRow>(
         'SELECT * FROM checkpoints ORDER BY size DESC LIMIT 1',
       ),
+      checkpoint: db.prepare<[number], CheckpointDbRow>('SELECT * FROM checkpoints WHERE size = ?'),
+      checkpointSizes: db.prepare<[], { size: number }>('SELECT size FROM checkpoints ORDER BY size'),
     };
   }
 
@@ -287,7 +289,18 @@ export class LedgerStore {
 
   latestCheckpoint(): StoredCheckpoint | undefined {
     const row = this.#s.latestCheckpoint.get();
-    return row && { size: row.size, root: bytes(row.root), note: row.note, signedAt: row.signed_at };
+    return row && toCheckpoint(row);
+  }
+
+  /** The checkpoint signed at tree size `size`, if any. */
+  checkpoint(size: number): StoredCheckpoint | undefined {
+    const row = this.#s.checkpoint.get(size);
+    return row && toCheckpoint(row);
+  }
+
+  /** Tree sizes at which checkpoints were signed, ascending. */
+  checkpointSizes(): number[] {
+    return this.#s.checkpointSizes.all().map((r) => r.size);
   }
 }
 
@@ -329,6 +342,10 @@ function toStoredLeaf(r: LeafDbRow): StoredLeaf {
     eventTime: r.event_time,
     party: r.party,
   };
+}
+
+function toCheckpoint(row: CheckpointDbRow): StoredCheckpoint {
+  return { size: row.size, root: bytes(row.root), note: row.note, signedAt: row.signed_at };
 }
 
 function toRejection(r: RejectionDbRow): RejectionRow {

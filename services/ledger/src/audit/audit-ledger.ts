@@ -1,0 +1,135 @@
+import { decodeCustodyEvent, decodeLedgerEntry, decodeSignedEvent, namedItems } from '@rxledger/events';
+import { bytesEqual, CompactRange, leafHash, parseCheckpoint, toHex } from '@rxledger/tlog';
+import type { LedgerStore } from '../store/ledger-store.ts';
+
+/** The first thing in a ledger database that does not match what its stored data implies. */
+export interface AuditFinding {
+  /** The leaf index, or the checkpoint's tree size for a checkpoint. */
+  seq: number;
+  what: 'database' | 'leaf' | 'leaf-hash' | 'links' | 'tree-node' | 'checkpoint';
+  message: string;
+}
+
+export interface AuditReport {
+  leaves: number;
+  treeNodes: number;
+  checkpoints: number;
+  /** Undefined when everything matches. */
+  finding?: AuditFinding;
+}
+
+/**
+ * Recomputes every leaf hash, every per-item link and every stored tree node from the leaves
+ * themselves, and every checkpoint's root, stopping at the first mismatch. Reads the database only.
+ */
+export function auditLedger(
+  store: LedgerStore,
+  onProgress?: (seq: number, size: number) => void,
+): AuditReport {
+  // SQLite's own page checks first: a flipped byte in a page header or an index is caught here.
+  const check = store.db.pragma('quick_check', { simple: true });
+  if (check !== 'ok') {
+    return {
+      leaves: 0,
+      treeNodes: 0,
+      checkpoints: 0,
+      finding: { seq: -1, what: 'database', message: `SQLite quick_check: ${String(check)}` },
+    };
+  }
+  const size = store.size();
+  const reader = store.hashReader();
+  const heads = new Map<string, Uint8Array>();
+  const range = CompactRange.empty();
+  const checkpoints = store.checkpointSizes();
+  let treeNodes = 0;
+  let nextCheckpoint = 0;
+  const report = (finding: AuditFinding): AuditReport => ({
+    leaves: size,
+    treeNodes,
+    checkpoints: nextCheckpoint,
+    finding,
+  });
+
+  for (let seq = 0; seq < size; seq++) {
+    const stored = store.leaf(seq);
+    if (!stored) return report({ seq, what: 'leaf', message: `leaf ${seq} is missing` });
+    let entry: ReturnType<typeof decodeLedgerEntry>;
+    let items: string[];
+    try {
+      entry = decodeLedgerEntry(stored.leaf);
+      items = namedItems(decodeCustodyEvent(decodeSignedEvent(entry.signedEvent).event));
+    } catch (err) {
+      return report({ seq, what: 'leaf', message: `leaf ${seq} does not decode: ${(err as Error).message}` });
+    }
+    if (entry.seq !== seq)
+      return report({ seq, what: 'leaf', message: `leaf ${seq} says it is entry ${entry.seq}` });
+    const hash = leafHash(stored.leaf);
+    if (!bytesEqual(hash, stored.hash)) {
+      return report({
+        seq,
+        what: 'leaf-hash',
+        message: `stored hash ${toHex(stored.hash)} is not SHA-256(0x00 || leaf) = ${toHex(hash)}`,
+      });
+    }
+    const expected = items.map((item) => heads.get(item) ?? null);
+    const bad = expected.findIndex((h, i) => {
+      const got = entry.links[i];
+      return got === undefined || (h === null ? got !== null : got === null || !bytesEqual(h, got));
+    });
+    if (bad >= 0 || entry.links.length !== expected.length) {
+      const i = Math.max(bad, 0);
+      return report({
+        seq,
+        what: 'links',
+        message: `link ${i} (${items[i] ?? '?'}) does not point at the previous leaf naming that item`,
+      });
+    }
+    for (const item of items) heads.set(item, hash);
+
+    for (const node of range.append(hash)) {
+      if (node.level === 0) continue;
+      treeNodes++;
+      let storedNode: Uint8Array;
+      try {
+        storedNode = reader.subtree(node.level, node.index);
+      } catch {
+        return report({
+          seq,
+          what: 'tree-node',
+          message: `tree node (${node.level}, ${node.index}) is missing`,
+        });
+      }
+      if (!bytesEqual(storedNode, node.hash)) {
+        return report({
+          seq,
+          what: 'tree-node',
+          message: `tree node (${node.level}, ${node.index}) is ${toHex(storedNode)}, recomputed ${toHex(node.hash)}`,
+        });
+      }
+    }
+    while (nextCheckpoint < checkpoints.length && checkpoints[nextCheckpoint] === seq + 1) {
+      const cp = store.checkpoint(seq + 1)!;
+      const root = range.root();
+      const noted = parseCheckpoint(cp.note.slice(0, cp.note.indexOf('\n\n') + 1));
+      if (!bytesEqual(cp.root, root) || !bytesEqual(noted.root, root) || noted.size !== seq + 1) {
+        return report({
+          seq: seq + 1,
+          what: 'checkpoint',
+          message: `checkpoint of size ${seq + 1} does not carry the recomputed root ${toHex(root)}`,
+        });
+      }
+      nextCheckpoint++;
+    }
+    if (onProgress && seq % 10_000 === 0) onProgress(seq, size);
+  }
+  if (nextCheckpoint < checkpoints.length) {
+    const at = checkpoints[nextCheckpoint]!;
+    if (at > size)
+      return report({
+        seq: at,
+        what: 'checkpoint',
+        message: `checkpoint of size ${at} is beyond the ${size} stored leaves`,
+      });
+  }
+  return { leaves: size, treeNodes, checkpoints: nextCheckpoint };
+}
