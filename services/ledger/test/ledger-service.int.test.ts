@@ -167,7 +167,9 @@ describe('ledger service on a real broker', () => {
   it('refuses malformed proof requests with the parameter and the reason', async () => {
     const bad = await fetch(`${url}/v1/proofs/inclusion?index=x&size=3`);
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { errors: unknown }).errors).toEqual([{ field: 'index', reason: 'index must be a whole number' }]);
+    expect(((await bad.json()) as { errors: unknown }).errors).toEqual([
+      { field: 'index', reason: 'index must be a whole number' },
+    ]);
     const beyond = await fetch(`${url}/v1/proofs/inclusion?index=0&size=999999`);
     expect(beyond.status).toBe(400);
     expect(((await beyond.json()) as { error: { code: string } }).error.code).toBe('BEYOND_LOG');
