@@ -11,6 +11,7 @@ import { createLedgerService } from '../src/index.ts';
 import { publishToChannel } from '../test/support/publish.ts';
 import { tempLedger } from '../test/support/temp-ledger.ts';
 import { GLN, pack, sscc, TestChain } from '../test/support/test-chain.ts';
+import { TOKEN_FILE } from '../test/support/test-tokens.ts';
 
 const N = Number(process.argv[2] ?? 100_000);
 const chain = new TestChain();
@@ -123,6 +124,7 @@ try {
     checkpointKey: SigningKey.generate(),
     origin: 'bench/ledger',
     authority: chain.authority.verifyingKey,
+    tokens: TOKEN_FILE,
     log: createLogger({ service: 'ledger', level: 'warn' }),
   });
   const start = performance.now();

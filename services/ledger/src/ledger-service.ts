@@ -7,11 +7,15 @@ import { createHttpService, type Logger, type Readiness } from '@rxledger/runtim
 import { ed25519Signer } from '@rxledger/tlog';
 import type { Admin } from 'kafkajs';
 import { Counter, Gauge } from 'prom-client';
+import { type TokenFile, TokenRegistry } from './auth/principal.ts';
 import type { ConsumedRecord } from './fold/check-record.ts';
 import { LedgerFolder } from './fold/ledger-folder.ts';
+import { answerRoutes } from './http/answer-routes.ts';
 import { logRoutes } from './http/log-routes.ts';
+import { ledgerOpenApi } from './http/openapi.ts';
 import { createCheckpointer } from './node/checkpointer.ts';
 import { createTopicConsumer } from './node/topic-consumer.ts';
+import { ItemHistory } from './query/item-history.ts';
 import { openLedgerDb } from './store/ledger-db.ts';
 import { LedgerStore } from './store/ledger-store.ts';
 
@@ -28,6 +32,8 @@ export interface LedgerServiceOptions {
   origin: string;
   /** Trust anchor: the registry authority's key, which must sign the genesis record. */
   authority: VerifyingKey;
+  /** Bearer tokens of pharmacists, partners and regulators, by hash. */
+  tokens: TokenFile;
   log: Logger;
   checkpointIntervalMs?: number;
 }
@@ -105,6 +111,17 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
     readiness,
     routes: (app, metrics) => {
       logRoutes(app, store);
+      answerRoutes(app, {
+        store,
+        history: new ItemHistory(store),
+        tokens: new TokenRegistry(opts.tokens),
+        registry: () => folder.registry,
+        checkpointNow: () => checkpointer.checkpointNow(),
+      });
+      const openapi = ledgerOpenApi('1');
+      app.get('/v1/openapi.json', (_req, res) => {
+        res.json(openapi);
+      });
       const records = new Counter({
         name: 'ledger_records_total',
         help: 'Records folded, by outcome',

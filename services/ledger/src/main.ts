@@ -1,6 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import { readSigningKeyFile, VerifyingKey } from '@rxledger/events';
 import { createLogger, env, readConfig, runUntilStopped } from '@rxledger/runtime';
 import { z } from 'zod';
+import { tokenFileSchema } from './auth/principal.ts';
 import { createLedgerService } from './ledger-service.ts';
 
 const schema = z.object({
@@ -19,6 +21,9 @@ const schema = z.object({
     .string()
     .regex(/^[^\s+]+$/, 'must be a non-empty name without spaces or +')
     .optional(),
+  LEDGER_TOKENS_FILE: z
+    .string({ error: 'required: the JSON file of bearer token hashes and their roles' })
+    .min(1),
   LOG_LEVEL: env.logLevel(),
 });
 
@@ -30,6 +35,11 @@ try {
   });
   if (!permissionsOk)
     log.warn({ file: config.CHECKPOINT_KEY_FILE }, 'checkpoint key file is readable by others; chmod 600 it');
+  const tokens = tokenFileSchema.safeParse(JSON.parse(await readFile(config.LEDGER_TOKENS_FILE, 'utf8')));
+  if (!tokens.success) {
+    const lines = tokens.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`ledger: ${config.LEDGER_TOKENS_FILE} is not a valid tokens file\n${lines.join('\n')}`);
+  }
   const ledger = createLedgerService({
     host: config.HOST,
     port: config.PORT,
@@ -39,6 +49,7 @@ try {
     checkpointKey: key,
     origin: config.LOG_ORIGIN ?? `rxledger.local/custody/${config.CHANNEL}`,
     authority: VerifyingKey.fromBytes(Buffer.from(config.AUTHORITY_PUBLIC_KEY, 'base64')),
+    tokens: tokens.data,
     log,
   });
   await runUntilStopped(

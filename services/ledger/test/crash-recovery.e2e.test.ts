@@ -14,6 +14,7 @@ import { openLedgerDb } from '../src/store/ledger-db.ts';
 import { LedgerStore } from '../src/store/ledger-store.ts';
 import { publishToChannel } from './support/publish.ts';
 import { GLN, pack, TestChain } from './support/test-chain.ts';
+import { TOKEN_FILE, writeTokenFile } from './support/test-tokens.ts';
 
 const RECORDS = 20_000;
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -99,6 +100,7 @@ describe('crash recovery', () => {
       PORT: '0',
       CHECKPOINT_KEY_FILE: keyFile,
       AUTHORITY_PUBLIC_KEY: chain.authority.verifyingKey.toBase64(),
+      LEDGER_TOKENS_FILE: writeTokenFile(join(root, 'tokens.json')),
       LOG_LEVEL: 'warn',
     };
     const startNode = (): ChildProcess =>
@@ -140,6 +142,7 @@ describe('crash recovery', () => {
       checkpointKey: SigningKey.generate(),
       origin: 'steady.test/custody',
       authority: chain.authority.verifyingKey,
+      tokens: TOKEN_FILE,
       log: createLogger({ service: 'ledger', level: 'silent' }),
     });
     await steady.start();

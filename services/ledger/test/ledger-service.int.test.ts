@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLedgerService, type LedgerService } from '../src/index.ts';
 import { publishToChannel } from './support/publish.ts';
 import { GLN, pack, TestChain } from './support/test-chain.ts';
+import { bearer, TOKEN_FILE } from './support/test-tokens.ts';
 
 interface Proof {
   leafHash: string;
@@ -79,6 +80,7 @@ describe('ledger service on a real broker', () => {
       checkpointKey,
       origin: ORIGIN,
       authority: chain.authority.verifyingKey,
+      tokens: TOKEN_FILE,
       log: createLogger({ service: 'ledger', level: 'silent' }),
       checkpointIntervalMs: 100,
     });
@@ -114,18 +116,25 @@ describe('ledger service on a real broker', () => {
   });
 
   it('answers what became of an event: accepted with its index, rejected with its reason, or 404', async () => {
-    expect(await (await fetch(`${url}/v1/events/c7`)).json()).toEqual({
+    expect(await (await fetch(`${url}/v1/events/c7`, { headers: bearer('regulator') })).json()).toEqual({
       eventId: 'c7',
       state: 'ACCEPTED',
       index: 8,
     });
-    const rejected = await (await fetch(`${url}/v1/events/bad-role`)).json();
+    const rejected = await (
+      await fetch(`${url}/v1/events/bad-role`, { headers: bearer('regulator') })
+    ).json();
     expect(rejected).toMatchObject({
       eventId: 'bad-role',
       state: 'REJECTED',
       reason: { code: 'ROLE_NOT_ENTITLED' },
     });
-    expect((await fetch(`${url}/v1/events/never-sent`)).status).toBe(404);
+    expect((await fetch(`${url}/v1/events/never-sent`, { headers: bearer('regulator') })).status).toBe(404);
+    expect((await fetch(`${url}/v1/events/c7`)).status).toBe(401);
+    // A partner learns the fate of its own events only.
+    expect((await fetch(`${url}/v1/events/c7`, { headers: bearer('maker') })).status).toBe(200);
+    expect((await fetch(`${url}/v1/events/c7`, { headers: bearer('distributor') })).status).toBe(404);
+    expect((await fetch(`${url}/v1/events/c7`, { headers: bearer('pharmacist') })).status).toBe(403);
   });
 
   it('serves inclusion and consistency proofs that verify against signed checkpoints', async () => {

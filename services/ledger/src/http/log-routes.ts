@@ -16,8 +16,8 @@ export const inclusionQuery = z.object({ index: count('index'), size: count('siz
 export const consistencyQuery = z.object({ from: count('from'), to: count('to') });
 
 /**
- * The public routes of the log (DESIGN §5): checkpoint, proofs, schemas, and what became of an
- * event. They reveal hashes and outcomes only, never event contents.
+ * The public routes of the log (DESIGN §5): checkpoint, proofs and schemas. They reveal hashes
+ * only, never event contents.
  */
 export function logRoutes(app: Express, store: LedgerStore): void {
   app.get('/v1/checkpoint', (_req, res) => {
@@ -58,20 +58,5 @@ export function logRoutes(app: Express, store: LedgerStore): void {
 
   app.get('/v1/schemas', (_req, res) => {
     res.json(rxledgerSchemas.toJSON());
-  });
-
-  app.get('/v1/events/:id', (req, res) => {
-    const eventId = req.params.id;
-    const accepted = store.eventId(eventId);
-    if (accepted) {
-      res.json({ eventId, state: 'ACCEPTED', index: accepted.seq });
-      return;
-    }
-    const rejected = store.rejectionOf(eventId);
-    if (rejected) {
-      res.json({ eventId, state: 'REJECTED', reason: { code: rejected.code, message: rejected.message } });
-      return;
-    }
-    throw new RxError('UNKNOWN_EVENT', `this ledger has not seen event ${eventId} (yet)`, { status: 404 });
   });
 }

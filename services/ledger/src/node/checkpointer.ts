@@ -13,7 +13,7 @@ export function createCheckpointer(opts: {
   current: () => { size: number; root: Uint8Array };
   intervalMs?: number;
   now?: () => number;
-}): { checkpointNow(): string | undefined; start(): void; stop(): void } {
+}): { checkpointNow(): string; start(): void; stop(): void } {
   let timer: NodeJS.Timeout | undefined;
   const now = opts.now ?? Date.now;
   const checkpointNow = () => {

@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS lot_items (
   item TEXT NOT NULL,
   PRIMARY KEY (gtin, lot, item)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS lot_items_item ON lot_items (item);
 CREATE TABLE IF NOT EXISTS recalls (
   gtin TEXT    NOT NULL,
   lot  TEXT    NOT NULL,

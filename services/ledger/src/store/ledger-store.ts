@@ -115,6 +115,12 @@ export class LedgerStore {
       lotItems: db.prepare<[string, string], { item: string }>(
         'SELECT item FROM lot_items WHERE gtin = ? AND lot = ? ORDER BY item',
       ),
+      lotOf: db.prepare<[string], { gtin: string; lot: string }>(
+        'SELECT gtin, lot FROM lot_items WHERE item = ? LIMIT 1',
+      ),
+      gtinKnown: db.prepare<[string], { one: number }>(
+        'SELECT 1 AS one FROM lot_items WHERE gtin = ? LIMIT 1',
+      ),
       recallSeqs: db.prepare<[string, string], { seq: number }>(
         'SELECT seq FROM recalls WHERE gtin = ? AND lot = ? ORDER BY seq',
       ),
@@ -227,6 +233,16 @@ export class LedgerStore {
 
   lotItems(gtin: string, lot: string): string[] {
     return this.#s.lotItems.all(gtin, lot).map((r) => r.item);
+  }
+
+  /** The GTIN and lot a pack was commissioned with, if it was. */
+  lotOf(item: string): { gtin: string; lot: string } | undefined {
+    return this.#s.lotOf.get(item);
+  }
+
+  /** Whether any pack of this GTIN was ever commissioned. */
+  gtinKnown(gtin: string): boolean {
+    return this.#s.gtinKnown.get(gtin) !== undefined;
   }
 
   recallSeqs(gtin: string, lot: string): number[] {

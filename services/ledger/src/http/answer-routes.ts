@@ -1,0 +1,262 @@
+import { custodyEventToJson, ownsGtin, type RegistryState, rxledgerSchemas } from '@rxledger/events';
+import { Gs1Error, normalizeGtin, parseItem, parseScan, validateLot, validateSerial } from '@rxledger/gs1';
+import { RxError, ValidationError } from '@rxledger/runtime';
+import { inclusionProof, parseCheckpoint, toBase64 } from '@rxledger/tlog';
+import type { Express } from 'express';
+import { type Principal, requireRole, type TokenRegistry } from '../auth/principal.ts';
+import { type EntityState, entityState, foldCustody } from '../custody/index.ts';
+import type { ItemHistory } from '../query/item-history.ts';
+import { judgeVerify, type VerifyQuery } from '../query/judge-verify.ts';
+import type { LedgerStore } from '../store/ledger-store.ts';
+import { provenanceQuery, recallScopeQuery, rejectionsQuery, verifyQuery } from './answer-schemas.ts';
+import { parseQuery } from './query.ts';
+
+export interface AnswerDeps {
+  store: LedgerStore;
+  history: ItemHistory;
+  tokens: TokenRegistry;
+  registry: () => RegistryState;
+  /** Signs a checkpoint of everything committed so far (or returns the latest) and gives its note. */
+  checkpointNow: () => string;
+  now?: () => Date;
+}
+
+/** The answering routes of DESIGN §5: verify, provenance, recall scope, rejections, event state. */
+export function answerRoutes(app: Express, deps: AnswerDeps): void {
+  const { store, history, tokens } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  app.get('/v1/verify', (req, res) => {
+    const principal = tokens.authenticate(req);
+    const q = parseQuery(verifyQuery, req.query);
+    const at = verifyingAt(principal, q.at ?? q.pharmacy);
+    const pack = packFromQuery(q);
+    const state = stateOf(history, pack.uri);
+    res.json(
+      judgeVerify(pack.query, state, {
+        today: now().toISOString().slice(0, 10),
+        at,
+        role: principal.role,
+        productKnown: store.gtinKnown(pack.query.gtin),
+      }),
+    );
+  });
+
+  app.get('/v1/provenance', (req, res) => {
+    const principal = tokens.authenticate(req);
+    requireRole(principal, ['regulator', 'partner'], 'provenance');
+    const { item } = parseQuery(provenanceQuery, req.query);
+    const uri = gs1(() => parseItem(item).uri, 'item');
+    const entries = history.entries(uri);
+    const state = foldState(entries, uri);
+    if (!state) throw new RxError('UNKNOWN_ITEM', `the ledger has no event naming ${uri}`, { status: 404 });
+    if (principal.role === 'partner' && !held(principal, state, history)) {
+      // Not 403: whether a pack exists elsewhere is itself something a partner may not learn.
+      throw new RxError('UNKNOWN_ITEM', `none of your parties has held ${uri}`, { status: 404 });
+    }
+    const note = deps.checkpointNow();
+    const { size } = parseCheckpoint(note.slice(0, note.indexOf('\n\n') + 1));
+    const reader = store.hashReader();
+    const proven = (seq: number) => ({
+      index: seq,
+      leaf: toBase64(store.leaf(seq)!.leaf),
+      proof: inclusionProof(reader, seq, size).map(toBase64),
+    });
+    const seqs = state.history.filter((seq) => seq < size).sort((a, b) => a - b);
+    const anomaliesAt = new Map<number, string[]>();
+    for (const a of state.anomalies)
+      anomaliesAt.set(a.seq, [...(anomaliesAt.get(a.seq) ?? []), `${a.code}: ${a.message}`]);
+    res.json({
+      item: uri,
+      checkpoint: note,
+      entries: seqs.map(proven),
+      registry: store
+        .registrySeqs()
+        .filter((seq) => seq < size)
+        .map(proven),
+      schemas: rxledgerSchemas.toJSON(),
+      timeline: seqs.map((seq) => ({
+        index: seq,
+        ...custodyEventToJson(history.event(seq)),
+        ...(anomaliesAt.has(seq) ? { anomalies: anomaliesAt.get(seq) } : {}),
+      })),
+      status: summary(state),
+    });
+  });
+
+  app.get('/v1/recalls/scope', (req, res) => {
+    const principal = tokens.authenticate(req);
+    requireRole(principal, ['regulator', 'partner'], 'recall scope');
+    const q = parseQuery(recallScopeQuery, req.query);
+    const gtin = gs1(() => normalizeGtin(q.gtin), 'gtin');
+    const lot = gs1(() => validateLot(q.lot), 'lot');
+    if (principal.role === 'partner' && !principal.glns.some((g) => ownsGtin(deps.registry(), g, gtin))) {
+      throw new RxError(
+        'FORBIDDEN',
+        `recall scope of GTIN ${gtin} is open to its manufacturer and regulators`,
+        { status: 403 },
+      );
+    }
+    const packs = store.lotItems(gtin, lot);
+    // One fold over the union of every pack's history: packs share their cases' and pallets' leaves.
+    const seqs = new Map<number, ReturnType<ItemHistory['event']>>();
+    for (const pack of packs) for (const e of history.entries(pack)) seqs.set(e.seq, e.event);
+    const world = foldCustody([...seqs].map(([seq, event]) => ({ seq, event })));
+    const recalls = store.recallSeqs(gtin, lot).map((seq) => {
+      const event = history.event(seq);
+      return {
+        index: seq,
+        eventTime: new Date(event.eventTime).toISOString(),
+        reason: event.type === 'RECALL' ? event.reason : '',
+      };
+    });
+    res.json({
+      gtin,
+      lot,
+      recalls,
+      count: packs.length,
+      packs: packs.map((item) => ({ item, ...summary(entityState(world, item)!) })),
+    });
+  });
+
+  app.get('/v1/rejections', (req, res) => {
+    const principal = tokens.authenticate(req);
+    requireRole(principal, ['regulator', 'partner'], 'rejections');
+    const q = parseQuery(rejectionsQuery, req.query);
+    let parties: Array<string | undefined> = [q.party];
+    if (principal.role === 'partner') {
+      if (q.party !== undefined && !principal.glns.includes(q.party)) {
+        throw new RxError('FORBIDDEN', `rejections of ${q.party} are not yours to read`, { status: 403 });
+      }
+      parties = q.party !== undefined ? [q.party] : principal.glns;
+    }
+    const rows = parties.flatMap((party) =>
+      store.rejections({
+        party,
+        code: q.reason,
+        since: q.since === undefined ? undefined : Date.parse(q.since),
+        until: q.until === undefined ? undefined : Date.parse(q.until),
+        limit: q.limit,
+      }),
+    );
+    rows.sort((a, b) => b.kafkaOffset - a.kafkaOffset);
+    res.json({
+      rejections: rows.slice(0, q.limit).map((r) => ({
+        offset: r.kafkaOffset,
+        eventId: r.eventId,
+        party: r.party,
+        keyId: r.keyId,
+        type: r.eventType,
+        code: r.code,
+        message: r.message,
+        receivedAt: new Date(r.receivedAt).toISOString(),
+      })),
+    });
+  });
+
+  app.get('/v1/events/:id', (req, res) => {
+    const principal = tokens.authenticate(req);
+    requireRole(principal, ['regulator', 'partner'], 'event state');
+    const eventId = req.params.id!;
+    const mine = (party: string | null) =>
+      principal.role === 'regulator' || (party !== null && principal.glns.includes(party));
+    const accepted = store.eventId(eventId);
+    if (accepted && mine(store.leaf(accepted.seq)!.party)) {
+      res.json({ eventId, state: 'ACCEPTED', index: accepted.seq });
+      return;
+    }
+    const rejected = store.rejectionOf(eventId);
+    if (rejected && mine(rejected.party)) {
+      res.json({ eventId, state: 'REJECTED', reason: { code: rejected.code, message: rejected.message } });
+      return;
+    }
+    throw new RxError('UNKNOWN_EVENT', `this ledger has not seen event ${eventId} (yet)`, { status: 404 });
+  });
+}
+
+/** Where a verify is asked from: a pharmacist's own pharmacy, a party a partner hosts, or any for a regulator. */
+function verifyingAt(principal: Principal, asked: string | undefined): string | undefined {
+  if (principal.role === 'regulator') return asked;
+  if (asked !== undefined && !principal.glns.includes(asked)) {
+    throw new RxError('FORBIDDEN', `you may not verify on behalf of ${asked}`, { status: 403 });
+  }
+  if (asked !== undefined) return asked;
+  if (principal.glns.length === 1) return principal.glns[0];
+  throw new ValidationError([
+    { field: 'at', reason: 'required: the GLN of the party where the pack is scanned' },
+  ]);
+}
+
+function packFromQuery(q: { scan?: string; gtin?: string; serial?: string; lot?: string; expiry?: string }): {
+  uri: string;
+  query: VerifyQuery;
+} {
+  let query: VerifyQuery;
+  if (q.scan !== undefined) {
+    const scan = gs1(() => parseScan(q.scan!), 'scan');
+    if (!scan.gtin || !scan.serial) {
+      throw new ValidationError([{ field: 'scan', reason: 'the scan carries no GTIN (01) and serial (21)' }]);
+    }
+    query = { gtin: scan.gtin, serial: scan.serial, lot: scan.lot, expiry: scan.expiry };
+  } else {
+    query = {
+      gtin: gs1(() => normalizeGtin(q.gtin!), 'gtin'),
+      serial: gs1(() => validateSerial(q.serial!), 'serial'),
+      lot: q.lot === undefined ? undefined : gs1(() => validateLot(q.lot!), 'lot'),
+      expiry: q.expiry,
+    };
+    if (q.expiry !== undefined && !/^\d{6}$/.test(q.expiry)) {
+      throw new ValidationError([{ field: 'expiry', reason: 'must be YYMMDD' }]);
+    }
+  }
+  if (query.lot === undefined) delete query.lot;
+  if (query.expiry === undefined) delete query.expiry;
+  const uri = gs1(() => parseItem(`(01)${query.gtin}(21)${query.serial}`).uri, 'serial');
+  return { uri, query };
+}
+
+function stateOf(history: ItemHistory, uri: string): EntityState | undefined {
+  return foldState(history.entries(uri), uri);
+}
+
+function foldState(entries: ReturnType<ItemHistory['entries']>, uri: string): EntityState | undefined {
+  return entries.length === 0 ? undefined : entityState(foldCustody(entries), uri);
+}
+
+/** Whether one of the partner's parties signed an event in the item's history or was shipped it. */
+function held(principal: Principal, state: EntityState, history: ItemHistory): boolean {
+  return state.history.some((seq) => {
+    const event = history.event(seq);
+    if (event.type === 'RECALL') return false;
+    return (
+      principal.glns.includes(event.party) || (event.type === 'SHIP' && principal.glns.includes(event.to))
+    );
+  });
+}
+
+function summary(state: EntityState) {
+  return {
+    status:
+      state.recalled && (state.status === 'ACTIVE' || state.status === 'IN_TRANSIT')
+        ? 'RECALLED'
+        : state.status,
+    custodian: state.custodian,
+    location: state.location,
+    parent: state.parent,
+    inTransitTo: state.status === 'IN_TRANSIT' ? state.inTransit?.to : undefined,
+    lot: state.lot,
+    expiry: state.expiry,
+    recalled: state.recalled !== undefined,
+    anomalies: state.anomalies.map((a) => ({ code: a.code, index: a.seq, message: a.message })),
+  };
+}
+
+/** Runs a GS1 parse, turning its error into a 400 naming the query parameter. */
+function gs1<T>(parse: () => T, field: string): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof Gs1Error) throw new ValidationError([{ field, reason: err.message }]);
+    throw err;
+  }
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+const gln = z.string().regex(/^\d{13}$/, 'must be a GLN-13');
+const rfc3339 = z.string().refine((s) => !Number.isNaN(Date.parse(s)) && /[zZ]|[+-]\d\d:\d\d$/.test(s), {
+  message: 'must be an RFC 3339 time with an offset',
+});
+
+/** GET /v1/verify: a scan, or gtin + serial (+ lot, expiry) as read off the pack. */
+export const verifyQuery = z
+  .object({
+    scan: z
+      .string()
+      .min(1)
+      .max(512)
+      .optional()
+      .describe('raw DataMatrix element string (FNC1 as %1D) or a GS1 Digital Link URI'),
+    gtin: z.string().max(14).optional().describe('GTIN-8/12/13/14'),
+    serial: z.string().max(20).optional(),
+    lot: z.string().max(20).optional(),
+    expiry: z.string().max(6).optional().describe('YYMMDD'),
+    at: gln.optional().describe('GLN of the party at whose counter or dock the pack is scanned'),
+    pharmacy: gln.optional().describe('alias of at, as the pharmacy service sends it'),
+  })
+  .strict()
+  .refine((q) => q.scan !== undefined || (q.gtin !== undefined && q.serial !== undefined), {
+    message: 'give scan, or gtin and serial',
+  });
+
+/** GET /v1/provenance */
+export const provenanceQuery = z
+  .object({ item: z.string().min(1).max(512).describe('the pack or container, in any GS1 form') })
+  .strict();
+
+/** GET /v1/recalls/scope */
+export const recallScopeQuery = z
+  .object({ gtin: z.string().min(1).max(14), lot: z.string().min(1).max(20) })
+  .strict();
+
+/** GET /v1/rejections */
+export const rejectionsQuery = z
+  .object({
+    party: gln.optional(),
+    reason: z
+      .string()
+      .regex(/^[A-Z_]{3,40}$/, 'must be a rejection code such as BAD_SIGNATURE')
+      .optional(),
+    since: rfc3339.optional(),
+    until: rfc3339.optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .strict();

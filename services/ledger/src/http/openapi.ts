@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { provenanceQuery, recallScopeQuery, rejectionsQuery, verifyQuery } from './answer-schemas.ts';
+import { consistencyQuery, inclusionQuery } from './log-routes.ts';
+
+type Params = Array<{
+  name: string;
+  in: 'query' | 'path';
+  required: boolean;
+  schema: unknown;
+  description?: string;
+}>;
+
+/** Query parameters of an OpenAPI operation, from the zod schema that validates the same query. */
+function queryParameters(schema: z.ZodType): Params {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
+    properties?: Record<string, { description?: string }>;
+    required?: string[];
+  };
+  return Object.entries(json.properties ?? {}).map(([name, s]) => {
+    const { description, ...rest } = s;
+    return {
+      name,
+      in: 'query',
+      required: json.required?.includes(name) ?? false,
+      schema: rest,
+      ...(description ? { description } : {}),
+    };
+  });
+}
+
+const error = {
+  description: 'error',
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+};
+const json = (description: string) => ({ description, content: { 'application/json': {} } });
+const secured = (roles: string, summary: string, params: Params, ok: string) => ({
+  summary: `${summary} (roles: ${roles})`,
+  security: [{ bearer: [] }],
+  parameters: params,
+  responses: { 200: json(ok), 400: error, 401: error, 403: error, 404: error },
+});
+const open = (summary: string, params: Params, ok: unknown) => ({
+  summary,
+  parameters: params,
+  responses: { 200: ok, 400: error, 503: error },
+});
+
+/** The ledger's OpenAPI 3.1 document, served at /v1/openapi.json. */
+export function ledgerOpenApi(version: string) {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'rxledger ledger node',
+      version,
+      description:
+        'Read side of a rxledger node. Roles: pharmacist (verify at its own pharmacy), partner (verify for ' +
+        'its parties, provenance of packs they held, recall scope of GTINs they own, its own events and ' +
+        'rejections), regulator (everything). Checkpoints, proofs and schemas are public.',
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        Error: {
+          type: 'object',
+          properties: {
+            error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+            errors: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { field: { type: 'string' }, reason: { type: 'string' } },
+              },
+            },
+          },
+        },
+      },
+    },
+    paths: {
+      '/v1/verify': {
+        get: secured(
+          'pharmacist, partner, regulator',
+          'Verify a scanned pack',
+          queryParameters(verifyQuery),
+          '{ verdict, dispensable, status, product, alerts }',
+        ),
+      },
+      '/v1/provenance': {
+        get: secured(
+          'partner (packs it held), regulator',
+          'Provenance bundle with proofs',
+          queryParameters(provenanceQuery),
+          'the bundle of DESIGN §4-§5',
+        ),
+      },
+      '/v1/recalls/scope': {
+        get: secured(
+          'partner owning the GTIN, regulator',
+          'Every pack of a lot with status and custodian',
+          queryParameters(recallScopeQuery),
+          '{ gtin, lot, recalls, count, packs }',
+        ),
+      },
+      '/v1/rejections': {
+        get: secured(
+          'partner (its own), regulator',
+          'Records the ledger refused, newest first',
+          queryParameters(rejectionsQuery),
+          '{ rejections }',
+        ),
+      },
+      '/v1/events/{id}': {
+        get: secured(
+          'partner (its own), regulator',
+          'What became of an event',
+          [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          '{ eventId, state, index?, reason? }',
+        ),
+      },
+      '/v1/checkpoint': {
+        get: open('Latest signed checkpoint (C2SP tlog-checkpoint)', [], {
+          description: 'checkpoint',
+          content: { 'text/plain': {} },
+        }),
+      },
+      '/v1/proofs/inclusion': {
+        get: open(
+          'RFC 9162 inclusion proof',
+          queryParameters(inclusionQuery),
+          json('{ index, size, leafHash, proof }'),
+        ),
+      },
+      '/v1/proofs/consistency': {
+        get: open(
+          'RFC 9162 consistency proof',
+          queryParameters(consistencyQuery),
+          json('{ from, to, proof }'),
+        ),
+      },
+      '/v1/schemas': {
+        get: open('Avro schemas by CRC-64-AVRO fingerprint', [], json('{ <fingerprint>: schema }')),
+      },
+      '/healthz': { get: open('Liveness', [], json('{ status }')) },
+      '/readyz': { get: open('Ready = caught up with the topic', [], json('{ ready, detail? }')) },
+      '/metrics': {
+        get: open('Prometheus metrics', [], { description: 'metrics', content: { 'text/plain': {} } }),
+      },
+    },
+  };
+}

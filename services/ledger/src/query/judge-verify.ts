@@ -1,0 +1,133 @@
+import { parseExpiry } from '@rxledger/gs1';
+import type { Role } from '../auth/principal.ts';
+import type { EntityState } from '../custody/index.ts';
+
+/** The alert codes of DESIGN §5, as pharmacists know them from NMVS and the US VRS. */
+export const ALERT_CODES = [
+  'UNKNOWN_PRODUCT',
+  'UNKNOWN_SERIAL',
+  'LOT_MISMATCH',
+  'EXPIRY_MISMATCH',
+  'EXPIRED',
+  'ALREADY_DISPENSED',
+  'DECOMMISSIONED',
+  'RECALLED',
+  'CUSTODY_MISMATCH',
+  'CHAIN_ANOMALY',
+] as const;
+export type AlertCode = (typeof ALERT_CODES)[number];
+
+export interface VerifyQuery {
+  gtin: string;
+  serial: string;
+  /** As scanned, when the scan carried it. */
+  lot?: string;
+  expiry?: string;
+}
+
+export interface VerifyAnswer {
+  verdict: 'VERIFIED' | 'SUSPECT' | 'UNKNOWN';
+  dispensable: boolean;
+  status: 'ACTIVE' | 'IN_TRANSIT' | 'DISPENSED' | 'DECOMMISSIONED' | 'RECALLED' | 'UNKNOWN';
+  product: { gtin: string; serial: string; lot?: string; expiry?: string };
+  alerts: Array<{ code: AlertCode; message: string }>;
+}
+
+export interface VerifyContext {
+  /** Today's date as YYYY-MM-DD (UTC): expiry is judged by calendar day. */
+  today: string;
+  /** The party at whose counter or dock the pack is scanned, if any. */
+  at?: string;
+  role: Role;
+  /** Whether any pack of the GTIN was ever commissioned. */
+  productKnown: boolean;
+}
+
+// A mismatch between what is in hand and what was signed, or evidence that breaks the custody rules,
+// is what falsified or diverted packs look like: those make the verdict SUSPECT.
+const SUSPECT: ReadonlySet<AlertCode> = new Set([
+  'LOT_MISMATCH',
+  'EXPIRY_MISMATCH',
+  'ALREADY_DISPENSED',
+  'DECOMMISSIONED',
+  'CUSTODY_MISMATCH',
+  'CHAIN_ANOMALY',
+]);
+
+/**
+ * The answer to a pack scanned at a counter or dock: genuine? dispensable? why not? Pure: the pack's
+ * derived state in, the answer out. Only a regulator's alerts name other parties.
+ */
+export function judgeVerify(
+  q: VerifyQuery,
+  state: EntityState | undefined,
+  ctx: VerifyContext,
+): VerifyAnswer {
+  const alerts: VerifyAnswer['alerts'] = [];
+  const alert = (code: AlertCode, message: string) => alerts.push({ code, message });
+  const detail = ctx.role === 'regulator';
+
+  if (!state?.exists) {
+    if (!ctx.productKnown) alert('UNKNOWN_PRODUCT', `no pack of GTIN ${q.gtin} was ever commissioned`);
+    else alert('UNKNOWN_SERIAL', `serial ${q.serial} of GTIN ${q.gtin} was never commissioned`);
+    return { verdict: 'UNKNOWN', dispensable: false, status: 'UNKNOWN', product: { ...q }, alerts };
+  }
+
+  if (q.lot !== undefined && state.lot !== undefined && q.lot !== state.lot) {
+    alert('LOT_MISMATCH', `the scanned lot ${q.lot} is not the lot this serial was commissioned with`);
+  }
+  if (q.expiry !== undefined && state.expiry !== undefined && q.expiry !== state.expiry) {
+    alert(
+      'EXPIRY_MISMATCH',
+      `the scanned expiry ${q.expiry} is not the expiry this serial was commissioned with`,
+    );
+  }
+  const expiry = state.expiry ?? q.expiry;
+  const expires =
+    expiry === undefined ? undefined : parseExpiry(expiry, new Date(`${ctx.today}T00:00:00Z`)).date;
+  if (expires !== undefined && expires < ctx.today) alert('EXPIRED', `the pack expired on ${expires}`);
+  if (state.status === 'DISPENSED') {
+    const when = state.dispensedAt
+      ? ` on ${new Date(state.dispensedAt.eventTime).toISOString().slice(0, 10)}`
+      : '';
+    alert(
+      'ALREADY_DISPENSED',
+      `the pack was already dispensed${when}${detail && state.dispensedAt ? ` by ${state.dispensedAt.party}` : ''}`,
+    );
+  }
+  if (state.status === 'DECOMMISSIONED') {
+    alert('DECOMMISSIONED', `the pack was decommissioned (${state.decommissionReason ?? 'no reason given'})`);
+  }
+  if (state.recalled) alert('RECALLED', `the pack's lot was recalled: ${state.recalled.reason}`);
+  if (ctx.at !== undefined && state.status !== 'DISPENSED' && state.status !== 'DECOMMISSIONED') {
+    const here =
+      state.custodian === ctx.at || (state.status === 'IN_TRANSIT' && state.inTransit?.to === ctx.at);
+    if (!here) {
+      alert(
+        'CUSTODY_MISMATCH',
+        detail
+          ? `the ledger has the pack with ${state.custodian ?? 'nobody'}${state.inTransit ? ` in transit to ${state.inTransit.to}` : ''}, not ${ctx.at}`
+          : 'the ledger does not have this pack at or on its way to your premises',
+      );
+    }
+  }
+  if (state.anomalies.length > 0) {
+    const codes = [...new Set(state.anomalies.map((a) => a.code))];
+    alert('CHAIN_ANOMALY', `its custody history breaks the rules: ${codes.join(', ')}`);
+  }
+
+  const status: VerifyAnswer['status'] =
+    state.recalled && (state.status === 'ACTIVE' || state.status === 'IN_TRANSIT')
+      ? 'RECALLED'
+      : state.status;
+  const verdict = alerts.some((a) => SUSPECT.has(a.code)) ? 'SUSPECT' : 'VERIFIED';
+  const dispensable =
+    verdict === 'VERIFIED' && status === 'ACTIVE' && state.kind === 'pack' && alerts.length === 0;
+  return {
+    verdict,
+    dispensable,
+    status,
+    product: { gtin: q.gtin, serial: q.serial, lot: state.lot ?? q.lot, expiry: state.expiry ?? q.expiry },
+    alerts,
+  };
+}
