@@ -8,12 +8,13 @@ import { ed25519Signer } from '@rxledger/tlog';
 import type { Admin } from 'kafkajs';
 import { Counter, Gauge } from 'prom-client';
 import { type TokenFile, TokenRegistry } from './auth/principal.ts';
-import type { ConsumedRecord } from './fold/check-record.ts';
+import { type ConsumedRecord, type Prechecked, precheck } from './fold/check-record.ts';
 import { LedgerFolder } from './fold/ledger-folder.ts';
 import { answerRoutes } from './http/answer-routes.ts';
 import { logRoutes } from './http/log-routes.ts';
 import { ledgerOpenApi } from './http/openapi.ts';
 import { createCheckpointer } from './node/checkpointer.ts';
+import { SignaturePool } from './node/signature-pool.ts';
 import { createTopicConsumer } from './node/topic-consumer.ts';
 import { ItemHistory } from './query/item-history.ts';
 import { openLedgerDb } from './store/ledger-db.ts';
@@ -36,6 +37,8 @@ export interface LedgerServiceOptions {
   tokens: TokenFile;
   log: Logger;
   checkpointIntervalMs?: number;
+  /** Worker threads verifying signatures ahead of the fold (default: cores - 1, at least 1). */
+  verifyThreads?: number;
 }
 
 export interface LedgerService {
@@ -142,7 +145,8 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
     },
   });
 
-  const consumer = createTopicConsumer({
+  const pool = new SignaturePool(opts.verifyThreads);
+  const consumer = createTopicConsumer<Map<number, Prechecked>>({
     kafka,
     topic,
     // A fresh group per process: offsets live in the node's database, and a restarted node must not
@@ -150,8 +154,9 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
     groupId: `rxledger-ledger-${createHash('sha256').update(resolve(opts.dataDir)).digest('hex').slice(0, 12)}-${randomUUID().slice(0, 8)}`,
     position: () => store.nextOffset(),
     log: opts.log,
-    onBatch: async (records: ConsumedRecord[]) => {
-      const result = folder.fold(records);
+    prepare: (records) => precheck(records, folder.registry, (jobs) => pool.verify(jobs)),
+    onBatch: async (records: ConsumedRecord[], prechecked) => {
+      const result = folder.fold(records, prechecked);
       onFolded(result);
       if (Date.now() - lastProgressLog > 5_000) {
         lastProgressLog = Date.now();
@@ -182,6 +187,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
       await consumer.stop();
       checkpointer.stop();
       checkpointer.checkpointNow();
+      await pool.close();
       await admin?.disconnect().catch(() => {});
       db.close();
     },

@@ -10,8 +10,10 @@ import {
   ownsGtin,
   type RegistryState,
   type SignedEvent,
+  signingPayload,
   verifyEventSignature,
 } from '@rxledger/events';
+import { bytesEqual } from '@rxledger/tlog';
 import type { RejectionCode } from './rejection-codes.ts';
 
 /** A record as consumed: its offset, value, and the broker's append time (LogAppendTime). */
@@ -33,6 +35,13 @@ export interface Rejected {
   eventType?: string;
 }
 
+/** What was learnt about a record ahead of the fold: its decoded envelope and, maybe, a signature verdict. */
+export interface Prechecked {
+  signed: SignedEvent;
+  /** The key bytes the signature was checked against, and whether it verified. */
+  verdict?: { key: Uint8Array; ok: boolean };
+}
+
 export interface Verified {
   ok: true;
   signed: SignedEvent;
@@ -48,6 +57,7 @@ export function checkRecord(
   record: ConsumedRecord,
   registry: RegistryState,
   ed: Ed25519,
+  pre?: Prechecked,
 ): Verified | Rejected {
   if (record.value === null || record.value.length === 0) {
     return { ok: false, code: 'UNDECODABLE', message: 'empty record value' };
@@ -55,7 +65,7 @@ export function checkRecord(
   let signed: SignedEvent;
   let event: CustodyEvent;
   try {
-    signed = decodeSignedEvent(record.value);
+    signed = pre?.signed ?? decodeSignedEvent(record.value);
   } catch (err) {
     return { ok: false, code: 'UNDECODABLE', message: `signed event: ${codecMessage(err)}` };
   }
@@ -91,7 +101,7 @@ export function checkRecord(
     });
     if (!may.ok) return { ok: false, code: may.code, message: may.message, ...about };
   }
-  const sig = verifyEventSignature(ed, signed, key!);
+  const sig = verifyEventSignature(withVerdict(ed, pre?.verdict), signed, key!);
   if (!sig.ok) return { ok: false, code: 'BAD_SIGNATURE', message: `${sig.code}: ${sig.message}`, ...about };
 
   if (event.eventTime > record.timestamp + MAX_FUTURE_MS) {
@@ -142,7 +152,58 @@ function foreignIdentifiers(registry: RegistryState, event: CustodyEvent): strin
   });
 }
 
+/**
+ * An Ed25519 that answers from a verdict reached ahead of time for this very record (same message
+ * and signature), provided it was reached with the same key bytes; otherwise it verifies itself.
+ */
+function withVerdict(ed: Ed25519, verdict: Prechecked['verdict']): Ed25519 {
+  if (!verdict) return ed;
+  return {
+    name: ed.name,
+    sign: ed.sign,
+    verify: (key, message, signature) =>
+      bytesEqual(key.bytes, verdict.key) ? verdict.ok : ed.verify(key, message, signature),
+  };
+}
+
 function codecMessage(err: unknown): string {
   const e = err as CodecError;
   return e.code ? `${e.code}: ${e.message}` : String((err as Error).message ?? err);
+}
+
+/**
+ * Decodes the envelopes of `records` and checks their signatures on `pool` against the keys the
+ * registry holds now. Records whose key is unknown yet (added later in the same batch) get no verdict.
+ */
+export async function precheck(
+  records: readonly ConsumedRecord[],
+  registry: RegistryState,
+  verify: (
+    jobs: Array<{ key: Uint8Array; message: Uint8Array; signature: Uint8Array }>,
+  ) => Promise<boolean[]>,
+): Promise<Map<number, Prechecked>> {
+  const out = new Map<number, Prechecked>();
+  const jobs: Array<{ key: Uint8Array; message: Uint8Array; signature: Uint8Array }> = [];
+  const owners: Prechecked[] = [];
+  for (const record of records) {
+    if (!record.value || record.value.length === 0) continue;
+    let signed: SignedEvent;
+    try {
+      signed = decodeSignedEvent(record.value);
+    } catch {
+      continue;
+    }
+    const pre: Prechecked = { signed };
+    out.set(record.offset, pre);
+    const key = registry.started ? registry.keys.get(signed.keyId)?.publicKey : registry.anchor;
+    if (key && signed.keyId === key.keyId && signed.signature.length === 64) {
+      jobs.push({ key: key.bytes, message: signingPayload(signed.event), signature: signed.signature });
+      owners.push(pre);
+    }
+  }
+  const results = await verify(jobs);
+  results.forEach((ok, i) => {
+    owners[i]!.verdict = { key: jobs[i]!.key, ok };
+  });
+  return out;
 }

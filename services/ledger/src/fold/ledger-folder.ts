@@ -14,7 +14,7 @@ import {
 } from '@rxledger/events';
 import { bytesEqual, CompactRange, leafHash, type TreeNode } from '@rxledger/tlog';
 import type { LeafRow, LedgerStore, RejectionRow } from '../store/ledger-store.ts';
-import { type ConsumedRecord, checkRecord, type Rejected } from './check-record.ts';
+import { type ConsumedRecord, checkRecord, type Prechecked, type Rejected } from './check-record.ts';
 
 export interface FoldResult {
   appended: number;
@@ -76,7 +76,7 @@ export class LedgerFolder {
    * Folds one batch and commits it. When this returns the batch and its offset are durable; if the
    * commit throws, nothing of the batch is kept, in the database or in memory.
    */
-  fold(records: readonly ConsumedRecord[]): FoldResult {
+  fold(records: readonly ConsumedRecord[], prechecked?: ReadonlyMap<number, Prechecked>): FoldResult {
     const from = this.#store.nextOffset();
     const fresh = records.filter((r) => r.offset >= from);
     const result: FoldResult = { appended: 0, rejected: 0, duplicates: 0, size: this.#range.size };
@@ -104,7 +104,7 @@ export class LedgerFolder {
     };
 
     for (const record of fresh) {
-      const checked = checkRecord(record, registry, this.#ed);
+      const checked = checkRecord(record, registry, this.#ed, prechecked?.get(record.offset));
       if (!checked.ok) {
         reject(record, checked);
         continue;

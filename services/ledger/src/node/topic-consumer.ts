@@ -2,15 +2,20 @@ import type { Logger } from '@rxledger/runtime';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { ConsumedRecord } from '../fold/check-record.ts';
 
-export interface TopicConsumerOptions {
+export interface TopicConsumerOptions<P = undefined> {
   kafka: Kafka;
   topic: string;
   /** A group of this node alone; offsets are never committed to it (DESIGN §6). */
   groupId: string;
   /** The node's own stored position: where to (re)start after a join or rebalance. */
   position: () => number;
+  /**
+   * Work on a batch that may run while the previous batch is being handled (signature checks on
+   * worker threads); its result is handed to onBatch.
+   */
+  prepare?: (records: ConsumedRecord[]) => Promise<P>;
   /** Handles one batch; it MUST have made the batch durable before it returns. */
-  onBatch: (records: ConsumedRecord[]) => Promise<void> | void;
+  onBatch: (records: ConsumedRecord[], prepared: P | undefined) => Promise<void> | void;
   log: Logger;
   /** Records folded and committed together at most (default 1,000). */
   maxBatch?: number;
@@ -21,7 +26,7 @@ export interface TopicConsumerOptions {
  * not trusted (its rebalancing has known bugs): after every group join the consumer seeks back to
  * `position()`, and records below it are skipped by the fold.
  */
-export function createTopicConsumer(opts: TopicConsumerOptions): {
+export function createTopicConsumer<P>(opts: TopicConsumerOptions<P>): {
   start(): Promise<void>;
   stop(): Promise<void>;
 } {
@@ -62,12 +67,22 @@ export function createTopicConsumer(opts: TopicConsumerOptions): {
           }));
           // A fetch can hold tens of thousands of records; committing them in slices bounds the
           // work a crash can throw away and the delay before a scanner sees its event land.
-          for (let i = 0; i < records.length && isRunning() && !isStale(); i += opts.maxBatch ?? 1_000) {
-            const slice = records.slice(i, i + (opts.maxBatch ?? 1_000));
-            await opts.onBatch(slice);
+          const size = opts.maxBatch ?? 1_000;
+          const slices: ConsumedRecord[][] = [];
+          for (let i = 0; i < records.length; i += size) slices.push(records.slice(i, i + size));
+          const prepare = (slice: ConsumedRecord[] | undefined) =>
+            slice && opts.prepare ? opts.prepare(slice) : undefined;
+          let next = prepare(slices[0]);
+          for (let i = 0; i < slices.length && isRunning() && !isStale(); i++) {
+            const prepared = await next;
+            next = prepare(slices[i + 1]);
+            const slice = slices[i]!;
+            await opts.onBatch(slice, prepared);
             resolveOffset(String(slice[slice.length - 1]!.offset));
             await heartbeat();
           }
+          // A prepared slice left over when the consumer stops is simply dropped.
+          await next?.catch(() => {});
         },
       });
       seek();

@@ -1,0 +1,54 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+/** One signature to check: raw 32-byte Ed25519 key, the signed message, the 64-byte signature. */
+export interface SignatureJob {
+  key: Uint8Array;
+  message: Uint8Array;
+  signature: Uint8Array;
+}
+
+/**
+ * Ed25519 verification on worker threads, so that the fold's thread spends its time folding
+ * (DESIGN §6: verify ahead of the fold). Answers are hints: the fold still runs every check, and
+ * anything the pool did not see is verified inline.
+ */
+export class SignaturePool {
+  readonly #workers: Worker[];
+  readonly #pending = new Map<number, (results: Uint8Array) => void>();
+  #nextId = 0;
+
+  constructor(size = Math.max(1, availableParallelism() - 1)) {
+    this.#workers = Array.from({ length: size }, () => {
+      const worker = new Worker(new URL('./signature-worker.mjs', import.meta.url), { execArgv: [] });
+      worker.on('message', ({ id, results }: { id: number; results: Uint8Array }) => {
+        this.#pending.get(id)?.(results);
+        this.#pending.delete(id);
+      });
+      worker.unref();
+      return worker;
+    });
+  }
+
+  /** Whether each signature verifies, in order. */
+  async verify(jobs: SignatureJob[]): Promise<boolean[]> {
+    if (jobs.length === 0) return [];
+    const per = Math.ceil(jobs.length / this.#workers.length);
+    const parts = await Promise.all(
+      this.#workers.map((worker, w) => {
+        const slice = jobs.slice(w * per, (w + 1) * per);
+        if (slice.length === 0) return Promise.resolve(new Uint8Array(0));
+        const id = this.#nextId++;
+        return new Promise<Uint8Array>((resolve) => {
+          this.#pending.set(id, resolve);
+          worker.postMessage({ id, jobs: slice });
+        });
+      }),
+    );
+    return parts.flatMap((p) => [...p].map((b) => b === 1));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#workers.map((w) => w.terminate()));
+  }
+}

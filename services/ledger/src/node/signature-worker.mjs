@@ -1,0 +1,32 @@
+// Verifies Ed25519 signatures off the fold's thread. Plain JS with node:crypto only, so it loads in
+// milliseconds without a TypeScript loader. It only answers "does this signature verify under these
+// 32 key bytes": key validity, the key id, S < L and everything else stay with the fold's own checks.
+import { createPublicKey, verify } from 'node:crypto';
+import { parentPort } from 'node:worker_threads';
+
+const SPKI_PREFIX = Buffer.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00]);
+const keys = new Map();
+
+function keyObject(raw) {
+  const hex = Buffer.from(raw).toString('hex');
+  let key = keys.get(hex);
+  if (key === undefined) {
+    key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+    if (keys.size > 10_000) keys.clear();
+    keys.set(hex, key);
+  }
+  return key;
+}
+
+parentPort.on('message', ({ id, jobs }) => {
+  const results = new Uint8Array(jobs.length);
+  for (let i = 0; i < jobs.length; i++) {
+    const { key, message, signature } = jobs[i];
+    try {
+      results[i] = signature.length === 64 && verify(null, message, keyObject(key), signature) ? 1 : 0;
+    } catch {
+      results[i] = 0;
+    }
+  }
+  parentPort.postMessage({ id, results }, [results.buffer]);
+});
