@@ -1,0 +1,187 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { KeyError, VerifyingKey } from '@rxledger/events';
+import { fromBase64, parseVerifierKey, TlogError } from '@rxledger/tlog';
+import { type BundleReport, formatReport, type VerifierTrust, verifyBundle } from '@rxledger/verifier';
+
+/** Usage text of `rxledger verify-bundle`, also printed by `rxledger help`. */
+export const VERIFY_BUNDLE_USAGE = `rxledger verify-bundle <file|-> [--checkpoint-key VKEY --authority-key BASE64]
+                        [--credentials FILE] [--origin NAME] [--json]
+
+Checks a provenance bundle (GET /v1/provenance) offline, trusting only the two keys given: the
+checkpoint's signature, every inclusion proof, the registry folded from its genesis, every signature
+(with @noble) and the item's hash links. Prints the item's timeline with a mark per check.
+  <file|->                 the bundle's JSON file, or - to read it from standard input
+  --checkpoint-key VKEY    the ledger node's checkpoint key, C2SP vkey form (name+keyid+base64)
+  --authority-key BASE64   the registry authority's Ed25519 public key (32 bytes, standard base64)
+  --credentials FILE       take both keys from a credentials file's ledger.checkpointKey and
+                           ledger.authorityPublicKey (e.g. data/demo/credentials.json); flags win
+  --origin NAME            refuse a checkpoint of any other log
+  --json                   print the whole report as JSON instead of text
+Exit status: 0 when every check passes, 1 when any fails, 2 on a usage or I/O error.`;
+
+/** A problem with how the command was called or what it could read: exit status 2. */
+class UsageError extends Error {}
+
+/** `rxledger verify-bundle`: returns the exit status. */
+export async function verifyBundleCommand(
+  args: string[],
+  out: (line: string) => void,
+  err: (line: string) => void,
+  stdin: () => Promise<string> = readStdin,
+): Promise<number> {
+  let report: BundleReport;
+  let json: boolean;
+  try {
+    const { values, positionals } = parseOptions(args);
+    if (values.help) {
+      out(VERIFY_BUNDLE_USAGE);
+      return 0;
+    }
+    json = values.json ?? false;
+    if (positionals.length !== 1) {
+      throw new UsageError(
+        positionals.length === 0
+          ? 'give the bundle file, or - for standard input'
+          : `one bundle at a time, got ${positionals.length}: ${positionals.join(' ')}`,
+      );
+    }
+    const trust = await trustFrom(values);
+    const source = positionals[0]!;
+    const text = await (source === '-' ? stdin() : readText(source, 'bundle file'));
+    report = verifyText(text, trust);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    err(`rxledger verify-bundle: ${e.message}\n\n${VERIFY_BUNDLE_USAGE}`);
+    return 2;
+  }
+  if (json) out(JSON.stringify(report, null, 2));
+  else for (const line of formatReport(report)) out(line);
+  return report.ok ? 0 : 1;
+}
+
+type Options = ReturnType<typeof parseOptions>['values'];
+
+function parseOptions(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      options: {
+        'checkpoint-key': { type: 'string' },
+        'authority-key': { type: 'string' },
+        credentials: { type: 'string' },
+        origin: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+// The trust anchors: each from its flag, else from the credentials file; both are required.
+async function trustFrom(values: Options): Promise<VerifierTrust> {
+  let checkpointKey = values['checkpoint-key'];
+  let authorityKey = values['authority-key'];
+  // Messages name where a bad key came from: its flag, or its field in the credentials file.
+  let checkpointFrom = '--checkpoint-key';
+  let authorityFrom = '--authority-key';
+  if (values.credentials !== undefined && (checkpointKey === undefined || authorityKey === undefined)) {
+    const file = values.credentials;
+    const ledger = credentialsLedger(parseJsonFile(await readText(file, '--credentials file'), file), file);
+    if (checkpointKey === undefined) {
+      checkpointKey = ledger.checkpointKey;
+      checkpointFrom = `ledger.checkpointKey of ${file}`;
+    }
+    if (authorityKey === undefined) {
+      authorityKey = ledger.authorityPublicKey;
+      authorityFrom = `ledger.authorityPublicKey of ${file}`;
+    }
+  }
+  if (checkpointKey === undefined || authorityKey === undefined) {
+    const missing = checkpointKey === undefined ? '--checkpoint-key' : '--authority-key';
+    throw new UsageError(`${missing} is required (or --credentials FILE holding both trust anchors)`);
+  }
+  try {
+    parseVerifierKey(checkpointKey);
+  } catch (e) {
+    if (!(e instanceof TlogError)) throw e;
+    throw new UsageError(`${checkpointFrom}: ${e.message}`);
+  }
+  let authority: VerifyingKey;
+  try {
+    authority = VerifyingKey.fromBytes(fromBase64(authorityKey, 'base64'));
+  } catch (e) {
+    if (!(e instanceof TlogError || e instanceof KeyError)) throw e;
+    throw new UsageError(`${authorityFrom}: ${e.message}`);
+  }
+  return {
+    checkpointKey,
+    authorityKey: authority,
+    ...(values.origin === undefined ? {} : { origin: values.origin }),
+  };
+}
+
+function credentialsLedger(
+  credentials: unknown,
+  file: string,
+): { checkpointKey?: string; authorityPublicKey?: string } {
+  const ledger = (credentials as { ledger?: unknown } | null)?.ledger;
+  if (typeof ledger !== 'object' || ledger === null) throw new UsageError(`${file} has no "ledger" object`);
+  const { checkpointKey, authorityPublicKey } = ledger as Record<string, unknown>;
+  for (const [name, value] of [
+    ['checkpointKey', checkpointKey],
+    ['authorityPublicKey', authorityPublicKey],
+  ] as const) {
+    if (value !== undefined && typeof value !== 'string') {
+      throw new UsageError(`${file}: ledger.${name} must be a string`);
+    }
+  }
+  return {
+    ...(typeof checkpointKey === 'string' ? { checkpointKey } : {}),
+    ...(typeof authorityPublicKey === 'string' ? { authorityPublicKey } : {}),
+  };
+}
+
+async function readText(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(
+      `cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
+}
+
+function parseJsonFile(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${file} is not JSON: ${(e as Error).message}`);
+  }
+}
+
+// Text that is not JSON is a bundle that fails its shape check (exit 1), not a usage error.
+function verifyText(text: string, trust: VerifierTrust): BundleReport {
+  let bundle: unknown;
+  try {
+    bundle = JSON.parse(text);
+  } catch (e) {
+    const detail = `bundle: not JSON (${(e as Error).message})`;
+    return { ok: false, checks: [{ ok: false, what: 'bundle shape', detail }], timeline: [], registry: [] };
+  }
+  return verifyBundle(bundle, trust);
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  } catch (e) {
+    throw new UsageError(`cannot read standard input: ${(e as Error).message}`);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,17 @@
+// @rxledger/verifier: checks a provenance bundle offline (STYLE §8). No server, no node:crypto:
+// proofs and checkpoints with @rxledger/tlog, signatures with @noble, so the CLI and a browser page
+// reach the same verdict from the same bytes.
+
+export {
+  type BundleCheck,
+  type BundleReport,
+  CHECK_NAMES,
+  type CheckName,
+  type TimelineEntry,
+  type VerifierTrust,
+} from './bundle-report.ts';
+export { describeChanges, describeEffect } from './describe-effect.ts';
+export { formatReport } from './format-report.ts';
+export { type BundleLeaf, type ParsedBundle, type ParseResult, parseBundle } from './parse-bundle.ts';
+export type { ProvenanceBundle, ProvenLeaf } from './provenance-bundle.ts';
+export { verifyBundle } from './verify-bundle.ts';
