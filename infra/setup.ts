@@ -1,9 +1,11 @@
 // One-shot setup for `docker compose up`: the custody topic on the given cluster, the demo parties'
-// keys and tokens, and data/demo/credentials.json with the URLs the compose file publishes.
-import { createKafkaClient, setupCustodyTopic, waitForBroker } from '@rxledger/kafka';
+// keys and tokens, each partner service's parties file (data/demo/<kind>.json), and
+// data/demo/credentials.json with the URLs the compose file publishes.
+import { createKafkaClient, waitForBroker } from '@rxledger/kafka';
 import { env, readConfig } from '@rxledger/runtime';
 import { z } from 'zod';
-import { ensureDemoIdentities, writeCredentials } from './demo/demo-setup.ts';
+import { prepareDemoChannel } from './demo/demo-channel.ts';
+import { writeCredentials } from './demo/demo-setup.ts';
 
 const schema = z.object({
   KAFKA_BROKERS: env.brokers().refine((b) => b !== undefined, 'required: the Kafka brokers (host:port,...)'),
@@ -18,12 +20,15 @@ try {
   const config = readConfig('setup', schema, process.env);
   const brokers = config.KAFKA_BROKERS!;
   await waitForBroker(brokers, 120_000);
-  const topic = await setupCustodyTopic(createKafkaClient({ brokers, clientId: 'rxledger-setup' }), {
-    channel: config.CHANNEL,
-    replicationFactor: config.KAFKA_REPLICATION_FACTOR,
-    minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
-  });
-  const identities = await ensureDemoIdentities(config.RXLEDGER_DATA_DIR);
+  const { topic, identities } = await prepareDemoChannel(
+    createKafkaClient({ brokers, clientId: 'rxledger-setup' }),
+    {
+      channel: config.CHANNEL,
+      replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+      minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
+    },
+    config.RXLEDGER_DATA_DIR,
+  );
   const url = (port: number) => `http://${config.PUBLIC_HOST}:${port}`;
   const path = await writeCredentials(config.RXLEDGER_DATA_DIR, identities, {
     ledger: url(7100),

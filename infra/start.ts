@@ -1,10 +1,11 @@
 // `npm start`: Kafka (found or started), the custody topic, the ledger and the three partner
 // services with demo parties and credentials. Ctrl-C stops everything it started.
 import { join } from 'node:path';
-import { createKafkaClient, findOrStartKafka, setupCustodyTopic } from '@rxledger/kafka';
+import { createKafkaClient, findOrStartKafka } from '@rxledger/kafka';
 import { env, readConfig } from '@rxledger/runtime';
 import { z } from 'zod';
-import { ensureDemoIdentities, writeCredentials } from './demo/demo-setup.ts';
+import { prepareDemoChannel } from './demo/demo-channel.ts';
+import { DEMO_LOG_ORIGIN, writeCredentials } from './demo/demo-setup.ts';
 import { type ChildService, startChildService, stopChildren } from './supervisor.ts';
 
 const schema = z.object({
@@ -52,40 +53,72 @@ async function main() {
   process.on('SIGTERM', () => void stopAll('SIGTERM'));
 
   try {
-    const topic = await setupCustodyTopic(
+    const channel = await prepareDemoChannel(
       createKafkaClient({ brokers: kafka.brokers, clientId: 'rxledger-start' }),
       {
         channel: config.CHANNEL,
         replicationFactor: config.KAFKA_REPLICATION_FACTOR,
         minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
       },
+      dataDir,
     );
-    say(`kafka     topic ${topic}`);
+    const { identities, partnerConfigs } = channel;
+    say(`kafka     topic ${channel.topic}${channel.genesisPublished ? ' (registry genesis published)' : ''}`);
 
-    const identities = await ensureDemoIdentities(dataDir);
     const common = {
       KAFKA_BROKERS: kafka.brokers.join(','),
       CHANNEL: config.CHANNEL,
       HOST: config.RXLEDGER_HOST,
     };
     const logDir = join(dataDir, 'logs');
-    const services = [
-      {
-        name: 'ledger',
-        env: { ...common, PORT: String(config.LEDGER_PORT), DATA_DIR: join(dataDir, 'ledger') },
-      },
-      { name: 'manufacturer', env: { ...common, PORT: String(config.MANUFACTURER_PORT) } },
-      { name: 'distributor', env: { ...common, PORT: String(config.DISTRIBUTOR_PORT) } },
-      { name: 'pharmacy', env: { ...common, PORT: String(config.PHARMACY_PORT) } },
-    ];
-    const started = await Promise.all(services.map((s) => startChildService(s.name, s.env, logDir)));
-    children.push(...started);
-    for (const s of started) {
+    const watch = (s: ChildService) => {
+      children.push(s);
       say(`${s.name.padEnd(13)} ${s.url}   (health ${s.url}/healthz, log ${join(logDir, `${s.name}.log`)})`);
       s.child.once('exit', (code) => {
         if (!stopping) void stopAll(`${s.name} exited with code ${code}`);
       });
-    }
+      return s;
+    };
+    // The ledger first: the partner services need its URL, which a port of 0 leaves open until it listens.
+    const ledger = watch(
+      await startChildService(
+        'ledger',
+        {
+          ...common,
+          PORT: String(config.LEDGER_PORT),
+          DATA_DIR: join(dataDir, 'ledger'),
+          CHECKPOINT_KEY_FILE: identities.checkpointKeyFile,
+          AUTHORITY_KEY_FILE: channel.authorityKeyFile,
+          LOG_ORIGIN: DEMO_LOG_ORIGIN,
+          LEDGER_TOKENS_FILE: channel.ledgerTokensFile,
+        },
+        logDir,
+      ),
+    );
+    const partners = [
+      { name: 'manufacturer', port: config.MANUFACTURER_PORT },
+      { name: 'distributor', port: config.DISTRIBUTOR_PORT },
+      { name: 'pharmacy', port: config.PHARMACY_PORT },
+    ] as const;
+    const started = [
+      ledger,
+      ...(await Promise.all(
+        partners.map(async ({ name, port }) =>
+          watch(
+            await startChildService(
+              name,
+              {
+                ...common,
+                PORT: String(port),
+                LEDGER_URL: ledger.url,
+                PARTNER_CONFIG: partnerConfigs[name],
+              },
+              logDir,
+            ),
+          ),
+        ),
+      )),
+    ];
     const urls = Object.fromEntries(started.map((s) => [s.name, s.url]));
     const credentials = await writeCredentials(dataDir, identities, {
       ledger: urls.ledger!,

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { readSigningKeyFile, SigningKey, writeSigningKeyFile } from '@rxledger/events';
+import { hashScannerKey, type PartnerConfig } from '@rxledger/gateway';
+import { type TokenFile, tokenHash } from '@rxledger/ledger';
 import { formatVerifierKey } from '@rxledger/tlog';
 import { DEMO_AUTHORITY, DEMO_PARTIES, DEMO_REGULATOR, type DemoParty } from './demo-parties.ts';
 
@@ -15,10 +17,17 @@ export interface DemoIdentities {
   checkpointKeyFile: string;
   regulatorToken: string;
   pharmacistTokens: Record<string, string>;
+  /** The token each partner service presents to the ledger (event states, counter verify). */
+  partnerTokens: Record<DemoParty['kind'], string>;
   parties: Array<DemoParty & { keyFile: string; scanners: Array<{ site: string; key: string }> }>;
 }
 
 const token = (prefix: string) => `${prefix}_${randomBytes(24).toString('base64url')}`;
+const newPartnerTokens = () => ({
+  manufacturer: token('rxt'),
+  distributor: token('rxt'),
+  pharmacy: token('rxt'),
+});
 
 /**
  * Creates the demo's keys and tokens once and reuses them on later starts, so that a client's
@@ -27,7 +36,14 @@ const token = (prefix: string) => `${prefix}_${randomBytes(24).toString('base64u
 export async function ensureDemoIdentities(dataDir: string): Promise<DemoIdentities> {
   const dir = join(dataDir, 'demo');
   const file = join(dir, 'identities.json');
-  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as DemoIdentities;
+  if (existsSync(file)) {
+    const known = JSON.parse(await readFile(file, 'utf8')) as DemoIdentities;
+    if (known.partnerTokens) return known;
+    // Written by an earlier version: add what it lacks, keep every key and token it has.
+    known.partnerTokens = newPartnerTokens();
+    await writePrivateJson(file, known);
+    return known;
+  }
 
   const keys = join(dir, 'keys');
   await mkdir(keys, { recursive: true, mode: 0o700 });
@@ -43,6 +59,7 @@ export async function ensureDemoIdentities(dataDir: string): Promise<DemoIdentit
     pharmacistTokens: Object.fromEntries(
       DEMO_PARTIES.filter((p) => p.kind === 'pharmacy').map((p) => [p.gln, token('rxp')]),
     ),
+    partnerTokens: newPartnerTokens(),
     parties: [],
   };
   for (const party of DEMO_PARTIES) {
@@ -90,6 +107,66 @@ export async function writeCredentials(
   };
   const path = join(dataDir, 'demo', 'credentials.json');
   await writePrivateJson(path, credentials);
+  return path;
+}
+
+/** Where each partner service finds the parties it hosts (its PARTNER_CONFIG file). */
+export type PartnerConfigFiles = Record<DemoParty['kind'], string>;
+
+/**
+ * Writes data/demo/<kind>.json for each partner service: its parties, their key files (relative to
+ * the file, so the data folder can move), scanner keys only as SHA-256 hashes, and the partner token
+ * the service presents to the ledger. Mode 0600: it names key files and tokens.
+ */
+export async function writePartnerConfigs(
+  dataDir: string,
+  identities: DemoIdentities,
+): Promise<PartnerConfigFiles> {
+  const kinds: DemoParty['kind'][] = ['manufacturer', 'distributor', 'pharmacy'];
+  const files = {} as PartnerConfigFiles;
+  for (const kind of kinds) {
+    const path = join(dataDir, 'demo', `${kind}.json`);
+    const config: PartnerConfig = {
+      parties: identities.parties
+        .filter((p) => p.kind === kind)
+        .map((p) => ({
+          gln: p.gln,
+          name: p.name,
+          keyFile: relative(dirname(path), p.keyFile),
+          ledgerToken: identities.partnerTokens[kind],
+          scanners: p.scanners.map((s) => ({ site: s.site, keyHash: hashScannerKey(s.key) })),
+        })),
+    };
+    await writePrivateJson(path, config);
+    files[kind] = path;
+  }
+  return files;
+}
+
+/**
+ * Writes data/demo/ledger-tokens.json, the ledger's LEDGER_TOKENS_FILE: every demo token by its hash,
+ * with its role and the GLNs it acts for. Returns its path.
+ */
+export async function writeLedgerTokens(dataDir: string, identities: DemoIdentities): Promise<string> {
+  const kinds: DemoParty['kind'][] = ['manufacturer', 'distributor', 'pharmacy'];
+  const file: TokenFile = {
+    tokens: [
+      { hash: tokenHash(identities.regulatorToken), role: 'regulator', glns: [], name: DEMO_REGULATOR.name },
+      ...Object.entries(identities.pharmacistTokens).map(([gln, t]) => ({
+        hash: tokenHash(t),
+        role: 'pharmacist' as const,
+        glns: [gln],
+      })),
+      ...kinds.map((kind) => ({
+        hash: tokenHash(identities.partnerTokens[kind]),
+        role: 'partner' as const,
+        glns: identities.parties.filter((p) => p.kind === kind).map((p) => p.gln),
+        name: `${kind} service`,
+      })),
+    ],
+  };
+  const path = join(dataDir, 'demo', 'ledger-tokens.json');
+  await writePrivateJson(path, file);
   return path;
 }
 

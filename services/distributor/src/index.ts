@@ -1,1 +1,1 @@
-export { gatewayMain } from '@rxledger/gateway';
+export { distributorProfile } from './distributor-profile.ts';

@@ -1,6 +1,11 @@
-import { gatewayMain } from '@rxledger/gateway';
+import { partnerEnvSchema, runPartnerService } from '@rxledger/gateway';
+import { readConfig } from '@rxledger/runtime';
+import { distributorProfile } from './distributor-profile.ts';
 
-await gatewayMain('distributor', process.env).catch((err: Error) => {
-  process.stderr.write(`${err.message}\n`);
+try {
+  const config = readConfig('distributor', partnerEnvSchema(distributorProfile), process.env);
+  await runPartnerService(distributorProfile, config);
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n`);
   process.exit(1);
-});
+}

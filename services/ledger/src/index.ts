@@ -1,1 +1,2 @@
+export { type Principal, type Role, type TokenFile, tokenFileSchema, tokenHash } from './auth/principal.ts';
 export { createLedgerService, type LedgerService, type LedgerServiceOptions } from './ledger-service.ts';

@@ -1,31 +1,41 @@
 import { readFile } from 'node:fs/promises';
-import { readSigningKeyFile, VerifyingKey } from '@rxledger/events';
+import { readSigningKeyFile, readVerifyingKeyFile, VerifyingKey } from '@rxledger/events';
 import { createLogger, env, readConfig, runUntilStopped } from '@rxledger/runtime';
 import { z } from 'zod';
 import { tokenFileSchema } from './auth/principal.ts';
 import { createLedgerService } from './ledger-service.ts';
 
-const schema = z.object({
-  HOST: env.host(),
-  PORT: env.port(7100),
-  KAFKA_BROKERS: env.brokers().refine((b) => b !== undefined, 'required: the Kafka brokers (host:port,...)'),
-  CHANNEL: env.channel(),
-  DATA_DIR: z.string().min(1).default('data/ledger'),
-  CHECKPOINT_KEY_FILE: z
-    .string({ error: 'required: the JWK file of this node checkpoint signing key' })
-    .min(1),
-  AUTHORITY_PUBLIC_KEY: z
-    .string({ error: 'required: the registry authority Ed25519 public key, base64' })
-    .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be a 32-byte key in standard base64'),
-  LOG_ORIGIN: z
-    .string()
-    .regex(/^[^\s+]+$/, 'must be a non-empty name without spaces or +')
-    .optional(),
-  LEDGER_TOKENS_FILE: z
-    .string({ error: 'required: the JSON file of bearer token hashes and their roles' })
-    .min(1),
-  LOG_LEVEL: env.logLevel(),
-});
+const schema = z
+  .object({
+    HOST: env.host(),
+    PORT: env.port(7100),
+    KAFKA_BROKERS: env
+      .brokers()
+      .refine((b) => b !== undefined, 'required: the Kafka brokers (host:port,...)'),
+    CHANNEL: env.channel(),
+    DATA_DIR: z.string().min(1).default('data/ledger'),
+    CHECKPOINT_KEY_FILE: z
+      .string({ error: 'required: the JWK file of this node checkpoint signing key' })
+      .min(1),
+    AUTHORITY_PUBLIC_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be a 32-byte key in standard base64')
+      .optional(),
+    AUTHORITY_KEY_FILE: z.string().min(1).optional(),
+    LOG_ORIGIN: z
+      .string()
+      .regex(/^[^\s+]+$/, 'must be a non-empty name without spaces or +')
+      .optional(),
+    LEDGER_TOKENS_FILE: z
+      .string({ error: 'required: the JSON file of bearer token hashes and their roles' })
+      .min(1),
+    LOG_LEVEL: env.logLevel(),
+  })
+  .refine((c) => (c.AUTHORITY_PUBLIC_KEY === undefined) !== (c.AUTHORITY_KEY_FILE === undefined), {
+    message:
+      'give the registry authority public key: AUTHORITY_PUBLIC_KEY (base64) or AUTHORITY_KEY_FILE (JWK), one of them',
+    path: ['AUTHORITY_PUBLIC_KEY'],
+  });
 
 try {
   const config = readConfig('ledger', schema, process.env);
@@ -48,7 +58,9 @@ try {
     dataDir: config.DATA_DIR,
     checkpointKey: key,
     origin: config.LOG_ORIGIN ?? `rxledger.local/custody/${config.CHANNEL}`,
-    authority: VerifyingKey.fromBytes(Buffer.from(config.AUTHORITY_PUBLIC_KEY, 'base64')),
+    authority: config.AUTHORITY_KEY_FILE
+      ? await readVerifyingKeyFile(config.AUTHORITY_KEY_FILE)
+      : VerifyingKey.fromBytes(Buffer.from(config.AUTHORITY_PUBLIC_KEY!, 'base64')),
     tokens: tokens.data,
     log,
   });

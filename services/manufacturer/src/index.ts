@@ -1,1 +1,1 @@
-export { gatewayMain } from '@rxledger/gateway';
+export { manufacturerProfile } from './manufacturer-profile.ts';

@@ -1,6 +1,11 @@
-import { gatewayMain } from '@rxledger/gateway';
+import { partnerEnvSchema, runPartnerService } from '@rxledger/gateway';
+import { readConfig } from '@rxledger/runtime';
+import { manufacturerProfile } from './manufacturer-profile.ts';
 
-await gatewayMain('manufacturer', process.env).catch((err: Error) => {
-  process.stderr.write(`${err.message}\n`);
+try {
+  const config = readConfig('manufacturer', partnerEnvSchema(manufacturerProfile), process.env);
+  await runPartnerService(manufacturerProfile, config);
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n`);
   process.exit(1);
-});
+}

@@ -1,1 +1,2 @@
-export { gatewayMain } from '@rxledger/gateway';
+export { mountCounterVerify, PHARMACY_HEADER, VERIFY_PARAMS } from './counter-verify.ts';
+export { pharmacyProfile } from './pharmacy-profile.ts';

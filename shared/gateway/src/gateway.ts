@@ -1,49 +1,151 @@
-import { createKafkaClient, kafkaReadiness } from '@rxledger/kafka';
+import { randomUUID } from 'node:crypto';
+import type { EventType } from '@rxledger/events';
+import { createKafkaClient, custodyTopicName, kafkaReadiness } from '@rxledger/kafka';
 import { createHttpService, type Logger } from '@rxledger/runtime';
-import type { Express } from 'express';
+import type { Express, RequestHandler, Response } from 'express';
+import type { Registry } from 'prom-client';
+import type { LruLimits } from './bounded-lru.ts';
+import { createEventPublisher } from './event-publisher.ts';
+import { mountEventStatus } from './event-status.ts';
+import { createGatewayMetrics } from './gateway-metrics.ts';
+import { type HostedParty, loadHostedParties, scannerDirectory } from './hosted-party.ts';
+import { kafkaLogSink } from './kafka-log-sink.ts';
+import { createLedgerClient, type LedgerClient } from './ledger-client.ts';
+import type { PartyConfig } from './partner-config.ts';
+import { mountPostEvents } from './post-events.ts';
+import { scannerAuth, scannerOf } from './scanner-auth.ts';
+import { SignedEventCache } from './signed-event-cache.ts';
 
-/** The kinds of trading partner a gateway can face scanners for. */
-export type PartnerKind = 'manufacturer' | 'distributor' | 'pharmacy';
+/** What an extra route of one partner kind (the pharmacy's verify) may use. */
+export interface GatewayRouteContext {
+  /** Middleware: 401 unless the request carries a known scanner key. */
+  authenticate: RequestHandler;
+  /** The authenticated scanner's party: its GLN, name and ledger token (never its key). */
+  partyOf(res: Response): { gln: string; name: string; ledgerToken?: string | undefined };
+  ledger: LedgerClient;
+  log: Logger;
+  metrics: Registry;
+}
 
-export interface GatewayOptions {
-  kind: PartnerKind;
+/** What makes one kind of partner service: its name, the event types it takes, its extra routes. */
+export interface PartnerProfile {
+  name: string;
+  acceptTypes: readonly EventType[];
+  /** DESIGN §5 port. */
+  defaultPort: number;
+  extraRoutes?: (app: Express, ctx: GatewayRouteContext) => void;
+}
+
+/** A profile plus where this instance listens, which Kafka and ledger it uses, and its limits. */
+export interface GatewayOptions extends Omit<PartnerProfile, 'defaultPort'> {
   host: string;
+  /** 0 picks a free port (tests). */
   port: number;
   brokers: string[];
   channel: string;
+  /** The parties hosted here (PARTNER_CONFIG); their keys are read by start(). */
+  parties: readonly PartyConfig[];
+  /** Base URL of the ledger asked for event states (and the pharmacy's verify). */
+  ledgerUrl: string;
   log: Logger;
-  /** Routes only this kind of partner adds (the pharmacy's counter verify). */
-  extraRoutes?: (app: Express) => void;
+  /** How long a POST waits for Kafka before answering 503; default 10 s. */
+  publishTimeoutMs?: number;
+  /** How long a call to the ledger may take; default 5 s. */
+  ledgerTimeoutMs?: number;
+  /** Largest POST /v1/events body; default 32 MB. */
+  bodyLimit?: string | number;
+  /** Bounds of the idempotency cache; default 1,000,000 events or 256 MB. */
+  cacheLimits?: LruLimits;
 }
 
+/** A running partner gateway (STYLE §6). */
 export interface Gateway {
+  /** Loads the parties' keys, then listens; resolves with the base URL. */
   start(): Promise<string>;
+  /** Stops listening, fails what still waits for Kafka with 503, disconnects; leaves nothing running. */
   stop(): Promise<void>;
 }
 
 /**
- * One partner gateway: scanners of one kind of trading partner talk to it. The three partner
- * services are this function with different options.
+ * One partner gateway: scanners of one kind of trading partner post custody events to it, and it signs
+ * them with their party's key and publishes them to the channel. The three partner services are this
+ * function with different profiles.
+ * @example createGateway({ ...manufacturer, host, port, brokers, channel, parties, ledgerUrl, log })
  */
 export function createGateway(opts: GatewayOptions): Gateway {
   const kafka = createKafkaClient({
     brokers: opts.brokers,
-    clientId: `rxledger-${opts.kind}`,
-    log: opts.log,
+    clientId: `rxledger-${opts.name}`,
+    log: kafkaLogSink(opts.log),
   });
   const kafkaProbe = kafkaReadiness(kafka);
+  const publisher = createEventPublisher({
+    kafka,
+    topic: custodyTopicName(opts.channel),
+    log: opts.log,
+    timeoutMs: opts.publishTimeoutMs ?? 10_000,
+  });
+  const ledger = createLedgerClient({ baseUrl: opts.ledgerUrl, timeoutMs: opts.ledgerTimeoutMs ?? 5_000 });
+  const authenticate = scannerAuth(`rxledger-${opts.name}`, scannerDirectory(opts.parties));
+  let parties: Map<string, HostedParty> | undefined;
+  const partyOf = (res: Response): HostedParty => {
+    const party = parties?.get(scannerOf(res).party);
+    if (party === undefined) throw new Error('scanner of a party whose key is not loaded');
+    return party;
+  };
+
   const http = createHttpService({
-    name: opts.kind,
+    name: opts.name,
     host: opts.host,
     port: opts.port,
     log: opts.log,
-    readiness: () => kafkaProbe.check(),
-    routes: (app) => opts.extraRoutes?.(app),
+    async readiness() {
+      if (parties === undefined) return { ready: false, detail: 'signing keys not loaded' };
+      return kafkaProbe.check();
+    },
+    routes(app, registry) {
+      const deps = {
+        service: opts.name,
+        acceptTypes: opts.acceptTypes,
+        authenticate,
+        partyOf,
+        hostedGlns: () => parties?.keys() ?? [],
+        cache: new SignedEventCache(opts.cacheLimits),
+        publisher,
+        ledger,
+        metrics: createGatewayMetrics(registry),
+        log: opts.log,
+        bodyLimit: opts.bodyLimit ?? '32mb',
+        now: Date.now,
+        newEventId: randomUUID,
+      };
+      mountPostEvents(app, deps);
+      mountEventStatus(app, deps);
+      opts.extraRoutes?.(app, {
+        authenticate,
+        partyOf: (res) => {
+          const { gln, name, ledgerToken } = partyOf(res);
+          return { gln, name, ledgerToken };
+        },
+        ledger,
+        log: opts.log,
+        metrics: registry,
+      });
+    },
   });
+
   return {
-    start: () => http.start(),
+    async start() {
+      parties = await loadHostedParties(opts.parties);
+      const url = await http.start();
+      publisher.warmUp();
+      return url;
+    },
     async stop() {
-      await http.stop();
+      const closing = http.stop();
+      // Scanners still waiting for Kafka get their 503 now instead of holding the server open.
+      await publisher.close();
+      await closing;
       await kafkaProbe.close();
     },
   };

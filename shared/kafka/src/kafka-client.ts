@@ -1,4 +1,4 @@
-import { Kafka, type LogEntry, logLevel, type Producer } from 'kafkajs';
+import { Kafka, type LogEntry, logLevel, Partitioners, type Producer, type RetryOptions } from 'kafkajs';
 
 /** The subset of a structured logger kafkajs' messages are forwarded to. */
 export interface KafkaLogSink {
@@ -33,7 +33,21 @@ export function createKafkaClient(opts: { brokers: string[]; clientId: string; l
  * An idempotent producer (DESIGN.md §6: kafkajs needs maxInFlightRequests 1 for it). Every send
  * through it MUST pass `acks: -1`; only then does a resolved send mean every in-sync replica has the
  * record, which is what a 202 to a scanner promises.
+ *
+ * A send gives up after `retry.retries` attempts (kafkajs 2.2.4 uses 5 by default: its "retry forever
+ * when idempotent" is lost when Kafka.producer() merges retry options). After a failed send the caller
+ * MUST NOT send through the same producer again: kafkajs reuses the failed batch's sequence numbers,
+ * and a broker that did store that batch would acknowledge a different batch of the same size as its
+ * duplicate without storing it. Make a new producer instead (a new producer id).
  */
-export function createIdempotentProducer(kafka: Kafka): Producer {
-  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+export function createIdempotentProducer(kafka: Kafka, opts: { retry?: RetryOptions } = {}): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    // Custody topics have one partition, so the partitioner never matters; naming one silences
+    // kafkajs' v2 migration warning.
+    createPartitioner: Partitioners.DefaultPartitioner,
+    ...(opts.retry ? { retry: opts.retry } : {}),
+  });
 }

@@ -1,0 +1,82 @@
+import { UnavailableError, ValidationError } from '@rxledger/runtime';
+import type { Express, Response } from 'express';
+import type { LedgerReply } from './ledger-client.ts';
+import type { RouteDeps } from './route-deps.ts';
+
+const EVENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const STATES = new Set(['PENDING', 'ACCEPTED', 'REJECTED']);
+
+/** The state of one event as the ledger reports it (DESIGN §5); a rejection's reason is relayed as is. */
+interface EventState {
+  eventId: string;
+  state: string;
+  index?: number;
+  reason?: string | { code: string; message?: string };
+}
+
+/**
+ * GET /v1/events/{id}: the ledger's verdict on an event of the scanner's own party. An event Kafka
+ * took from this service that the ledger has not folded yet is PENDING; an event of another hosted
+ * party is 404, as if it did not exist, so scanners cannot probe each other's ids.
+ */
+export function mountEventStatus(app: Express, deps: RouteDeps): void {
+  app.get('/v1/events/:id', deps.authenticate, async (req, res, next) => {
+    try {
+      const id = req.params.id as string;
+      if (!EVENT_ID.test(id)) {
+        throw new ValidationError([{ field: 'id', reason: 'an eventId is 1-128 of A-Z a-z 0-9 . _ : -' }]);
+      }
+      const party = deps.partyOf(res);
+      const own = deps.cache.peek(party.gln, id);
+      if (own === undefined) {
+        for (const gln of deps.hostedGlns()) {
+          if (gln !== party.gln && deps.cache.peek(gln, id) !== undefined) return notFound(res, id);
+        }
+      }
+      const published = own?.acknowledged === true;
+      const pending = () => res.json({ eventId: id, state: 'PENDING' } satisfies EventState);
+
+      let reply: LedgerReply;
+      try {
+        reply = await deps.ledger.get(`/v1/events/${encodeURIComponent(id)}`, { token: party.ledgerToken });
+      } catch (err) {
+        if (published) return pending();
+        throw err;
+      }
+      if (reply.status === 200 && isEventState(reply.body, id)) {
+        const { eventId, state, index, reason } = reply.body;
+        return res.json({
+          eventId,
+          state,
+          ...(index !== undefined && { index }),
+          ...(reason !== undefined && { reason }),
+        });
+      }
+      if (reply.status === 404) return published ? pending() : notFound(res, id);
+      deps.log.warn({ status: reply.status, route: '/v1/events/{id}' }, 'unexpected answer from the ledger');
+      if (published) return pending();
+      throw new UnavailableError(`the ledger answered ${reply.status} for this event; try again later`);
+    } catch (err) {
+      next(err);
+    }
+  });
+}
+
+function notFound(res: Response, id: string): void {
+  res.status(404).json({ error: { code: 'NOT_FOUND', message: `no event ${id} of this party is known` } });
+}
+
+function isEventState(body: unknown, id: string): body is EventState {
+  const b = body as Partial<EventState> | null;
+  return (
+    typeof b === 'object' &&
+    b !== null &&
+    b.eventId === id &&
+    typeof b.state === 'string' &&
+    STATES.has(b.state) &&
+    (b.index === undefined || Number.isSafeInteger(b.index)) &&
+    (b.reason === undefined ||
+      typeof b.reason === 'string' ||
+      (typeof b.reason === 'object' && b.reason !== null && typeof b.reason.code === 'string'))
+  );
+}

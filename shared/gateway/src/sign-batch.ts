@@ -1,0 +1,123 @@
+import {
+  encodeCustodyEvent,
+  encodeSignedEvent,
+  nodeEd25519,
+  type SigningKey,
+  signEvent,
+} from '@rxledger/events';
+import { type BatchIssue, BatchRejectedError } from './batch-rejected-error.ts';
+import type { PreparedEvent } from './prepare-batch.ts';
+import type { SignedEntry, SignedEventCache } from './signed-event-cache.ts';
+
+/**
+ * Largest record value the gateway publishes. Kafka's default limit (message.max.bytes, 1 MiB + 12)
+ * applies to a whole record batch, so this leaves room for the batch and record headers.
+ */
+export const MAX_RECORD_BYTES = 1_000_000;
+
+/** A batch ready to publish: the ids to answer with, in request order, and each distinct record once. */
+export interface SignedBatch {
+  eventIds: string[];
+  entries: SignedEntry[];
+  /** How many of `entries` were found already signed (idempotent replays). */
+  replayed: number;
+}
+
+/** The encoded SignedEvent for `event`: the exact Kafka record value. */
+export function signRecord(prepared: PreparedEvent, key: SigningKey): Buffer {
+  const signed = encodeSignedEvent(signEvent(nodeEd25519, key, encodeCustodyEvent(prepared.event)));
+  return Buffer.from(signed.buffer, signed.byteOffset, signed.byteLength);
+}
+
+/**
+ * Signs a validated batch for `party`, reusing the cached record of every eventId signed before with
+ * the same content. Throws BatchRejectedError 409 when an eventId comes back with other content (in
+ * the cache or twice in the batch), 400 when a record would exceed MAX_RECORD_BYTES; then nothing is
+ * cached. Otherwise caches the new records (unacknowledged) and returns what to publish.
+ */
+export function signBatch(
+  prepared: PreparedEvent[],
+  opts: { party: string; key: SigningKey; cache: SignedEventCache; maxRecordBytes?: number },
+): SignedBatch {
+  const conflicts: BatchIssue[] = [];
+  const firstIndex = new Map<string, number>();
+  const known = new Map<number, SignedEntry>();
+  prepared.forEach((p, index) => {
+    const id = p.event.eventId;
+    const earlier = firstIndex.get(id);
+    if (earlier !== undefined) {
+      if (prepared[earlier]!.fingerprint !== p.fingerprint) {
+        conflicts.push({
+          index,
+          eventId: id,
+          reason: `eventId ${id} is also used by events[${earlier}] of this batch, with different content`,
+        });
+      }
+      return;
+    }
+    firstIndex.set(id, index);
+    const cached = opts.cache.get(opts.party, id);
+    if (cached === undefined) return;
+    if (cached.fingerprint !== p.fingerprint) {
+      conflicts.push({
+        index,
+        eventId: id,
+        reason: `eventId ${id} was already used for a different ${cached.type} event; an eventId names one event`,
+      });
+    } else known.set(index, cached);
+  });
+  if (conflicts.length > 0) {
+    throw new BatchRejectedError(
+      'EVENT_ID_CONFLICT',
+      409,
+      conflicts,
+      `${conflicts.length} eventIds were reused with different content; nothing was published`,
+    );
+  }
+
+  const maxBytes = opts.maxRecordBytes ?? MAX_RECORD_BYTES;
+  const tooLarge: BatchIssue[] = [];
+  const entries: SignedEntry[] = [];
+  const fresh: SignedEntry[] = [];
+  for (const index of firstIndex.values()) {
+    const p = prepared[index]!;
+    const cached = known.get(index);
+    if (cached !== undefined) {
+      entries.push(cached);
+      continue;
+    }
+    const record = signRecord(p, opts.key);
+    if (record.length > maxBytes) {
+      tooLarge.push({
+        index,
+        field: '(event)',
+        reason: `the signed record is ${record.length} bytes; Kafka takes at most ${maxBytes}: split the event`,
+      });
+      continue;
+    }
+    const entry = {
+      eventId: p.event.eventId,
+      type: p.event.type,
+      fingerprint: p.fingerprint,
+      record,
+      acknowledged: false,
+    };
+    entries.push(entry);
+    fresh.push(entry);
+  }
+  if (tooLarge.length > 0) {
+    throw new BatchRejectedError(
+      'VALIDATION',
+      400,
+      tooLarge,
+      `${tooLarge.length} events are too large to publish; nothing was published`,
+    );
+  }
+  // Cached before publishing: a retry after a 503 must find and resend these very bytes.
+  for (const entry of fresh) opts.cache.set(opts.party, entry);
+  return {
+    eventIds: prepared.map((p) => p.event.eventId),
+    entries,
+    replayed: entries.length - fresh.length,
+  };
+}

@@ -1,0 +1,118 @@
+import {
+  decodeCustodyEvent,
+  decodeSignedEvent,
+  nodeEd25519,
+  SigningKey,
+  verifyEventSignature,
+} from '@rxledger/events';
+import { describe, expect, it } from 'vitest';
+import { BatchRejectedError } from '../src/batch-rejected-error.ts';
+import { type BatchContext, prepareBatch } from '../src/prepare-batch.ts';
+import { signBatch } from '../src/sign-batch.ts';
+import { SignedEventCache } from '../src/signed-event-cache.ts';
+
+const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);
+const PARTY = '4012345000009';
+const key = SigningKey.fromSeed(new Uint8Array(32).fill(7));
+let ids = 0;
+const ctx = (now = NOW): BatchContext => ({
+  service: 'manufacturer',
+  party: PARTY,
+  site: '4012345000016',
+  now,
+  acceptTypes: ['COMMISSION', 'SHIP'],
+  newEventId: () => `minted-${++ids}`,
+});
+const commission = (serial: string, extra: Record<string, unknown> = {}) => ({
+  type: 'COMMISSION',
+  items: [`(01)04012345123456(21)${serial}`],
+  lot: 'L1',
+  expiry: '271231',
+  ...extra,
+});
+const sign = (events: unknown[], cache: SignedEventCache, now = NOW, maxRecordBytes?: number) =>
+  signBatch(prepareBatch({ events }, ctx(now)), { party: PARTY, key, cache, maxRecordBytes });
+
+function refused(fn: () => unknown): BatchRejectedError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof BatchRejectedError) return err;
+    throw err;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('signBatch', () => {
+  it('signs each event with the party key into a record that decodes to the normalized event', () => {
+    const cache = new SignedEventCache();
+    const batch = sign([commission('A', { eventId: 'e1' })], cache);
+    expect(batch.eventIds).toEqual(['e1']);
+    const signed = decodeSignedEvent(batch.entries[0]!.record);
+    expect(verifyEventSignature(nodeEd25519, signed, key.verifyingKey)).toEqual({ ok: true });
+    expect(decodeCustodyEvent(signed.event)).toMatchObject({ eventId: 'e1', party: PARTY, eventTime: NOW });
+    expect(batch.entries[0]!.acknowledged).toBe(false);
+    expect(cache.peek(PARTY, 'e1')).toBe(batch.entries[0]);
+  });
+
+  it('reuses the first signing for a re-post of the same content, even a minute later without eventTime', () => {
+    const cache = new SignedEventCache();
+    const first = sign([commission('A', { eventId: 'e1' })], cache);
+    const again = sign([commission('A', { eventId: 'e1' })], cache, NOW + 60_000);
+    expect(again.replayed).toBe(1);
+    expect(again.entries[0]!.record.equals(first.entries[0]!.record)).toBe(true);
+  });
+
+  it('answers 409 naming index and eventId when an eventId comes back with other content', () => {
+    const cache = new SignedEventCache();
+    sign([commission('A', { eventId: 'e1' })], cache);
+    const err = refused(() =>
+      sign([commission('B', { eventId: 'e2' }), commission('A', { eventId: 'e1', lot: 'L2' })], cache),
+    );
+    expect(err.status).toBe(409);
+    expect(err.issues).toEqual([{ index: 1, eventId: 'e1', reason: expect.stringMatching(/already used/) }]);
+    expect(cache.peek(PARTY, 'e2')).toBeUndefined();
+  });
+
+  it('answers 409 for one eventId used twice in a batch with different content', () => {
+    const err = refused(() =>
+      sign([commission('A', { eventId: 'e1' }), commission('B', { eventId: 'e1' })], new SignedEventCache()),
+    );
+    expect(err.issues).toEqual([
+      { index: 1, eventId: 'e1', reason: expect.stringMatching(/also used by events\[0\]/) },
+    ]);
+  });
+
+  it('publishes an event repeated in one batch once and answers its id twice', () => {
+    const batch = sign(
+      [commission('A', { eventId: 'e1' }), commission('A', { eventId: 'e1' })],
+      new SignedEventCache(),
+    );
+    expect(batch.eventIds).toEqual(['e1', 'e1']);
+    expect(batch.entries).toHaveLength(1);
+  });
+
+  it('answers 400 for a record too large for Kafka, and caches nothing', () => {
+    const cache = new SignedEventCache();
+    const err = refused(() =>
+      sign([commission('A', { eventId: 'small' }), commission('B')], cache, NOW, 150),
+    );
+    expect(err.status).toBe(400);
+    expect(err.issues[0]).toMatchObject({ index: 0, field: '(event)' });
+    expect(cache.size).toBe(0);
+  });
+
+  it('keeps parties apart: one eventId may be used by two parties', () => {
+    const cache = new SignedEventCache();
+    sign([commission('A', { eventId: 'e1' })], cache);
+    const other = signBatch(
+      prepareBatch({ events: [commission('B', { eventId: 'e1' })] }, { ...ctx(), party: '9501101530003' }),
+      {
+        party: '9501101530003',
+        key,
+        cache,
+      },
+    );
+    expect(other.replayed).toBe(0);
+  });
+});
