@@ -8,6 +8,11 @@ export interface KafkaLogSink {
   error(obj: object, msg: string): void;
 }
 
+// Errors kafkajs logs on its way to recovering by itself: a coordinator still loading after a broker
+// start, a leader moving. They are answered by its retries, so they are logged as debug, not error.
+const TRANSIENT =
+  /coordinator is (not available|loading)|not the correct coordinator|leadership election|does not host this topic-partition/i;
+
 /** A kafkajs client whose own log lines go to `log` as structured entries. */
 export function createKafkaClient(opts: { brokers: string[]; clientId: string; log?: KafkaLogSink }): Kafka {
   const sink = opts.log;
@@ -21,7 +26,9 @@ export function createKafkaClient(opts: { brokers: string[]; clientId: string; l
         if (!sink) return;
         const { message, ...rest } = log;
         const fields = { component: 'kafkajs', namespace, ...rest };
-        if (level <= logLevel.ERROR) sink.error(fields, message);
+        const transient = TRANSIENT.test(String((rest as { error?: unknown }).error ?? message));
+        if (transient) sink.debug(fields, message);
+        else if (level <= logLevel.ERROR) sink.error(fields, message);
         else if (level === logLevel.WARN) sink.warn(fields, message);
         else if (level === logLevel.INFO) sink.info(fields, message);
         else sink.debug(fields, message);
