@@ -42,7 +42,7 @@ export async function startChildService(
     );
     createInterface({ input: child.stdout! }).on('line', (line) => {
       out.write(`${line}\n`);
-      let entry: { level?: number; msg?: string; url?: string } = {};
+      let entry: { level?: number; msg?: string; url?: string };
       try {
         entry = JSON.parse(line);
       } catch {

@@ -21,10 +21,7 @@ export function signEvent(ed: Ed25519, key: SigningKey, eventBytes: Uint8Array):
 
 /** Why a signed event's signature was refused. */
 export type SignatureRejection =
-  | 'KEY_ID_MISMATCH'
-  | 'MALFORMED_SIGNATURE'
-  | 'NON_CANONICAL_SIGNATURE'
-  | 'BAD_SIGNATURE';
+  'KEY_ID_MISMATCH' | 'MALFORMED_SIGNATURE' | 'NON_CANONICAL_SIGNATURE' | 'BAD_SIGNATURE';
 
 export type SignatureCheck = { ok: true } | { ok: false; code: SignatureRejection; message: string };
 

@@ -16,11 +16,7 @@ export const ENTITLEMENTS: Readonly<Record<EventType, readonly Role[]>> = Object
 });
 
 export type SignerRejection =
-  | 'UNKNOWN_KEY'
-  | 'KEY_NOT_YET_VALID'
-  | 'KEY_REVOKED'
-  | 'KEY_PARTY_MISMATCH'
-  | 'ROLE_NOT_ENTITLED';
+  'UNKNOWN_KEY' | 'KEY_NOT_YET_VALID' | 'KEY_REVOKED' | 'KEY_PARTY_MISMATCH' | 'ROLE_NOT_ENTITLED';
 
 export type SignerCheck = { ok: true } | { ok: false; code: SignerRejection; message: string };
 

@@ -22,7 +22,9 @@ export function parseDictionary(text: string): AiEntry[] {
     try {
       entries.push(parseEntry(line));
     } catch (err) {
-      throw new Error(`gs1-syntax-dictionary.txt line ${index + 1}: ${(err as Error).message}`);
+      throw new Error(`gs1-syntax-dictionary.txt line ${index + 1}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   });
   return entries;

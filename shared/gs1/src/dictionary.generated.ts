@@ -11,7 +11,7 @@ import type { AiEntry } from './dictionary-types.ts';
 export const DICTIONARY_RELEASE = '2026-01-27';
 
 /** Every entry of the dictionary, in file order (AI ranges as given). */
-// biome-ignore format: generated data, one dictionary line per entry
+// Generated data, one dictionary line per entry; left unformatted (see .prettierignore).
 export const AI_ENTRIES: readonly AiEntry[] = [
   {"from":"00","to":"00","fnc1":false,"dlAttr":true,"components":[{"cset":"N","min":18,"max":18,"optional":false,"linters":["csum","gcppos2"]}],"req":[],"ex":[],"dlpkey":[[]],"title":"SSCC"},
   {"from":"01","to":"01","fnc1":false,"dlAttr":true,"components":[{"cset":"N","min":14,"max":14,"optional":false,"linters":["csum","gcppos2"]}],"req":[],"ex":["255","37"],"dlpkey":[["22","10","21"],["235"]],"title":"GTIN"},
@@ -240,5 +240,5 @@ export const AI_ENTRIES: readonly AiEntry[] = [
 ];
 
 /** Digital Link convenience alpha path keys (deprecated) and the AI each stands for. */
-// biome-ignore format: generated data
+// Generated data.
 export const DL_CONVENIENCE_ALPHAS: Readonly<Record<string, string>> = {"gtin":"01","itip":"8006","gmn":"8013","cpid":"8010","gln":"414","party":"417","gsrnp":"8017","gsrn":"8018","gcn":"255","sscc":"00","gdti":"253","ginc":"401","gsin":"402","grai":"8003","giai":"8004","cpv":"22","lot":"10","ser":"21","cpsn":"8011","glnx":"254","refno":"8020","srin":"8019"};

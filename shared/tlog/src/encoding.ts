@@ -94,14 +94,14 @@ export function fromBase64(b64: string, what = 'base64'): Uint8Array {
     const b = sextet(i + 1);
     if (last && pad === 2) {
       if ((b & 15) !== 0) throw new TlogError('INVALID_ENCODING', `${what}: non-zero padding bits`);
-      out[o++] = (a << 2) | (b >> 4);
+      out[o] = (a << 2) | (b >> 4);
       break;
     }
     const c = sextet(i + 2);
     if (last && pad === 1) {
       if ((c & 3) !== 0) throw new TlogError('INVALID_ENCODING', `${what}: non-zero padding bits`);
       out[o++] = (a << 2) | (b >> 4);
-      out[o++] = ((b & 15) << 4) | (c >> 2);
+      out[o] = ((b & 15) << 4) | (c >> 2);
       break;
     }
     const d = sextet(i + 3);

@@ -45,7 +45,7 @@ import notes from './vectors/signed-note.json' with { type: 'json' };
 
 // Every public function, fed malformed input, throws a TlogError with a stable code and a message
 // that says what and where. `any` casts stand in for callers that bypass the types (JSON, JS).
-// biome-ignore lint/suspicious/noExplicitAny: deliberately ill-typed input
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberately ill-typed input
 const anyOf = (x: unknown) => x as any;
 
 const h32 = emptyRoot();

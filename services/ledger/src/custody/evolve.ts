@@ -375,7 +375,7 @@ class Step {
 
   /** Whether `item` is `container` or inside it, at any depth. */
   isWithin(item: EntityRecord, container: EntityRecord): boolean {
-    for (let at: EntityRecord | undefined = item; at !== undefined; ) {
+    for (let at: EntityRecord | undefined = item; at !== undefined;) {
       if (at === container) return true;
       at = at.parent === undefined ? undefined : this.world.entities.get(at.parent);
     }

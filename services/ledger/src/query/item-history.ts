@@ -26,7 +26,7 @@ export class ItemHistory {
   entries(item: string): CustodyEntry[] {
     const seqs = new Set(this.#store.itemSeqs(item));
     const seen = new Set([item]);
-    for (const queue = [item]; queue.length > 0; ) {
+    for (const queue = [item]; queue.length > 0;) {
       for (const parent of this.#store.parentsOf(queue.pop()!)) {
         if (seen.has(parent)) continue;
         seen.add(parent);

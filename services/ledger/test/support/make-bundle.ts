@@ -81,7 +81,7 @@ export function makeBundle(store: LedgerStore, item: string, opts: MakeBundleOpt
 export function provenanceSeqs(store: LedgerStore, item: string, size = store.size()): number[] {
   const seqs = new Set(store.itemSeqs(item));
   const seen = new Set([item]);
-  for (const queue = [item]; queue.length > 0; ) {
+  for (const queue = [item]; queue.length > 0;) {
     for (const parent of store.parentsOf(queue.pop()!)) {
       if (seen.has(parent)) continue;
       seen.add(parent);

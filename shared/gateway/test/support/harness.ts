@@ -244,7 +244,7 @@ export async function postEvents(
   url: string,
   scannerKey: string | undefined,
   events: unknown[],
-  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the service answered
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever JSON the service answered
 ): Promise<{ status: number; headers: Headers; body: any }> {
   const res = await fetch(`${url}/v1/events`, {
     method: 'POST',
@@ -262,7 +262,7 @@ export async function getJson(
   url: string,
   path: string,
   scannerKey?: string,
-  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the service answered
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever JSON the service answered
 ): Promise<{ status: number; headers: Headers; body: any }> {
   const res = await fetch(`${url}${path}`, {
     headers: scannerKey === undefined ? {} : { authorization: `Bearer ${scannerKey}` },

@@ -1,0 +1,218 @@
+// A whole rxledger in one process on the test broker: a registry genesis on a fresh channel, a ledger
+// node, and the three partner services hosting a manufacturer, a distributor and two pharmacies.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { distributorProfile } from '@rxledger/distributor';
+import {
+  encodeCustodyEvent,
+  encodeSignedEvent,
+  genesisEvent,
+  nodeEd25519,
+  type Role,
+  SigningKey,
+  signEvent,
+  writeSigningKeyFile,
+} from '@rxledger/events';
+import { createGateway, type Gateway, hashScannerKey, type PartnerProfile } from '@rxledger/gateway';
+import { createIdempotentProducer, createKafkaClient, setupCustodyTopic } from '@rxledger/kafka';
+import { createLedgerService, type LedgerService, type TokenFile, tokenHash } from '@rxledger/ledger';
+import { manufacturerProfile } from '@rxledger/manufacturer';
+import { pharmacyProfile } from '@rxledger/pharmacy';
+import { createLogger } from '@rxledger/runtime';
+import { formatVerifierKey } from '@rxledger/tlog';
+
+export const GLN = {
+  authority: '9000000000018',
+  maker: '0614141000005',
+  makerSite: '0614141000012',
+  distributor: '4001234000008',
+  distributorSite: '4001234000015',
+  pharmacy1: '5009999000003',
+  pharmacy1Site: '5009999000010',
+  pharmacy2: '5009999000027',
+  pharmacy2Site: '5009999000034',
+} as const;
+export const GTIN = '00614141123452';
+export const ORIGIN = 'system.test/custody';
+
+type Kind = 'manufacturer' | 'distributor' | 'pharmacy';
+interface PartySpec {
+  kind: Kind;
+  gln: string;
+  site: string;
+  name: string;
+  role: Role;
+}
+const PARTIES: PartySpec[] = [
+  { kind: 'manufacturer', gln: GLN.maker, site: GLN.makerSite, name: 'Acme Pharma', role: 'MANUFACTURER' },
+  {
+    kind: 'distributor',
+    gln: GLN.distributor,
+    site: GLN.distributorSite,
+    name: 'Northwind',
+    role: 'DISTRIBUTOR',
+  },
+  {
+    kind: 'pharmacy',
+    gln: GLN.pharmacy1,
+    site: GLN.pharmacy1Site,
+    name: 'Corner Pharmacy',
+    role: 'PHARMACY',
+  },
+  {
+    kind: 'pharmacy',
+    gln: GLN.pharmacy2,
+    site: GLN.pharmacy2Site,
+    name: 'Harbour Pharmacy',
+    role: 'PHARMACY',
+  },
+];
+const PROFILES: Record<Kind, PartnerProfile> = {
+  manufacturer: manufacturerProfile,
+  distributor: distributorProfile,
+  pharmacy: pharmacyProfile,
+};
+
+export interface TestSystem {
+  ledgerUrl: string;
+  urls: Record<Kind, string>;
+  /** Scanner keys by party GLN. */
+  scanner: Record<string, string>;
+  regulatorToken: string;
+  pharmacistToken: Record<string, string>;
+  partnerToken: Record<Kind, string>;
+  authorityKey: SigningKey;
+  checkpointKey: string;
+  ledger: LedgerService;
+  stop(): Promise<void>;
+}
+
+const token = () => randomBytes(18).toString('base64url');
+
+/** Starts the whole system on `brokers`; stop() leaves nothing running and removes its files. */
+export async function startSystem(
+  brokers: string[],
+  opts: { verifyThreads?: number } = {},
+): Promise<TestSystem> {
+  const dir = await mkdtemp(join(tmpdir(), 'rxledger-system-'));
+  const channel = `sys-${randomBytes(4).toString('hex')}`;
+  const kafka = createKafkaClient({ brokers, clientId: 'system-test' });
+  const topic = await setupCustodyTopic(kafka, { channel, replicationFactor: 1, minInsyncReplicas: 1 });
+
+  const authority = SigningKey.generate();
+  const keys = new Map<string, SigningKey>();
+  for (const p of PARTIES) keys.set(p.gln, SigningKey.generate());
+  const genesis = genesisEvent({
+    authority: { gln: GLN.authority, name: 'Authority', key: authority.verifyingKey },
+    parties: PARTIES.map((p) => ({
+      gln: p.gln,
+      name: p.name,
+      roles: [p.role],
+      companyPrefixes: p.role === 'MANUFACTURER' ? ['0614141'] : [],
+      keys: [keys.get(p.gln)!.verifyingKey],
+    })),
+    eventTime: Date.UTC(2026, 0, 1),
+  });
+  const producer = createIdempotentProducer(kafka);
+  await producer.connect();
+  await producer.send({
+    topic,
+    acks: -1,
+    messages: [
+      {
+        value: Buffer.from(encodeSignedEvent(signEvent(nodeEd25519, authority, encodeCustodyEvent(genesis)))),
+      },
+    ],
+  });
+  await producer.disconnect();
+
+  const regulatorToken = token();
+  const pharmacistToken = { [GLN.pharmacy1]: token(), [GLN.pharmacy2]: token() };
+  const partnerToken: Record<Kind, string> = {
+    manufacturer: token(),
+    distributor: token(),
+    pharmacy: token(),
+  };
+  const glnsOf = (kind: Kind) => PARTIES.filter((p) => p.kind === kind).map((p) => p.gln);
+  const tokens: TokenFile = {
+    tokens: [
+      { hash: tokenHash(regulatorToken), role: 'regulator', glns: [] },
+      ...Object.entries(pharmacistToken).map(([gln, t]) => ({
+        hash: tokenHash(t),
+        role: 'pharmacist' as const,
+        glns: [gln],
+      })),
+      ...(Object.keys(partnerToken) as Kind[]).map((kind) => ({
+        hash: tokenHash(partnerToken[kind]),
+        role: 'partner' as const,
+        glns: glnsOf(kind),
+      })),
+    ],
+  };
+  const checkpointKey = SigningKey.generate();
+  const ledger = createLedgerService({
+    host: '127.0.0.1',
+    port: 0,
+    brokers,
+    channel,
+    dataDir: join(dir, 'ledger'),
+    checkpointKey,
+    origin: ORIGIN,
+    authority: authority.verifyingKey,
+    tokens,
+    log: createLogger({ service: 'ledger', level: 'silent' }),
+    checkpointIntervalMs: 200,
+    verifyThreads: opts.verifyThreads,
+  });
+  const ledgerUrl = await ledger.start();
+
+  const scanner: Record<string, string> = {};
+  const gateways: Gateway[] = [];
+  const urls = {} as Record<Kind, string>;
+  for (const kind of ['manufacturer', 'distributor', 'pharmacy'] as const) {
+    const parties = [];
+    for (const p of PARTIES.filter((x) => x.kind === kind)) {
+      const keyFile = join(dir, `${p.gln}.jwk`);
+      await writeSigningKeyFile(keyFile, keys.get(p.gln)!);
+      scanner[p.gln] = `rxs_${token()}`;
+      parties.push({
+        gln: p.gln,
+        name: p.name,
+        keyFile,
+        ledgerToken: partnerToken[kind],
+        scanners: [{ site: p.site, keyHash: hashScannerKey(scanner[p.gln]!) }],
+      });
+    }
+    const gateway = createGateway({
+      ...PROFILES[kind],
+      host: '127.0.0.1',
+      port: 0,
+      brokers,
+      channel,
+      parties,
+      ledgerUrl,
+      log: createLogger({ service: kind, level: 'silent' }),
+    });
+    urls[kind] = await gateway.start();
+    gateways.push(gateway);
+  }
+
+  return {
+    ledgerUrl,
+    urls,
+    scanner,
+    regulatorToken,
+    pharmacistToken,
+    partnerToken,
+    authorityKey: authority,
+    checkpointKey: formatVerifierKey(ORIGIN, checkpointKey.verifyingKey.bytes),
+    ledger,
+    async stop() {
+      for (const g of gateways) await g.stop();
+      await ledger.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
