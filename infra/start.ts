@@ -1,12 +1,11 @@
 // `npm start`: Kafka (found or started), the custody topic, the ledger and the three partner
 // services with demo parties and credentials. Ctrl-C stops everything it started.
 import { join } from 'node:path';
-import { createKafkaClient, findOrStartKafka } from '@rxledger/kafka';
+import { findOrStartKafka } from '@rxledger/kafka';
 import { env, readConfig } from '@rxledger/runtime';
 import { z } from 'zod';
-import { prepareDemoChannel } from './demo/demo-channel.ts';
-import { DEMO_LOG_ORIGIN, writeCredentials } from './demo/demo-setup.ts';
-import { type ChildService, startChildService, stopChildren } from './supervisor.ts';
+import { startDemoServices } from './demo/demo-services.ts';
+import { type ChildService, stopChildren } from './supervisor.ts';
 
 const schema = z.object({
   KAFKA_BROKERS: env.brokers(),
@@ -53,80 +52,32 @@ async function main() {
   process.on('SIGTERM', () => void stopAll('SIGTERM'));
 
   try {
-    const channel = await prepareDemoChannel(
-      createKafkaClient({ brokers: kafka.brokers, clientId: 'rxledger-start' }),
-      {
-        channel: config.CHANNEL,
-        replicationFactor: config.KAFKA_REPLICATION_FACTOR,
-        minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
-      },
-      dataDir,
-    );
-    const { identities, partnerConfigs } = channel;
-    say(`kafka     topic ${channel.topic}${channel.genesisPublished ? ' (registry genesis published)' : ''}`);
-
-    const common = {
-      KAFKA_BROKERS: kafka.brokers.join(','),
-      CHANNEL: config.CHANNEL,
-      HOST: config.RXLEDGER_HOST,
-    };
     const logDir = join(dataDir, 'logs');
-    const watch = (s: ChildService) => {
-      children.push(s);
-      say(`${s.name.padEnd(13)} ${s.url}   (health ${s.url}/healthz, log ${join(logDir, `${s.name}.log`)})`);
-      s.child.once('exit', (code) => {
-        if (!stopping) void stopAll(`${s.name} exited with code ${code}`);
-      });
-      return s;
-    };
-    // The ledger first: the partner services need its URL, which a port of 0 leaves open until it listens.
-    const ledger = watch(
-      await startChildService(
-        'ledger',
-        {
-          ...common,
-          PORT: String(config.LEDGER_PORT),
-          DATA_DIR: join(dataDir, 'ledger'),
-          CHECKPOINT_KEY_FILE: identities.checkpointKeyFile,
-          AUTHORITY_KEY_FILE: channel.authorityKeyFile,
-          LOG_ORIGIN: DEMO_LOG_ORIGIN,
-          LEDGER_TOKENS_FILE: channel.ledgerTokensFile,
-        },
-        logDir,
-      ),
-    );
-    const partners = [
-      { name: 'manufacturer', port: config.MANUFACTURER_PORT },
-      { name: 'distributor', port: config.DISTRIBUTOR_PORT },
-      { name: 'pharmacy', port: config.PHARMACY_PORT },
-    ] as const;
-    const started = [
-      ledger,
-      ...(await Promise.all(
-        partners.map(async ({ name, port }) =>
-          watch(
-            await startChildService(
-              name,
-              {
-                ...common,
-                PORT: String(port),
-                LEDGER_URL: ledger.url,
-                PARTNER_CONFIG: partnerConfigs[name],
-              },
-              logDir,
-            ),
-          ),
-        ),
-      )),
-    ];
-    const urls = Object.fromEntries(started.map((s) => [s.name, s.url]));
-    const credentials = await writeCredentials(dataDir, identities, {
-      ledger: urls.ledger!,
-      manufacturer: urls.manufacturer!,
-      distributor: urls.distributor!,
-      pharmacy: urls.pharmacy!,
+    const { channel, services, credentialsFile } = await startDemoServices({
+      brokers: kafka.brokers,
+      channel: config.CHANNEL,
+      replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+      minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
+      dataDir,
+      host: config.RXLEDGER_HOST,
+      ports: {
+        ledger: config.LEDGER_PORT,
+        manufacturer: config.MANUFACTURER_PORT,
+        distributor: config.DISTRIBUTOR_PORT,
+        pharmacy: config.PHARMACY_PORT,
+      },
+      onStarted: (s) => {
+        children.push(s);
+        s.child.once('exit', (code) => {
+          if (!stopping) void stopAll(`${s.name} exited with code ${code}`);
+        });
+      },
     });
-    say(`credentials   ${credentials}`);
+    say(`kafka     topic ${channel.topic}${channel.genesisPublished ? ' (registry genesis published)' : ''}`);
+    for (const s of Object.values(services)) {
+      say(`${s.name.padEnd(13)} ${s.url}   (health ${s.url}/healthz, log ${join(logDir, `${s.name}.log`)})`);
+    }
+    say(`credentials   ${credentialsFile}`);
     say('\nrxledger is running. Ctrl-C stops everything.');
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);

@@ -24,6 +24,8 @@ export class SignaturePool {
       worker.on('message', ({ id, results }: { id: number; results: Uint8Array }) => {
         this.#pending.get(id)?.(results);
         this.#pending.delete(id);
+        // Idle workers must not keep the process alive; busy ones must, or an awaited verify is lost.
+        if (this.#pending.size === 0) for (const w of this.#workers) w.unref();
       });
       worker.unref();
       return worker;
@@ -41,6 +43,7 @@ export class SignaturePool {
         const id = this.#nextId++;
         return new Promise<Uint8Array>((resolve) => {
           this.#pending.set(id, resolve);
+          worker.ref();
           worker.postMessage({ id, jobs: slice });
         });
       }),
