@@ -16,7 +16,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /**
  * Forks one service's main.ts with an IPC channel (so it stops by itself if this supervisor dies),
  * sends its JSON log to `logDir/<name>.log`, echoes warnings and errors, and resolves with the URL the
- * service says it listens on.
+ * service announces over IPC once it listens.
  */
 export async function startChildService(
   name: string,
@@ -37,20 +37,23 @@ export async function startChildService(
     process.stderr.write(`[${name}] ${chunk}`);
   });
   const url = await new Promise<string>((resolve, reject) => {
+    // The service says where it listens over IPC, whatever its log level.
+    child.on('message', (msg: { type?: string; url?: string }) => {
+      if (msg.type === 'listening' && msg.url) resolve(msg.url);
+    });
     child.once('exit', (code) =>
       reject(new Error(`${name} exited during start (code ${code}); see ${logFile}`)),
     );
     createInterface({ input: child.stdout! }).on('line', (line) => {
       out.write(`${line}\n`);
-      let entry: { level?: number; msg?: string; url?: string };
+      let entry: { level?: number; msg?: string };
       try {
         entry = JSON.parse(line);
       } catch {
         process.stdout.write(`[${name}] ${line}\n`);
         return;
       }
-      if (entry.url && entry.msg?.includes('listening')) resolve(entry.url);
-      else if ((entry.level ?? 0) >= 40) process.stdout.write(`[${name}] ${entry.msg}\n`);
+      if ((entry.level ?? 0) >= 40) process.stdout.write(`[${name}] ${entry.msg}\n`);
     });
   });
   return { name, url, child };

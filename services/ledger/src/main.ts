@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { readSigningKeyFile, readVerifyingKeyFile, VerifyingKey } from '@rxledger/events';
-import { createLogger, env, readConfig, runUntilStopped } from '@rxledger/runtime';
+import { announceListening, createLogger, env, readConfig, runUntilStopped } from '@rxledger/runtime';
 import { z } from 'zod';
 import { tokenFileSchema } from './auth/principal.ts';
 import { createLedgerService } from './ledger-service.ts';
@@ -68,7 +68,7 @@ try {
     {
       start: async () => {
         const url = await ledger.start();
-        log.info({ url }, `ledger listening on ${url}`);
+        announceListening('ledger', url, log);
       },
       stop: () => ledger.stop(),
     },

@@ -1,4 +1,4 @@
-import { createLogger, runUntilStopped } from '@rxledger/runtime';
+import { announceListening, createLogger, runUntilStopped } from '@rxledger/runtime';
 import { createGateway, type PartnerProfile } from './gateway.ts';
 import { loadHostedParties } from './hosted-party.ts';
 import { readPartnerConfig } from './partner-config.ts';
@@ -36,8 +36,9 @@ export async function runPartnerService(profile: PartnerProfile, config: Partner
             parties: partners.parties.map((p) => ({ gln: p.gln, scanners: p.scanners.length })),
             accepts: profile.acceptTypes,
           },
-          `${profile.name} listening on ${url}`,
+          `${profile.name} serves ${partners.parties.length} parties`,
         );
+        announceListening(profile.name, url, log);
       },
       stop: () => gateway.stop(),
     },

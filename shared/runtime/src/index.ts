@@ -7,6 +7,6 @@ export {
   type Readiness,
   sendError,
 } from './http-service.ts';
-export { runUntilStopped, type Service } from './lifecycle.ts';
+export { announceListening, runUntilStopped, type Service } from './lifecycle.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { type RetryOptions, retry } from './retry.ts';

@@ -39,3 +39,12 @@ export async function runUntilStopped(service: Service, log: Logger): Promise<vo
     process.exit(1);
   }
 }
+
+/**
+ * Says where a service listens: in its log, and to a supervisor that forked it with an IPC channel,
+ * which must not depend on the log level to learn the URL.
+ */
+export function announceListening(name: string, url: string, log: Logger): void {
+  log.info({ url }, `${name} listening on ${url}`);
+  process.send?.({ type: 'listening', name, url });
+}

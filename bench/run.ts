@@ -1,0 +1,144 @@
+// `npm run bench`: every speed and memory target of the project measured in one run on this machine,
+// printed as a table and written to bench/results.json. BENCH_PACKS (default 100000) sets the size of
+// the big ledger (10 leaves a pack); BENCH_INGEST_S (default 60) the ingest window.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findOrStartKafka } from '@rxledger/kafka';
+import { startDemoServices } from '../infra/demo/demo-services.ts';
+import { stopChildren } from '../infra/supervisor.ts';
+import { bigLedger } from './sections/big-ledger.ts';
+import { bareExpress, load } from './sections/http-load.ts';
+import { ingest } from './sections/ingest.ts';
+import { rawKafka, verifyRate } from './sections/limits.ts';
+import { round } from './stats.ts';
+
+const PACKS = Number(process.env.BENCH_PACKS ?? 100_000);
+const INGEST_S = Number(process.env.BENCH_INGEST_S ?? 60);
+const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+const started = Date.now();
+const dataDir = await mkdtemp(join(tmpdir(), 'rxledger-bench-'));
+const kafka = await findOrStartKafka({
+  brokers: process.env.KAFKA_BROKERS?.split(',').filter(Boolean),
+  dockerHost: process.env.DOCKER_HOST,
+  onProgress: (line) => say(`kafka: ${line}`),
+});
+try {
+  say('limits: raw Kafka produce + consume, Ed25519 verify on one core');
+  const raw = await rawKafka(kafka.brokers);
+  const verifyPerCore = verifyRate();
+
+  say(`ingest: 3 partner services, batches of 100, ${INGEST_S} s`);
+  const children: Parameters<typeof stopChildren>[0] = [];
+  const system = await startDemoServices({
+    brokers: kafka.brokers,
+    channel: `bench-${Date.now().toString(36)}`,
+    replicationFactor: 1,
+    minInsyncReplicas: 1,
+    dataDir,
+    host: '127.0.0.1',
+    ports: { ledger: 0, manufacturer: 0, distributor: 0, pharmacy: 0 },
+    env: { LOG_LEVEL: 'warn' },
+    onStarted: (s) => children.push(s),
+  });
+  let ingestResult;
+  let verifyLoad;
+  let bare;
+  try {
+    ingestResult = await ingest(system, {
+      seconds: INGEST_S,
+      warmupS: 5,
+      loops: 4,
+      batch: 100,
+      ledgerDb: join(dataDir, 'ledger', 'ledger.sqlite'),
+    });
+
+    say('verify under load: autocannon, 64 connections, 20 s, then a bare express handler');
+    const [pharmacy, token] = Object.entries(system.channel.identities.pharmacistTokens)[0]!;
+    verifyLoad = await load(
+      `${system.services.ledger.url}/v1/verify?gtin=00614141123452&serial=S1&at=${pharmacy}`,
+      { authorization: `Bearer ${token}` },
+      20,
+    );
+  } finally {
+    await stopChildren(children);
+  }
+  const ceiling = await bareExpress();
+  try {
+    bare = await load(ceiling.url, {}, 20);
+  } finally {
+    ceiling.stop();
+  }
+
+  say(`big ledger: ${PACKS} packs x 10 events, rebuild, provenance, disk, RSS`);
+  const big = await bigLedger({ brokers: kafka.brokers, dataDir, packs: PACKS, provenanceSamples: 200 });
+
+  const cores = availableParallelism();
+  const limit = Math.min(raw.endToEndPerS, verifyPerCore * cores);
+  const results = {
+    machine: { cores, cpu: cpus()[0]?.model, node: process.version, kafka: kafka.source },
+    limits: { rawKafka: raw, ed25519VerifyPerCorePerS: verifyPerCore },
+    ingest: ingestResult,
+    verify: { ledger: verifyLoad, bareExpress: bare },
+    bigLedger: big,
+    ratios: {
+      ingest: Math.min(ingestResult.ackedPerS, ingestResult.foldedPerS) / limit,
+      verify: verifyLoad.reqPerS / bare.reqPerS,
+    },
+    seconds: (Date.now() - started) / 1000,
+  };
+  await writeFile(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+
+  const rows: Array<[string, string, string]> = [
+    [
+      'raw Kafka produce / consume (300 B, acks=all)',
+      `${round(raw.producePerS)} / ${round(raw.consumePerS)} rec/s`,
+      'limit',
+    ],
+    ['Ed25519 verify, node:crypto, one core', `${round(verifyPerCore)} /s`, 'limit'],
+    [
+      'ingest acknowledged (202) / folded',
+      `${round(ingestResult.ackedPerS)} / ${round(ingestResult.foldedPerS)} ev/s`,
+      '>= 5,000',
+    ],
+    [
+      'scan-to-queryable p50 / p99',
+      `${round(ingestResult.p50Ms)} / ${round(ingestResult.p99Ms)} ms`,
+      'p99 <= 1,000',
+    ],
+    ['ingest ratio (vs min(raw Kafka, verify x cores))', `${round(results.ratios.ingest, 2)}`, '>= 0.5'],
+    [
+      'verify req/s, p50 / p99',
+      `${round(verifyLoad.reqPerS)}, ${verifyLoad.p50Ms} / ${verifyLoad.p99Ms} ms`,
+      'p99 <= 20',
+    ],
+    ['bare express req/s, p50 / p99', `${round(bare.reqPerS)}, ${bare.p50Ms} / ${bare.p99Ms} ms`, 'ceiling'],
+    ['verify ratio', `${round(results.ratios.verify, 2)}`, '>= 0.7'],
+    ['fold from pre-filled topic, first 200,000', `${round(big.fold200kPerS)} rec/s`, ''],
+    [`rebuild ${big.records} records`, `${round(big.rebuildPerS)} rec/s (${round(big.rebuildS)} s)`, ''],
+    [
+      `provenance, ${big.provenanceEntries} entries, ${big.leaves} leaves, p50 / p99`,
+      `${round(big.provenanceP50Ms, 1)} / ${round(big.provenanceP99Ms, 1)} ms`,
+      'p99 <= 50',
+    ],
+    ['disk per leaf', `${round(big.diskBytesPerLeaf)} B`, ''],
+    [
+      `ledger RSS at ${big.leaves} leaves (peak)`,
+      `${round(big.rssMb)} MB (${round(big.peakRssMb)} MB)`,
+      '<= 512 MB',
+    ],
+  ];
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  process.stdout.write(
+    `\n| ${'measure'.padEnd(w0)} | ${'result'.padEnd(w1)} | target |\n|${'-'.repeat(w0 + 2)}|${'-'.repeat(w1 + 2)}|--------|\n`,
+  );
+  for (const [a, b, c] of rows) process.stdout.write(`| ${a.padEnd(w0)} | ${b.padEnd(w1)} | ${c} |\n`);
+  process.stdout.write(
+    `\n${results.machine.cores} cores, ${results.machine.cpu}, Node ${results.machine.node}, Kafka ${kafka.source}; ${round(results.seconds)} s in all; bench/results.json written\n`,
+  );
+} finally {
+  await kafka.stop();
+  await rm(dataDir, { recursive: true, force: true });
+}
