@@ -42,7 +42,7 @@ export async function resolveKafkaClasspath(opts: {
     (line) => {
       output.push(line);
       if (output.length > 200) output.shift();
-      if (line.startsWith('Downloaded from')) {
+      if (line.includes('Downloaded from')) {
         downloads += 1;
         if (downloads % 20 === 0) opts.onProgress(`maven: ${downloads} files downloaded`);
       }
