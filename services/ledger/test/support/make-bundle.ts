@@ -1,13 +1,7 @@
 // Provenance bundles assembled from a folded ledger store, shaped exactly as GET /v1/provenance
 // answers (DESIGN §4-§5): the checkpoint, the item's entries chosen as the custody fold chooses them,
 // every registry leaf, an RFC 9162 inclusion proof for each, and the schemas.
-import {
-  custodyEventToJson,
-  decodeCustodyEvent,
-  decodeLedgerEntry,
-  decodeSignedEvent,
-  rxledgerSchemas,
-} from '@rxledger/events';
+import { custodyEventToJson, rxledgerSchemas } from '@rxledger/events';
 import {
   type HashReader,
   inclusionProof,
@@ -19,7 +13,8 @@ import {
   toBase64,
 } from '@rxledger/tlog';
 import type { ProvenanceBundle } from '@rxledger/verifier';
-import { type CustodyEntry, entityState, foldCustody } from '../../src/custody/index.ts';
+import { entityState, foldCustody } from '../../src/custody/index.ts';
+import { ItemHistory } from '../../src/query/item-history.ts';
 import type { LedgerStore } from '../../src/store/ledger-store.ts';
 
 export interface MakeBundleOptions {
@@ -60,6 +55,7 @@ export function makeBundle(store: LedgerStore, item: string, opts: MakeBundleOpt
     leaf: toBase64(leafAt(seq)),
     proof: inclusionProof(reader, seq, size).map(toBase64),
   });
+  const history = new ItemHistory(store);
   const seqs = opts.seqs ?? provenanceSeqs(store, item, size);
   return {
     item,
@@ -70,7 +66,7 @@ export function makeBundle(store: LedgerStore, item: string, opts: MakeBundleOpt
       .filter((seq) => seq < size)
       .map(proven),
     schemas: rxledgerSchemas.toJSON(),
-    timeline: seqs.map((seq) => ({ index: seq, ...custodyEventToJson(eventAt(store, seq)) })),
+    timeline: seqs.map((seq) => ({ index: seq, ...custodyEventToJson(history.event(seq)) })),
   };
 }
 
@@ -79,27 +75,7 @@ export function makeBundle(store: LedgerStore, item: string, opts: MakeBundleOpt
  * containers' leaves while it was inside them, and the recalls of its lot; ascending, below `size`.
  */
 export function provenanceSeqs(store: LedgerStore, item: string, size = store.size()): number[] {
-  const seqs = new Set(store.itemSeqs(item));
-  const seen = new Set([item]);
-  for (const queue = [item]; queue.length > 0;) {
-    for (const parent of store.parentsOf(queue.pop()!)) {
-      if (seen.has(parent)) continue;
-      seen.add(parent);
-      queue.push(parent);
-      for (const seq of store.itemSeqs(parent)) seqs.add(seq);
-    }
-  }
-  const entries = (): CustodyEntry[] => [...seqs].map((seq) => ({ seq, event: eventAt(store, seq) }));
-  const first = entityState(foldCustody(entries()), item);
-  if (first?.gtin !== undefined && first.lot !== undefined) {
-    for (const seq of store.recallSeqs(first.gtin, first.lot)) seqs.add(seq);
-  }
-  const state = entityState(foldCustody(entries()), item);
+  // The same gathering the provenance route does, so tests prove what the route would serve.
+  const state = entityState(foldCustody(new ItemHistory(store).entries(item)), item);
   return (state?.history ?? []).filter((seq) => seq < size).sort((a, b) => a - b);
-}
-
-function eventAt(store: LedgerStore, seq: number) {
-  const leaf = store.leaf(seq);
-  if (!leaf) throw new Error(`leaf ${seq} is not stored`);
-  return decodeCustodyEvent(decodeSignedEvent(decodeLedgerEntry(leaf.leaf).signedEvent).event);
 }
