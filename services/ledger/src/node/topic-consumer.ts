@@ -85,7 +85,13 @@ export function createTopicConsumer<P>(opts: TopicConsumerOptions<P>): {
           await next?.catch(() => {});
         },
       });
-      seek();
+      // kafkajs may not have set up the group yet when run() returns; then the GROUP_JOIN handler
+      // above does this seek once it has.
+      try {
+        seek();
+      } catch (err) {
+        opts.log.debug({ err }, 'seek deferred to the group join');
+      }
     },
     async stop() {
       await consumer?.disconnect();
