@@ -170,7 +170,10 @@ export function answerRoutes(app: Express, deps: AnswerDeps): void {
       res.json({ eventId, state: 'REJECTED', reason: { code: rejected.code, message: rejected.message } });
       return;
     }
-    throw new RxError('UNKNOWN_EVENT', `this ledger has not seen event ${eventId} (yet)`, { status: 404 });
+    // Answered, not thrown: scanners poll for events not folded yet, and that path must stay cheap.
+    res
+      .status(404)
+      .json({ error: { code: 'UNKNOWN_EVENT', message: `this ledger has not seen event ${eventId} (yet)` } });
   });
 }
 
