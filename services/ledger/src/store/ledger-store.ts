@@ -1,8 +1,8 @@
 import type { HashReader, TreeNode } from '@rxledger/tlog';
 import type { Db } from './ledger-db.ts';
 
-/** One appended leaf and the index rows it adds. */
-export interface LeafRow {
+/** A leaf as stored: its bytes, its hash, where it came from and what it is about. */
+export interface StoredLeaf {
   seq: number;
   leaf: Uint8Array;
   hash: Uint8Array;
@@ -11,6 +11,10 @@ export interface LeafRow {
   eventType: string;
   eventTime: number;
   party: string;
+}
+
+/** One appended leaf and the index rows it adds. */
+export interface LeafRow extends StoredLeaf {
   /** Content hash of the event bytes, for the eventId idempotency check. */
   contentHash: Uint8Array;
   /** Items the event names (DESIGN §4 links order). */
@@ -42,17 +46,6 @@ export interface BatchWrite {
   rejections: RejectionRow[];
   /** The offset of the first record not yet consumed after this batch. */
   nextOffset: number;
-}
-
-export interface StoredLeaf {
-  seq: number;
-  leaf: Uint8Array;
-  hash: Uint8Array;
-  kafkaOffset: number;
-  eventId: string;
-  eventType: string;
-  eventTime: number;
-  party: string;
 }
 
 export interface StoredCheckpoint {
