@@ -113,7 +113,6 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
     log: opts.log,
     readiness,
     routes: (app, metrics) => {
-      logRoutes(app, store);
       answerRoutes(app, {
         store,
         history: new ItemHistory(store),
@@ -121,6 +120,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
         registry: () => folder.registry,
         checkpointNow: () => checkpointer.checkpointNow(),
       });
+      logRoutes(app, store);
       const openapi = ledgerOpenApi('1');
       app.get('/v1/openapi.json', (_req, res) => {
         res.json(openapi);

@@ -43,6 +43,8 @@ export function tokenHash(token: string): string {
 /** Looks bearer tokens up by their hash. */
 export class TokenRegistry {
   readonly #byHash: Map<string, Principal>;
+  // Tokens seen and found, so a busy counter does not hash its token on every request.
+  readonly #known = new Map<string, Principal>();
 
   constructor(file: TokenFile) {
     this.#byHash = new Map(file.tokens.map((t) => [t.hash, { role: t.role, glns: t.glns }]));
@@ -52,7 +54,14 @@ export class TokenRegistry {
   authenticate(req: Request): Principal {
     const header = req.get('authorization');
     const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
-    const principal = token ? this.#byHash.get(tokenHash(token)) : undefined;
+    let principal = token ? this.#known.get(token) : undefined;
+    if (!principal && token) {
+      principal = this.#byHash.get(tokenHash(token));
+      if (principal) {
+        if (this.#known.size >= 10_000) this.#known.clear();
+        this.#known.set(token, principal);
+      }
+    }
     if (!principal) {
       throw new RxError(
         'UNAUTHENTICATED',

@@ -37,7 +37,8 @@ export function answerRoutes(app: Express, deps: AnswerDeps): void {
         today: now().toISOString().slice(0, 10),
         at,
         role: principal.role,
-        productKnown: store.gtinKnown(pack.query.gtin),
+        // Only an unknown serial needs to know whether the product is.
+        productKnown: state?.exists === true || store.gtinKnown(pack.query.gtin),
       }),
     );
   });
