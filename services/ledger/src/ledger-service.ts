@@ -75,19 +75,20 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
   let admin: Admin | undefined;
   let stopped = false;
   let lastProgressLog = 0;
-  const highWatermark = async () => {
+  const connectedAdmin = async (): Promise<Admin> => {
     admin ??= kafka.admin();
     await admin.connect();
-    const [partition] = await admin.fetchTopicOffsets(topic);
+    return admin;
+  };
+  const highWatermark = async () => {
+    const [partition] = await (await connectedAdmin()).fetchTopicOffsets(topic);
     return Number(partition?.high ?? 0);
   };
   // A node may start before the channel's topic is created (by `npm start`, compose's setup, or an
   // operator); it waits rather than failing, and says so.
   const waitForTopic = async () => {
     for (let said = false; !stopped; said = true) {
-      admin ??= kafka.admin();
-      await admin.connect();
-      if ((await admin.listTopics()).includes(topic)) return;
+      if ((await (await connectedAdmin()).listTopics()).includes(topic)) return;
       if (!said) opts.log.warn({ topic }, `waiting for topic ${topic} to be created`);
       await new Promise((r) => setTimeout(r, 1_000));
     }

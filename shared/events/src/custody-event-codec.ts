@@ -7,7 +7,6 @@ import type {
   RegistryChange,
   Role,
 } from './custody-event.ts';
-import { CodecError } from './errors.ts';
 import type { SchemaSet } from './schema-set.ts';
 import { RECORD_NAMES, rxledgerSchemas } from './schemas.ts';
 
@@ -44,13 +43,7 @@ export function encodeCustodyEvent(event: CustodyEvent, schemas: SchemaSet = rxl
 
 /** The custody event in `bytes`; throws CodecError if they are not a well-formed custody event record. */
 export function decodeCustodyEvent(bytes: Uint8Array, schemas: SchemaSet = rxledgerSchemas): CustodyEvent {
-  const record = schemas.decode(bytes);
-  if (record.name !== RECORD_NAMES.custodyEvent) {
-    throw new CodecError(
-      'WRONG_RECORD_TYPE',
-      `expected a ${RECORD_NAMES.custodyEvent} record, found ${record.name} (0x${record.fingerprint})`,
-    );
-  }
+  const record = schemas.decodeAs(RECORD_NAMES.custodyEvent, bytes);
   const v = record.value as AvroRecord;
   const [branch, body] = unwrap(v.body);
   const type = TYPE_OF_RECORD.get(branch) as EventType;

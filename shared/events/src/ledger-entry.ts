@@ -1,5 +1,4 @@
 import { asBuffer } from './bytes.ts';
-import { CodecError } from './errors.ts';
 import type { SchemaSet } from './schema-set.ts';
 import { RECORD_NAMES, rxledgerSchemas } from './schemas.ts';
 
@@ -23,13 +22,7 @@ export function encodeLedgerEntry(entry: LedgerEntry, schemas: SchemaSet = rxled
 
 /** The ledger entry in leaf `bytes`; throws CodecError otherwise. */
 export function decodeLedgerEntry(bytes: Uint8Array, schemas: SchemaSet = rxledgerSchemas): LedgerEntry {
-  const record = schemas.decode(bytes);
-  if (record.name !== RECORD_NAMES.ledgerEntry) {
-    throw new CodecError(
-      'WRONG_RECORD_TYPE',
-      `expected a ${RECORD_NAMES.ledgerEntry} record, found ${record.name} (0x${record.fingerprint})`,
-    );
-  }
+  const record = schemas.decodeAs(RECORD_NAMES.ledgerEntry, bytes);
   const v = record.value as {
     seq: number;
     signedEvent: Uint8Array;

@@ -155,6 +155,18 @@ export class SchemaSet {
     return { name: entry.name, fingerprint, value };
   }
 
+  /** decode(), refusing with WRONG_RECORD_TYPE any record that is not a `name` record. */
+  decodeAs(name: string, bytes: Uint8Array): DecodedRecord {
+    const record = this.decode(bytes);
+    if (record.name !== name) {
+      throw new CodecError(
+        'WRONG_RECORD_TYPE',
+        `expected a ${name} record, found ${record.name} (0x${record.fingerprint})`,
+      );
+    }
+    return record;
+  }
+
   #names(): string {
     return [...this.#byName.values()].map((e) => `0x${e.fingerprint} (${e.name})`).join(', ');
   }

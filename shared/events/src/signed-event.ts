@@ -1,5 +1,4 @@
 import { asBuffer } from './bytes.ts';
-import { CodecError } from './errors.ts';
 import type { SchemaSet } from './schema-set.ts';
 import { RECORD_NAMES, rxledgerSchemas } from './schemas.ts';
 
@@ -23,13 +22,7 @@ export function encodeSignedEvent(signed: SignedEvent, schemas: SchemaSet = rxle
 
 /** The signed event in `bytes` (the inner event stays encoded); throws CodecError otherwise. */
 export function decodeSignedEvent(bytes: Uint8Array, schemas: SchemaSet = rxledgerSchemas): SignedEvent {
-  const record = schemas.decode(bytes);
-  if (record.name !== RECORD_NAMES.signedEvent) {
-    throw new CodecError(
-      'WRONG_RECORD_TYPE',
-      `expected a ${RECORD_NAMES.signedEvent} record, found ${record.name} (0x${record.fingerprint})`,
-    );
-  }
+  const record = schemas.decodeAs(RECORD_NAMES.signedEvent, bytes);
   const v = record.value as { event: Uint8Array; keyId: string; signature: Uint8Array };
   // Copies: avsc hands out slices of a shared pool.
   return { event: new Uint8Array(v.event), keyId: v.keyId, signature: new Uint8Array(v.signature) };
