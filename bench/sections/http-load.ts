@@ -2,6 +2,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { SERVICE_NODE_FLAGS } from '../../infra/supervisor.ts';
 
 export interface LoadResult {
   reqPerS: number;
@@ -31,7 +32,8 @@ export async function load(
 /** Starts the bare express handler in its own process; returns its verify URL and a stop function. */
 export async function bareExpress(): Promise<{ url: string; stop(): void }> {
   const child = fork(fileURLToPath(new URL('../bare-express.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
+    // The services' own flags, so the ceiling is measured as the services run.
+    execArgv: ['--import', 'tsx', ...SERVICE_NODE_FLAGS],
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const port = await new Promise<string>((resolve) =>

@@ -23,21 +23,28 @@ export function checkDigit(digitsWithoutCheck: string): string {
 
 /** Throws unless `value` is exactly `lengths` digits ending in a correct check digit; `label` names it in messages. */
 export function assertKey(label: string, value: string, lengths: readonly number[], ai?: string): void {
-  const fail = (code: Gs1ErrorCode, msg: string) => new Gs1Error(code, `${label}: ${msg}`, ai);
-  const bad = [...value].findIndex((c) => c < '0' || c > '9');
+  const bad = value.search(/[^0-9]/);
   if (bad >= 0)
-    throw fail(
+    throw keyError(
+      label,
+      ai,
       'BAD_CHARSET',
       `character ${showChar(value[bad] ?? '')} at position ${bad + 1} is not a digit`,
     );
   if (!lengths.includes(value.length)) {
     const want =
       lengths.length === 1 ? `${lengths[0]}` : `${lengths.slice(0, -1).join(', ')} or ${lengths.at(-1)}`;
-    throw fail('BAD_LENGTH', `must be ${want} digits, got ${value.length}`);
+    throw keyError(label, ai, 'BAD_LENGTH', `must be ${want} digits, got ${value.length}`);
   }
   const expected = checkDigit(value.slice(0, -1));
   const actual = value.slice(-1);
-  if (actual !== expected) throw fail('BAD_CHECK_DIGIT', `check digit is ${actual}, expected ${expected}`);
+  if (actual !== expected)
+    throw keyError(label, ai, 'BAD_CHECK_DIGIT', `check digit is ${actual}, expected ${expected}`);
+}
+
+// A module function, not a closure in assertKey: assertKey runs for every key of every request.
+function keyError(label: string, ai: string | undefined, code: Gs1ErrorCode, msg: string): Gs1Error {
+  return new Gs1Error(code, `${label}: ${msg}`, ai);
 }
 
 function holds(check: () => void): boolean {

@@ -5,6 +5,8 @@
 export type UriPart = 'path' | 'query';
 
 const UNRESERVED = /[A-Za-z0-9\-._~]/;
+const ALL_UNRESERVED = /^[A-Za-z0-9\-._~]*$/;
+const utf8 = new TextEncoder();
 
 /**
  * Percent-encodes an AI value for a Digital Link path segment or query value: everything but the
@@ -12,8 +14,10 @@ const UNRESERVED = /[A-Za-z0-9\-._~]/;
  * @example percentEncode('A/B C', 'path') // 'A%2FB%20C'
  */
 export function percentEncode(value: string, where: UriPart): string {
+  // Most serials and lots need no escape at all; they are returned as they are.
+  if (ALL_UNRESERVED.test(value)) return value;
   let out = '';
-  for (const byte of new TextEncoder().encode(value)) {
+  for (const byte of utf8.encode(value)) {
     const c = String.fromCharCode(byte);
     if (UNRESERVED.test(c)) out += c;
     else if (c === ' ' && where === 'query') out += '+';

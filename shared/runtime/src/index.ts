@@ -6,6 +6,7 @@ export {
   type HttpServiceOptions,
   type Readiness,
   sendError,
+  sendJson,
 } from './http-service.ts';
 export { announceListening, runUntilStopped, type Service } from './lifecycle.ts';
 export { createLogger, type Logger } from './logger.ts';

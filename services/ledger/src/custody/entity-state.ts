@@ -76,8 +76,7 @@ export function entityState(world: CustodyWorld, uri: string): EntityState | und
     recalled = recalls[0]?.mark;
     for (const r of recalls) positions.add(r.pos);
   }
-  const seqOf = (pos: FoldPosition) => world.applied[pos]?.seq ?? -1;
-  const history = [...positions].sort((a, b) => a - b).map(seqOf);
+  const history = [...positions].sort((a, b) => a - b).map((pos) => world.applied[pos]?.seq ?? -1);
   // Stable: at one position, the item's own anomalies come before its containers'.
   const anomalies = found.sort((a, b) => a.pos - b.pos).map(({ pos: _, ...a }) => a);
 

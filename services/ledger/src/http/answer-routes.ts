@@ -1,6 +1,14 @@
 import { custodyEventToJson, ownsGtin, type RegistryState, rxledgerSchemas } from '@rxledger/events';
-import { Gs1Error, normalizeGtin, parseItem, parseScan, validateLot, validateSerial } from '@rxledger/gs1';
-import { RxError, ValidationError } from '@rxledger/runtime';
+import {
+  Gs1Error,
+  normalizeGtin,
+  parseItem,
+  parseScan,
+  sgtinUri,
+  validateLot,
+  validateSerial,
+} from '@rxledger/gs1';
+import { RxError, sendJson, ValidationError } from '@rxledger/runtime';
 import { inclusionProof, parseCheckpoint, toBase64 } from '@rxledger/tlog';
 import type { Express } from 'express';
 import { type Principal, requireRole, type TokenRegistry } from '../auth/principal.ts';
@@ -32,7 +40,8 @@ export function answerRoutes(app: Express, deps: AnswerDeps): void {
     const at = verifyingAt(principal, q.at ?? q.pharmacy);
     const pack = packFromQuery(q);
     const state = stateOf(history, pack.uri);
-    res.json(
+    sendJson(
+      res,
       judgeVerify(pack.query, state, {
         today: now().toISOString().slice(0, 10),
         at,
@@ -215,8 +224,7 @@ function packFromQuery(q: { scan?: string; gtin?: string; serial?: string; lot?:
   }
   if (query.lot === undefined) delete query.lot;
   if (query.expiry === undefined) delete query.expiry;
-  const uri = gs1(() => parseItem(`(01)${query.gtin}(21)${query.serial}`).uri, 'serial');
-  return { uri, query };
+  return { uri: sgtinUri(query.gtin, query.serial), query };
 }
 
 function stateOf(history: ItemHistory, uri: string): EntityState | undefined {

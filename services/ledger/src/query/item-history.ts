@@ -24,18 +24,17 @@ export class ItemHistory {
 
   /** The custody entries relevant to `item`, in ledger order. */
   entries(item: string): CustodyEntry[] {
-    const seqs = new Set(this.#store.itemSeqs(item));
+    const own = this.#store.itemLinks(item, true);
+    const seqs = new Set(own.seqs);
     const seen = new Set([item]);
-    for (const queue = [item]; queue.length > 0;) {
-      for (const parent of this.#store.parentsOf(queue.pop()!)) {
-        if (seen.has(parent)) continue;
-        seen.add(parent);
-        queue.push(parent);
-        for (const seq of this.#store.itemSeqs(parent)) seqs.add(seq);
-      }
+    const queue = [...own.parents];
+    for (let parent = queue.pop(); parent !== undefined; parent = queue.pop()) {
+      if (seen.has(parent)) continue;
+      seen.add(parent);
+      const links = this.#store.itemLinks(parent, false);
+      for (const seq of links.seqs) seqs.add(seq);
+      queue.push(...links.parents);
     }
-    const lot = this.#store.lotOf(item);
-    if (lot) for (const seq of this.#store.recallSeqs(lot.gtin, lot.lot)) seqs.add(seq);
     return [...seqs].sort((a, b) => a - b).map((seq) => ({ seq, event: this.event(seq) }));
   }
 

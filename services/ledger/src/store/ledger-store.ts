@@ -105,6 +105,19 @@ export class LedgerStore {
       parentsOf: db.prepare<[string], { parent: string }>(
         'SELECT DISTINCT parent FROM containment WHERE child = ?',
       ),
+      // One statement for what a provenance fold needs of one item, so a verify costs one look-up
+      // per item: rows with a seq are leaves naming it (or recalls of its lots), rows with a parent
+      // are containers it was put into.
+      itemLinks: db.prepare<[string, string], LinkRow>(
+        `SELECT seq, NULL AS parent FROM item_leaves WHERE item = ?
+         UNION ALL SELECT NULL, parent FROM containment WHERE child = ?`,
+      ),
+      packLinks: db.prepare<[string, string, string], LinkRow>(
+        `SELECT seq, NULL AS parent FROM item_leaves WHERE item = ?
+         UNION ALL SELECT NULL, parent FROM containment WHERE child = ?
+         UNION ALL SELECT r.seq, NULL FROM lot_items li
+           JOIN recalls r ON r.gtin = li.gtin AND r.lot = li.lot WHERE li.item = ?`,
+      ),
       lotItems: db.prepare<[string, string], { item: string }>(
         'SELECT item FROM lot_items WHERE gtin = ? AND lot = ? ORDER BY item',
       ),
@@ -224,6 +237,21 @@ export class LedgerStore {
     return this.#s.parentsOf.all(item).map((r) => r.parent);
   }
 
+  /**
+   * The leaves naming `item` and the containers it was put into, in one look-up; with `recalls`, also
+   * the recalls of every lot the pack was commissioned in. Seqs and parents come unordered and may repeat.
+   */
+  itemLinks(item: string, recalls: boolean): { seqs: number[]; parents: string[] } {
+    const seqs: number[] = [];
+    const parents: string[] = [];
+    const rows = recalls ? this.#s.packLinks.all(item, item, item) : this.#s.itemLinks.all(item, item);
+    for (const row of rows) {
+      if (row.parent === null) seqs.push(row.seq);
+      else parents.push(row.parent);
+    }
+    return { seqs, parents };
+  }
+
   lotItems(gtin: string, lot: string): string[] {
     return this.#s.lotItems.all(gtin, lot).map((r) => r.item);
   }
@@ -312,6 +340,8 @@ export class LedgerStore {
     return this.#s.checkpointSizes.all().map((r) => r.size);
   }
 }
+
+type LinkRow = { seq: number; parent: null } | { seq: null; parent: string };
 
 interface LeafDbRow {
   seq: number;
