@@ -331,4 +331,21 @@ describe('items: every input form to the canonical URI and back', () => {
     }
     expect(ssccUri(SSCC)).toBe(`https://id.gs1.org/00/${SSCC}`);
   });
+
+  it('reads canonical URIs (its quick path) exactly as the other forms', () => {
+    for (const serial of ['AB-1.x_2', '0', 'Z'.repeat(20)]) {
+      expect(parseItem(`${CANONICAL_STEM}/01/${GTIN}/21/${serial}`)).toEqual(
+        parseItem(`(01)${GTIN}(21)${serial}`),
+      );
+    }
+    expect(parseItem(`${CANONICAL_STEM}/00/${SSCC}`)).toEqual(parseItem(`(00)${SSCC}`));
+    const bad = [
+      [`${CANONICAL_STEM}/01/09520123456781/21/X`, 'BAD_CHECK_DIGIT'],
+      [`${CANONICAL_STEM}/01/${GTIN}/21/${'Z'.repeat(21)}`, 'BAD_LENGTH'],
+      [`${CANONICAL_STEM}/00/106141412345678901`, 'BAD_CHECK_DIGIT'],
+    ] as const;
+    for (const [input, code] of bad) {
+      expect(() => parseItem(input), input).toThrow(expect.objectContaining({ code }));
+    }
+  });
 });
