@@ -54,6 +54,12 @@ const SUSPECT: ReadonlySet<AlertCode> = new Set([
   'CHAIN_ANOMALY',
 ]);
 
+// A module function rather than a closure in judgeVerify: the services run under tsx, which names
+// each closure with a defineProperty call on every run of the function that makes it.
+function raise(alerts: VerifyAnswer['alerts'], code: AlertCode, message: string): void {
+  alerts.push({ code, message });
+}
+
 /**
  * The answer to a pack scanned at a counter or dock: genuine? dispensable? why not? Pure: the pack's
  * derived state in, the answer out. Only a regulator's alerts name other parties.
@@ -64,20 +70,25 @@ export function judgeVerify(
   ctx: VerifyContext,
 ): VerifyAnswer {
   const alerts: VerifyAnswer['alerts'] = [];
-  const alert = (code: AlertCode, message: string) => alerts.push({ code, message });
   const detail = ctx.role === 'regulator';
 
   if (!state?.exists) {
-    if (!ctx.productKnown) alert('UNKNOWN_PRODUCT', `no pack of GTIN ${q.gtin} was ever commissioned`);
-    else alert('UNKNOWN_SERIAL', `serial ${q.serial} of GTIN ${q.gtin} was never commissioned`);
+    if (!ctx.productKnown)
+      raise(alerts, 'UNKNOWN_PRODUCT', `no pack of GTIN ${q.gtin} was ever commissioned`);
+    else raise(alerts, 'UNKNOWN_SERIAL', `serial ${q.serial} of GTIN ${q.gtin} was never commissioned`);
     return { verdict: 'UNKNOWN', dispensable: false, status: 'UNKNOWN', product: { ...q }, alerts };
   }
 
   if (q.lot !== undefined && state.lot !== undefined && q.lot !== state.lot) {
-    alert('LOT_MISMATCH', `the scanned lot ${q.lot} is not the lot this serial was commissioned with`);
+    raise(
+      alerts,
+      'LOT_MISMATCH',
+      `the scanned lot ${q.lot} is not the lot this serial was commissioned with`,
+    );
   }
   if (q.expiry !== undefined && state.expiry !== undefined && q.expiry !== state.expiry) {
-    alert(
+    raise(
+      alerts,
       'EXPIRY_MISMATCH',
       `the scanned expiry ${q.expiry} is not the expiry this serial was commissioned with`,
     );
@@ -85,25 +96,32 @@ export function judgeVerify(
   const expiry = state.expiry ?? q.expiry;
   const expires =
     expiry === undefined ? undefined : parseExpiry(expiry, new Date(`${ctx.today}T00:00:00Z`)).date;
-  if (expires !== undefined && expires < ctx.today) alert('EXPIRED', `the pack expired on ${expires}`);
+  if (expires !== undefined && expires < ctx.today)
+    raise(alerts, 'EXPIRED', `the pack expired on ${expires}`);
   if (state.status === 'DISPENSED') {
     const when = state.dispensedAt
       ? ` on ${new Date(state.dispensedAt.eventTime).toISOString().slice(0, 10)}`
       : '';
-    alert(
+    raise(
+      alerts,
       'ALREADY_DISPENSED',
       `the pack was already dispensed${when}${detail && state.dispensedAt ? ` by ${state.dispensedAt.party}` : ''}`,
     );
   }
   if (state.status === 'DECOMMISSIONED') {
-    alert('DECOMMISSIONED', `the pack was decommissioned (${state.decommissionReason ?? 'no reason given'})`);
+    raise(
+      alerts,
+      'DECOMMISSIONED',
+      `the pack was decommissioned (${state.decommissionReason ?? 'no reason given'})`,
+    );
   }
-  if (state.recalled) alert('RECALLED', `the pack's lot was recalled: ${state.recalled.reason}`);
+  if (state.recalled) raise(alerts, 'RECALLED', `the pack's lot was recalled: ${state.recalled.reason}`);
   if (ctx.at !== undefined && state.status !== 'DISPENSED' && state.status !== 'DECOMMISSIONED') {
     const here =
       state.custodian === ctx.at || (state.status === 'IN_TRANSIT' && state.inTransit?.to === ctx.at);
     if (!here) {
-      alert(
+      raise(
+        alerts,
         'CUSTODY_MISMATCH',
         detail
           ? `the ledger has the pack with ${state.custodian ?? 'nobody'}${state.inTransit ? ` in transit to ${state.inTransit.to}` : ''}, not ${ctx.at}`
@@ -113,7 +131,7 @@ export function judgeVerify(
   }
   if (state.anomalies.length > 0) {
     const codes = [...new Set(state.anomalies.map((a) => a.code))];
-    alert('CHAIN_ANOMALY', `its custody history breaks the rules: ${codes.join(', ')}`);
+    raise(alerts, 'CHAIN_ANOMALY', `its custody history breaks the rules: ${codes.join(', ')}`);
   }
 
   const status: VerifyAnswer['status'] =

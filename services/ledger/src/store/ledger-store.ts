@@ -102,27 +102,25 @@ export class LedgerStore {
       itemSeqs: db.prepare<[string], { seq: number }>(
         'SELECT seq FROM item_leaves WHERE item = ? ORDER BY seq',
       ),
-      parentsOf: db.prepare<[string], { parent: string }>(
-        'SELECT DISTINCT parent FROM containment WHERE child = ?',
-      ),
       // One statement for what a provenance fold needs of one item, so a verify costs one look-up
       // per item: rows with a seq are leaves naming it (or recalls of its lots), rows with a parent
       // are containers it was put into.
-      itemLinks: db.prepare<[string, string], LinkRow>(
-        `SELECT seq, NULL AS parent FROM item_leaves WHERE item = ?
-         UNION ALL SELECT NULL, parent FROM containment WHERE child = ?`,
-      ),
-      packLinks: db.prepare<[string, string, string], LinkRow>(
-        `SELECT seq, NULL AS parent FROM item_leaves WHERE item = ?
-         UNION ALL SELECT NULL, parent FROM containment WHERE child = ?
-         UNION ALL SELECT r.seq, NULL FROM lot_items li
-           JOIN recalls r ON r.gtin = li.gtin AND r.lot = li.lot WHERE li.item = ?`,
-      ),
+      itemLinks: db
+        .prepare<[string, string], unknown>(
+          `SELECT seq, NULL AS parent FROM item_leaves WHERE item = ?
+           UNION ALL SELECT NULL, parent FROM containment WHERE child = ?`,
+        )
+        .raw(true),
+      packLinks: db
+        .prepare<[string, string, string], unknown>(
+          `SELECT seq, NULL AS parent FROM item_leaves WHERE item = ?
+           UNION ALL SELECT NULL, parent FROM containment WHERE child = ?
+           UNION ALL SELECT r.seq, NULL FROM lot_items li
+             JOIN recalls r ON r.gtin = li.gtin AND r.lot = li.lot WHERE li.item = ?`,
+        )
+        .raw(true),
       lotItems: db.prepare<[string, string], { item: string }>(
         'SELECT item FROM lot_items WHERE gtin = ? AND lot = ? ORDER BY item',
-      ),
-      lotOf: db.prepare<[string], { gtin: string; lot: string }>(
-        'SELECT gtin, lot FROM lot_items WHERE item = ? LIMIT 1',
       ),
       gtinKnown: db.prepare<[string], { one: number }>(
         'SELECT 1 AS one FROM lot_items WHERE gtin = ? LIMIT 1',
@@ -232,11 +230,6 @@ export class LedgerStore {
     return this.#s.itemSeqs.all(item).map((r) => r.seq);
   }
 
-  /** Containers that some AGGREGATE put `item` into. */
-  parentsOf(item: string): string[] {
-    return this.#s.parentsOf.all(item).map((r) => r.parent);
-  }
-
   /**
    * The leaves naming `item` and the containers it was put into, in one look-up; with `recalls`, also
    * the recalls of every lot the pack was commissioned in. Seqs and parents come unordered and may repeat.
@@ -244,21 +237,19 @@ export class LedgerStore {
   itemLinks(item: string, recalls: boolean): { seqs: number[]; parents: string[] } {
     const seqs: number[] = [];
     const parents: string[] = [];
-    const rows = recalls ? this.#s.packLinks.all(item, item, item) : this.#s.itemLinks.all(item, item);
-    for (const row of rows) {
-      if (row.parent === null) seqs.push(row.seq);
-      else parents.push(row.parent);
+    // Rows as arrays, not objects: this runs for every verify.
+    const rows = (
+      recalls ? this.#s.packLinks.all(item, item, item) : this.#s.itemLinks.all(item, item)
+    ) as LinkRow[];
+    for (const [seq, parent] of rows) {
+      if (parent === null) seqs.push(seq);
+      else parents.push(parent);
     }
     return { seqs, parents };
   }
 
   lotItems(gtin: string, lot: string): string[] {
     return this.#s.lotItems.all(gtin, lot).map((r) => r.item);
-  }
-
-  /** The GTIN and lot a pack was commissioned with, if it was. */
-  lotOf(item: string): { gtin: string; lot: string } | undefined {
-    return this.#s.lotOf.get(item);
   }
 
   /** Whether any pack of this GTIN was ever commissioned. */
@@ -341,7 +332,7 @@ export class LedgerStore {
   }
 }
 
-type LinkRow = { seq: number; parent: null } | { seq: null; parent: string };
+type LinkRow = [seq: number, parent: null] | [seq: null, parent: string];
 
 interface LeafDbRow {
   seq: number;
