@@ -295,6 +295,7 @@ describe('gateway against a real broker', () => {
 
   it('serves /readyz and Prometheus metrics for requests, events, publish latency and batch sizes', async () => {
     expect((await getJson(url, '/readyz')).status).toBe(200);
+    expect((await getJson(url, '/no/such/route')).status).toBe(404);
     const metrics = (await getJson(url, '/metrics')).body as string;
     expect(metrics).toMatch(/gateway_events_published_total\{type="COMMISSION",service="manufacturer"\} \d+/);
     expect(metrics).toMatch(/gateway_events_replayed_total\{service="manufacturer"\} [1-9]/);
@@ -304,5 +305,9 @@ describe('gateway against a real broker', () => {
       /http_requests_total\{route="\/v1\/events",method="POST",status="202",service="manufacturer"\}/,
     );
     expect(metrics).toMatch(/http_requests_total\{route="\/v1\/events",method="POST",status="409"/);
+    expect(metrics).toMatch(/http_requests_total\{route="unmatched",method="GET",status="404"/);
+    expect(metrics).toMatch(
+      /http_request_duration_seconds_count\{[^}]*route="\/readyz",method="GET"[^}]*\} [1-9]/,
+    );
   });
 });
