@@ -168,15 +168,13 @@ export function answerRoutes(app: Express, deps: AnswerDeps): void {
     const principal = tokens.authenticate(req);
     requireRole(principal, ['regulator', 'partner'], 'event state');
     const eventId = req.params.id!;
-    const mine = (party: string | null) =>
-      principal.role === 'regulator' || (party !== null && principal.glns.includes(party));
-    const accepted = store.eventId(eventId);
-    if (accepted && mine(store.leaf(accepted.seq)!.party)) {
+    const accepted = store.acceptedEvent(eventId);
+    if (accepted && mayRead(principal, accepted.party)) {
       res.json({ eventId, state: 'ACCEPTED', index: accepted.seq });
       return;
     }
     const rejected = store.rejectionOf(eventId);
-    if (rejected && mine(rejected.party)) {
+    if (rejected && mayRead(principal, rejected.party)) {
       res.json({ eventId, state: 'REJECTED', reason: { code: rejected.code, message: rejected.message } });
       return;
     }
@@ -185,6 +183,11 @@ export function answerRoutes(app: Express, deps: AnswerDeps): void {
       .status(404)
       .json({ error: { code: 'UNKNOWN_EVENT', message: `this ledger has not seen event ${eventId} (yet)` } });
   });
+}
+
+/** Whether an event's state is the principal's to read: a regulator's, or its own parties' events. */
+function mayRead(principal: Principal, party: string | null): boolean {
+  return principal.role === 'regulator' || (party !== null && principal.glns.includes(party));
 }
 
 /** Where a verify is asked from: a pharmacist's own pharmacy, a party a partner hosts, or any for a regulator. */

@@ -132,6 +132,9 @@ export class LedgerStore {
       eventId: db.prepare<[string], { content_hash: Buffer; seq: number }>(
         'SELECT content_hash, seq FROM event_ids WHERE event_id = ?',
       ),
+      acceptedEvent: db.prepare<[string], { seq: number; party: string }>(
+        'SELECT e.seq, l.party FROM event_ids e JOIN leaves l ON l.seq = e.seq WHERE e.event_id = ?',
+      ),
       rejectionByEventId: db.prepare<[string], RejectionDbRow>(
         'SELECT * FROM rejections WHERE event_id = ? ORDER BY kafka_offset DESC LIMIT 1',
       ),
@@ -269,6 +272,11 @@ export class LedgerStore {
   eventId(eventId: string): { contentHash: Uint8Array; seq: number } | undefined {
     const row = this.#s.eventId.get(eventId);
     return row && { contentHash: bytes(row.content_hash), seq: row.seq };
+  }
+
+  /** Where the accepted record of `eventId` landed and who signed it: what a scanner polls for. */
+  acceptedEvent(eventId: string): { seq: number; party: string } | undefined {
+    return this.#s.acceptedEvent.get(eventId);
   }
 
   /** The latest rejection of a record carrying `eventId`, if any. */
