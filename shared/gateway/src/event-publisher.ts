@@ -113,7 +113,9 @@ export function createEventPublisher(opts: EventPublisherOptions): EventPublishe
         const record = pending.records[pending.next]!;
         const size = record.value.length + record.key.length + RECORD_OVERHEAD;
         if (messages.length > 0 && bytes + size > maxBatchBytes) break;
-        messages.push({ key: record.key, value: record.value });
+        // The custody topic has one partition (DESIGN §6: one total order); naming it spares
+        // kafkajs a murmur2 hash of every key.
+        messages.push({ key: record.key, value: record.value, partition: 0 });
         bytes += size;
         pending.next += 1;
         count += 1;
