@@ -1,3 +1,4 @@
+import { nodeEd25519, SigningKey } from '@rxledger/events';
 import { afterAll, describe, expect, it } from 'vitest';
 import { precheck } from '../src/fold/check-record.ts';
 import { SignaturePool } from '../src/node/signature-pool.ts';
@@ -52,5 +53,21 @@ describe('signatures verified on worker threads ahead of the fold', () => {
     } finally {
       ledger.close();
     }
+  });
+
+  it('answers false for a short signature or unusable key bytes, and true for the rest of the batch', async () => {
+    const key = SigningKey.generate();
+    const message = new TextEncoder().encode('a custody event');
+    const signature = nodeEd25519.sign(key, message);
+    const good = { key: key.verifyingKey.bytes, message, signature };
+    expect(
+      await pool.verify([
+        good,
+        { ...good, signature: signature.subarray(0, 63) },
+        { ...good, key: new Uint8Array(31) },
+        { ...good, message: new Uint8Array(0) },
+        good,
+      ]),
+    ).toEqual([true, false, false, false, true]);
   });
 });

@@ -44,7 +44,8 @@ export class SignaturePool {
         return new Promise<Uint8Array>((resolve) => {
           this.#pending.set(id, resolve);
           worker.ref();
-          worker.postMessage({ id, jobs: slice });
+          const packed = packJobs(slice);
+          worker.postMessage({ id, ...packed }, [packed.data.buffer, packed.keyOf.buffer]);
         });
       }),
     );
@@ -54,4 +55,41 @@ export class SignaturePool {
   async close(): Promise<void> {
     await Promise.all(this.#workers.map((w) => w.terminate()));
   }
+}
+
+/**
+ * Jobs as one transferable buffer, so posting them copies nothing: each job is its 64-byte signature,
+ * the message length (u32, little-endian) and the message; `keyOf[i]` indexes the distinct keys. A
+ * signature of another length is sent as 64 zero bytes with `bad` set, and fails.
+ */
+export function packJobs(jobs: readonly SignatureJob[]): {
+  keys: Uint8Array[];
+  keyOf: Uint16Array<ArrayBuffer>;
+  bad: number[];
+  data: Uint8Array<ArrayBuffer>;
+} {
+  const keys: Uint8Array[] = [];
+  const keyIndex = new Map<Uint8Array, number>();
+  const keyOf = new Uint16Array(jobs.length);
+  const bad: number[] = [];
+  let size = 0;
+  for (const job of jobs) size += 68 + job.message.length;
+  const data = new Uint8Array(size);
+  const view = new DataView(data.buffer);
+  let at = 0;
+  jobs.forEach((job, i) => {
+    let k = keyIndex.get(job.key);
+    if (k === undefined) {
+      k = keys.length;
+      keys.push(job.key);
+      keyIndex.set(job.key, k);
+    }
+    keyOf[i] = k;
+    if (job.signature.length === 64) data.set(job.signature, at);
+    else bad.push(i);
+    view.setUint32(at + 64, job.message.length, true);
+    data.set(job.message, at + 68);
+    at += 68 + job.message.length;
+  });
+  return { keys, keyOf, bad, data };
 }

@@ -18,15 +18,30 @@ function keyObject(raw) {
   return key;
 }
 
-parentPort.on('message', ({ id, jobs }) => {
-  const results = new Uint8Array(jobs.length);
-  for (let i = 0; i < jobs.length; i++) {
-    const { key, message, signature } = jobs[i];
+// The jobs come packed by packJobs (signature-pool.ts): per job, 64 signature bytes, the message
+// length (u32 LE) and the message; keyOf[i] indexes the distinct raw keys.
+parentPort.on('message', ({ id, keys: raw, keyOf, bad, data }) => {
+  const keyObjects = raw.map((key) => {
     try {
-      results[i] = signature.length === 64 && verify(null, message, keyObject(key), signature) ? 1 : 0;
+      return keyObject(key);
+    } catch {
+      return undefined;
+    }
+  });
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const results = new Uint8Array(keyOf.length);
+  for (let i = 0, at = 0; i < keyOf.length; i++) {
+    const length = view.getUint32(at + 64, true);
+    const key = keyObjects[keyOf[i]];
+    try {
+      const signature = data.subarray(at, at + 64);
+      const message = data.subarray(at + 68, at + 68 + length);
+      results[i] = key !== undefined && verify(null, message, key, signature) ? 1 : 0;
     } catch {
       results[i] = 0;
     }
+    at += 68 + length;
   }
+  for (const i of bad) results[i] = 0;
   parentPort.postMessage({ id, results }, [results.buffer]);
 });
