@@ -29,6 +29,34 @@ export async function load(
   };
 }
 
+/**
+ * Loads two targets in turn, `rounds` times `seconds` each after a short warm-up of both, so that a
+ * change in the machine's speed during the run (a shared host) affects both alike. Requests per
+ * second are over all rounds; p50 is the mean of the rounds' p50, p99 the worst round's p99.
+ */
+export async function loadInTurns(
+  a: { url: string; headers: Record<string, string> },
+  b: { url: string; headers: Record<string, string> },
+  rounds: number,
+  seconds: number,
+): Promise<[LoadResult, LoadResult]> {
+  await load(a.url, a.headers, 2);
+  await load(b.url, b.headers, 2);
+  const runs: [LoadResult[], LoadResult[]] = [[], []];
+  for (let r = 0; r < rounds; r++) {
+    runs[0].push(await load(a.url, a.headers, seconds));
+    runs[1].push(await load(b.url, b.headers, seconds));
+  }
+  const combine = (rs: LoadResult[]): LoadResult => ({
+    reqPerS: rs.reduce((n, x) => n + x.reqPerS, 0) / rs.length,
+    p50Ms: rs.reduce((n, x) => n + x.p50Ms, 0) / rs.length,
+    p99Ms: Math.max(...rs.map((x) => x.p99Ms)),
+    errors: rs.reduce((n, x) => n + x.errors, 0),
+    non2xx: rs.reduce((n, x) => n + x.non2xx, 0),
+  });
+  return [combine(runs[0]), combine(runs[1])];
+}
+
 /** Starts the bare express handler in its own process; returns its verify URL and a stop function. */
 export async function bareExpress(): Promise<{ url: string; stop(): void }> {
   const child = fork(fileURLToPath(new URL('../bare-express.ts', import.meta.url)), [], {
