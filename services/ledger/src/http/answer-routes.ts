@@ -227,7 +227,7 @@ function packFromQuery(q: { scan?: string; gtin?: string; serial?: string; lot?:
   }
   if (query.lot === undefined) delete query.lot;
   if (query.expiry === undefined) delete query.expiry;
-  return { uri: sgtinUri(query.gtin, query.serial), query };
+  return { uri: gs1(() => sgtinUri(query.gtin, query.serial), 'serial'), query };
 }
 
 function stateOf(history: ItemHistory, uri: string): EntityState | undefined {
