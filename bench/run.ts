@@ -29,7 +29,7 @@ try {
   const raw = await rawKafka(kafka.brokers);
   const verifyPerCore = verifyRate();
 
-  say(`ingest: 3 partner services, batches of 100, ${INGEST_S} s`);
+  say(`ingest: 3 partner services, 6 scanners each, batches of 100, ${INGEST_S} s`);
   const children: Parameters<typeof stopChildren>[0] = [];
   const system = await startDemoServices({
     brokers: kafka.brokers,
@@ -49,7 +49,7 @@ try {
     ingestResult = await ingest(system, {
       seconds: INGEST_S,
       warmupS: 5,
-      loops: 8,
+      loops: 6,
       batch: 100,
       ledgerDb: join(dataDir, 'ledger', 'ledger.sqlite'),
     });
