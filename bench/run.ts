@@ -27,7 +27,7 @@ const kafka = await findOrStartKafka({
 try {
   say('limits: raw Kafka produce + consume, Ed25519 verify on one core');
   const raw = await rawKafka(kafka.brokers);
-  const verifyPerCore = verifyRate();
+  const verifyBefore = verifyRate();
 
   say(`ingest: 3 partner services, 6 scanners each, batches of 100, ${INGEST_S} s`);
   const children: Parameters<typeof stopChildren>[0] = [];
@@ -109,6 +109,10 @@ try {
   } finally {
     await stopChildren(children);
   }
+
+  // Measured again after the ingest and the better of the two kept: on a shared host a slow moment
+  // during one measurement would shrink the limit and flatter the ingest ratio.
+  const verifyPerCore = Math.max(verifyBefore, verifyRate());
 
   say(`big ledger: ${PACKS} packs x 10 events, rebuild, provenance, disk, RSS`);
   const big = await bigLedger({ brokers: kafka.brokers, dataDir, packs: PACKS, provenanceSamples: 200 });
