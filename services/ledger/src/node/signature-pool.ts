@@ -62,7 +62,7 @@ export class SignaturePool {
  * the message length (u32, little-endian) and the message; `keyOf[i]` indexes the distinct keys. A
  * signature of another length is sent as 64 zero bytes with `bad` set, and fails.
  */
-export function packJobs(jobs: readonly SignatureJob[]): {
+function packJobs(jobs: readonly SignatureJob[]): {
   keys: Uint8Array[];
   keyOf: Uint16Array<ArrayBuffer>;
   bad: number[];
