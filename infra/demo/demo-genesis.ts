@@ -1,4 +1,5 @@
 import {
+  DEFAULT_LATENESS_MS,
   encodeCustodyEvent,
   encodeSignedEvent,
   genesisEvent,
@@ -43,8 +44,10 @@ export async function publishDemoGenesis(
   const genesis = genesisEvent({
     authority: { gln: DEMO_AUTHORITY.gln, name: DEMO_AUTHORITY.name, key: authority.verifyingKey },
     parties: [{ ...DEMO_REGULATOR, roles: ['REGULATOR'], keys: [] }, ...parties],
-    // The demo's keys are valid from the start of 2026, so late uploads of earlier events still verify.
-    eventTime: Date.UTC(2026, 0, 1),
+    // Dated when it is published (the ledger refuses times far from the broker's), with keys valid
+    // from as far back as the lateness window reaches, so late uploads of earlier events still verify.
+    eventTime: Date.now(),
+    keysValidFrom: Date.now() - DEFAULT_LATENESS_MS,
   });
   const value = encodeSignedEvent(signEvent(nodeEd25519, authority, encodeCustodyEvent(genesis)));
   const producer = createIdempotentProducer(kafka);

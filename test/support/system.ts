@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { distributorProfile } from '@rxledger/distributor';
 import {
+  DEFAULT_LATENESS_MS,
   encodeCustodyEvent,
   encodeSignedEvent,
   genesisEvent,
@@ -113,7 +114,8 @@ export async function startSystem(
       companyPrefixes: p.role === 'MANUFACTURER' ? ['0614141'] : [],
       keys: [keys.get(p.gln)!.verifyingKey],
     })),
-    eventTime: Date.UTC(2026, 0, 1),
+    eventTime: Date.now(),
+    keysValidFrom: Date.now() - DEFAULT_LATENESS_MS,
   });
   const producer = createIdempotentProducer(kafka);
   await producer.connect();

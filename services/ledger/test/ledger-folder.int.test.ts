@@ -162,7 +162,7 @@ describe('LedgerFolder on a real SQLite file', () => {
       expect(ledger.folder.fold([genesis()])).toMatchObject({ appended: 1 });
     });
 
-    it('KEY_REVOKED: events dated after the revocation, while earlier ones stay valid', () => {
+    it('KEY_REVOKED: by log order (the broker clock), whatever eventTime the record claims', () => {
       ledger.folder.fold([genesis()]);
       const revoke = chain.event(chain.authority, {
         type: 'REGISTRY',
@@ -176,13 +176,109 @@ describe('LedgerFolder on a real SQLite file', () => {
           },
         ],
       } as never);
-      const before = commission([pack(1)]);
-      const after = commission([pack(2)], { eventTime: T0 + 600_000, eventId: 'after-revocation' });
-      expect(ledger.folder.fold([revoke, before, after])).toMatchObject({ appended: 2, rejected: 1 });
+      // Appended before the revocation: valid, even dated after the revocation's revokedAt.
+      const before = commission([pack(1)], { eventTime: T0 + 600_000 });
+      // Appended after it, backdated to before revokedAt (finding 3): refused all the same.
+      const backdated = commission([pack(2)], { eventTime: T0 + 1_000, eventId: 'backdated' });
+      expect(ledger.folder.fold([before, revoke, backdated])).toMatchObject({ appended: 2, rejected: 1 });
       expect(ledger.store.rejections({ limit: 1 })[0]).toMatchObject({
         code: 'KEY_REVOKED',
-        eventId: 'after-revocation',
+        eventId: 'backdated',
+        party: GLN.maker,
       });
+    });
+
+    it('eventTime outside its window: before 2000, in year 0001, past 5 minutes ahead, beyond the lateness window', () => {
+      // Keys valid from 30 days back, so that only the window decides.
+      const month = 30 * 86_400_000;
+      ledger.folder.fold([chain.record(chain.sign(chain.genesis(T0 - month), chain.authority), T0 - month)]);
+      const at = T0 + 3_600_000;
+      const ship = (eventId: string, eventTime: number) =>
+        chain.event(chain.maker, {
+          type: 'SHIP',
+          items: [pack(1)],
+          to: GLN.distributor,
+          eventId,
+          eventTime,
+        } as never);
+      const records = [
+        ship('y1999', Date.UTC(1999, 11, 31, 23, 59, 59)),
+        ship('y0001', new Date('0001-01-01T00:00:00Z').getTime()),
+        // Finding 2: between 8.64e15 and 2^53 Date#toISOString throws; once it stalled every node.
+        ship('far-future', 8.64e15 + 1),
+        ship('max-safe', 9e15),
+        ship('ahead', at + 5 * 60_000 + 1),
+        ship('too-old', at - 7 * 86_400_000 - 1),
+        ship('just-ahead', at + 5 * 60_000),
+        ship('just-late', at - 7 * 86_400_000),
+      ];
+      expect(ledger.folder.fold(records)).toMatchObject({ appended: 2, rejected: 6 });
+      const codes = Object.fromEntries(
+        ledger.store.rejections({ limit: 10 }).map((r) => [r.eventId, r.code]),
+      );
+      expect(codes).toEqual({
+        y1999: 'EVENT_TIME_BEFORE_FLOOR',
+        y0001: 'EVENT_TIME_BEFORE_FLOOR',
+        'far-future': 'FUTURE_EVENT_TIME',
+        'max-safe': 'FUTURE_EVENT_TIME',
+        ahead: 'FUTURE_EVENT_TIME',
+        'too-old': 'EVENT_TIME_TOO_OLD',
+      });
+      expect(ledger.store.nextOffset()).toBe(records.at(-1)!.offset + 1);
+    });
+
+    it('attributes a rejection to a party only once its signature verified, and bounds what it stores', () => {
+      ledger.folder.fold([genesis()]);
+      const long = 'x'.repeat(500_000);
+      const forged = chain.event(
+        chain.outsider,
+        { type: 'SHIP', items: [pack(1)], to: GLN.distributor, eventId: long } as never,
+        GLN.maker,
+      );
+      const tampered = chain.event(chain.maker, {
+        type: 'SHIP',
+        items: [pack(1)],
+        to: GLN.distributor,
+        eventId: 'tampered',
+      } as never);
+      tampered.value![tampered.value!.length - 5]! ^= 0x01;
+      const unsignedParty = chain.event(
+        chain.maker,
+        { type: 'SHIP', items: [pack(1)], to: GLN.distributor } as never,
+        GLN.distributor,
+      );
+      const invalid = chain.event(chain.maker, {
+        type: 'SHIP',
+        items: [pack(1)],
+        to: '4001234000009',
+        eventId: long.slice(0, 5_000),
+      } as never);
+      expect(ledger.folder.fold([forged, tampered, unsignedParty, invalid])).toMatchObject({ rejected: 4 });
+      const rows = ledger.store.rejections({ limit: 10 }).reverse();
+      expect(rows.map((r) => [r.code, r.party, r.eventId, r.keyId])).toEqual([
+        ['UNKNOWN_KEY', null, null, null],
+        ['BAD_SIGNATURE', null, null, null],
+        ['KEY_PARTY_MISMATCH', null, null, null],
+        ['INVALID_EVENT', GLN.maker, long.slice(0, 128), chain.maker.keyId],
+      ]);
+      for (const r of rows) expect(r.message.length).toBeLessThanOrEqual(1_100);
+    });
+
+    it('eventIds are scoped to their signer: another party using the same id is its own event', () => {
+      ledger.folder.fold([genesis()]);
+      const mine = commission([pack(1)], { eventId: 'shared-id' });
+      const ship = chain.event(chain.maker, { type: 'SHIP', items: [pack(1)], to: GLN.distributor } as never);
+      const theirs = chain.event(chain.distributor, {
+        type: 'RECEIVE',
+        items: [pack(1)],
+        from: GLN.maker,
+        eventId: 'shared-id',
+      } as never);
+      expect(ledger.folder.fold([mine, ship, theirs])).toMatchObject({ appended: 3, rejected: 0 });
+      expect(ledger.store.acceptedEvents('shared-id').map((a) => a.party)).toEqual([
+        GLN.maker,
+        GLN.distributor,
+      ]);
     });
 
     it('EVENT_ID_CONFLICT: a reused eventId with other content; identical content is a no-op', () => {
@@ -203,8 +299,8 @@ describe('LedgerFolder on a real SQLite file', () => {
       const other = chain.record(chain.sign({ ...event, lot: 'L2' } as CustodyEvent, chain.maker));
       expect(ledger.folder.fold([first, again])).toMatchObject({ appended: 1, duplicates: 1, rejected: 0 });
       expect(ledger.folder.fold([other])).toMatchObject({ appended: 0, rejected: 1 });
-      expect(ledger.store.rejectionOf('same')).toMatchObject({ code: 'EVENT_ID_CONFLICT' });
-      expect(ledger.store.eventId('same')).toMatchObject({ seq: 1 });
+      expect(ledger.store.attributedRejections('same')[0]).toMatchObject({ code: 'EVENT_ID_CONFLICT' });
+      expect(ledger.store.eventId(GLN.maker, 'same')).toMatchObject({ seq: 1 });
     });
   });
 

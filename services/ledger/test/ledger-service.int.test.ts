@@ -118,6 +118,7 @@ describe('ledger service on a real broker', () => {
   it('answers what became of an event: accepted with its index, rejected with its reason, or 404', async () => {
     expect(await (await fetch(`${url}/v1/events/c7`, { headers: bearer('regulator') })).json()).toEqual({
       eventId: 'c7',
+      party: GLN.maker,
       state: 'ACCEPTED',
       index: 8,
     });

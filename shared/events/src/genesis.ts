@@ -12,16 +12,19 @@ export interface GenesisParty {
 
 /**
  * The registry's genesis record (leaf 0): the authority party with its own key, then the initial
- * parties and their keys, all valid from `eventTime`. The authority must sign it with `authority.key`.
+ * parties and their keys, all valid from `keysValidFrom` (default `eventTime`; earlier lets late
+ * uploads of events from before the genesis verify). The authority must sign it with `authority.key`.
  * @example genesisEvent({ authority: { gln, name, key: authorityKey.verifyingKey }, parties, eventTime: Date.now() })
  */
 export function genesisEvent(opts: {
   authority: { gln: string; name: string; key: VerifyingKey };
   parties: GenesisParty[];
   eventTime: number;
+  keysValidFrom?: number;
   eventId?: string;
 }): CustodyEventOf<'REGISTRY'> {
   const { authority, eventTime } = opts;
+  const validFrom = opts.keysValidFrom ?? eventTime;
   const changes: RegistryChange[] = [
     { kind: 'AddParty', gln: authority.gln, name: authority.name, roles: ['AUTHORITY'], companyPrefixes: [] },
     {
@@ -29,7 +32,7 @@ export function genesisEvent(opts: {
       gln: authority.gln,
       keyId: authority.key.keyId,
       publicKey: authority.key.bytes,
-      validFrom: eventTime,
+      validFrom,
     },
   ];
   for (const p of opts.parties) {
@@ -46,7 +49,7 @@ export function genesisEvent(opts: {
         gln: p.gln,
         keyId: key.keyId,
         publicKey: key.bytes,
-        validFrom: eventTime,
+        validFrom,
       });
     }
   }

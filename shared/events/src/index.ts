@@ -1,6 +1,18 @@
 // @rxledger/events: custody events, their Avro wire format (single-object encoding), Ed25519 signatures,
 // the participant registry, and validation of events as scanners send them.
 
+export {
+  type Admission,
+  type AdmissionContext,
+  admitRecord,
+  type Attribution,
+  checkEventTime,
+  DEFAULT_LATENESS_MS,
+  EVENT_TIME_FLOOR,
+  MAX_RECORD_BYTES,
+  REJECTION_CODES,
+  type RejectionCode,
+} from './admission.ts';
 export { applyRegistryEvent, type RegistryRejection, type RegistryResult } from './apply-registry-event.ts';
 export { fromBase64, fromHex, toBase64, toHex } from './bytes.ts';
 export { crc64Avro, fingerprintBytes, fingerprintHex } from './crc64-avro.ts';

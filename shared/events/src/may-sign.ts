@@ -20,11 +20,16 @@ export type SignerRejection =
 
 export type SignerCheck = { ok: true } | { ok: false; code: SignerRejection; message: string };
 
-/** What is asked of the registry: may key `keyId` sign an event of `type` at `time` for `party`? */
+/** What is asked of the registry as it stands: may key `keyId` sign an event of `type` for `party` now? */
 export interface SignerQuery {
   keyId: string;
   type: EventType;
-  /** The event's eventTime, epoch ms: validity is judged when the event happened, not when it arrived. */
+  /**
+   * The event's eventTime, epoch ms, judged against the key's validFrom only. Revocation is not judged
+   * by time: a key revoked in the registry as it stands signs nothing appended from then on, whatever
+   * eventTime it claims, and what it signed before stays valid (DESIGN §3: key validity by the broker's
+   * clock, which in a single-partition log is the log's own order).
+   */
   time: number;
   /** GLN-13 of the party the event is signed for. */
   party: string;
@@ -52,11 +57,11 @@ export function maySign(state: RegistryState, q: SignerQuery): SignerCheck {
       message: `key ${q.keyId} is valid from ${iso(key.validFrom)}, event time is ${iso(q.time)}`,
     };
   }
-  if (key.revokedAt !== undefined && q.time >= key.revokedAt) {
+  if (key.revokedAt !== undefined) {
     return {
       ok: false,
       code: 'KEY_REVOKED',
-      message: `key ${q.keyId} was revoked from ${iso(key.revokedAt)} (${key.revocationReason ?? 'no reason'}), event time is ${iso(q.time)}`,
+      message: `key ${q.keyId} was revoked (${key.revocationReason ?? 'no reason'}; compromised from ${iso(key.revokedAt)}) before this record was appended`,
     };
   }
   const roles = state.parties.get(key.gln)?.roles ?? [];

@@ -19,7 +19,10 @@ export interface RegisteredKey {
   publicKey: VerifyingKey;
   /** Epoch ms from which events (by eventTime) may be signed with it. */
   validFrom: number;
-  /** Epoch ms from which events may no longer be signed with it. */
+  /**
+   * Set once the key is revoked: from that point of the log on it signs nothing. The value is the time
+   * from which the authority holds the key compromised, as its RevokeKey says (for people and alerts).
+   */
   revokedAt?: number;
   revocationReason?: string;
 }

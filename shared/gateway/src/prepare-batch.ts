@@ -1,4 +1,10 @@
-import { type CustodyEvent, EVENT_TYPES, type EventType, validateCustodyEvent } from '@rxledger/events';
+import {
+  type CustodyEvent,
+  checkEventTime,
+  EVENT_TYPES,
+  type EventType,
+  validateCustodyEvent,
+} from '@rxledger/events';
 import { type BatchIssue, BatchRejectedError } from './batch-rejected-error.ts';
 import { eventFingerprint } from './event-fingerprint.ts';
 
@@ -67,6 +73,12 @@ export function prepareBatch(body: unknown, ctx: BatchContext): PreparedEvent[] 
     const result = validateCustodyEvent(input, validation);
     if (!result.ok) {
       for (const issue of result.issues) issues.push({ index, field: issue.field, reason: issue.reason });
+      return;
+    }
+    // The ledger's own time window, judged now by this service's clock: refused at the door, not later.
+    const window = checkEventTime(result.event.eventTime, ctx.now);
+    if (window) {
+      issues.push({ index, field: 'eventTime', reason: window.message });
       return;
     }
     const timeGiven = (input as { eventTime?: unknown }).eventTime !== undefined;

@@ -32,6 +32,20 @@ function rejection(body: unknown, context = ctx): BatchRejectedError {
 }
 
 describe('prepareBatch', () => {
+  it('refuses at the door what the ledger would refuse for its time: before 2000, older than the lateness window', () => {
+    const at = (iso: string) => ({ events: [commission('T1', { eventTime: iso })] });
+    for (const [time, reason] of [
+      ['1999-12-31T23:59:59Z', /before 2000-01-01/],
+      ['0001-01-01T00:00:00Z', /before 2000-01-01/],
+      [new Date(NOW - 7 * 86_400_000 - 1_000).toISOString(), /more than 7 days before/],
+    ] as const) {
+      const err = rejection(at(time));
+      expect(err.status).toBe(400);
+      expect(err.issues).toEqual([{ index: 0, field: 'eventTime', reason: expect.stringMatching(reason) }]);
+    }
+    expect(prepareBatch(at(new Date(NOW - 6 * 86_400_000).toISOString()), ctx)).toHaveLength(1);
+  });
+
   it('normalizes every event and fills eventId, eventTime, party and site', () => {
     const [a, b] = prepareBatch(
       { events: [commission('A1'), commission('A2', { eventId: 'mine-1', site: '4012345000009' })] },

@@ -1,11 +1,10 @@
 import {
+  admitRecord,
   applyRegistryEvent,
   createRegistry,
-  maySign,
   nobleEd25519,
   type RegistryState,
   type VerifyingKey,
-  verifyEventSignature,
 } from '@rxledger/events';
 import type { BundleCheck } from './bundle-report.ts';
 import type { DecodeResult } from './decode-leaf.ts';
@@ -17,14 +16,12 @@ export interface RegistryHistory {
   readonly final: RegistryState;
   /** The registry just before leaf `index`: what the ledger judged that leaf by. */
   at(index: number): RegistryState;
-  /** Index of the registry leaf that revoked `keyId`, if one did. */
-  revokedBy(keyId: string): number | undefined;
 }
 
 /**
  * Folds the bundle's registry leaves from the genesis, trusting nothing but `anchor`: the genesis must
- * be signed by it, every later leaf by a key the registry so far says may sign REGISTRY at that
- * eventTime. Every signature is checked with @noble. A leaf that fails is reported and left out.
+ * be signed by it, every later leaf by a key the registry so far lets sign REGISTRY (admitRecord).
+ * Every signature is checked with @noble. A leaf that fails is reported and left out.
  */
 export function foldRegistry(
   leaves: readonly { index: number; decoded: DecodeResult }[],
@@ -41,38 +38,19 @@ export function foldRegistry(
       fail('not checked: the leaf does not decode');
       return;
     }
-    const { signed, event } = decoded.leaf;
+    const { event } = decoded.leaf;
     if (event.type !== 'REGISTRY') {
       fail(`a ${event.type} event in the registry list`);
       return;
     }
-    let key: VerifyingKey;
-    if (!state.started) {
-      if (signed.keyId !== anchor.keyId) {
-        fail(
-          `genesis signed by key ${signed.keyId}, not by the authority key ${anchor.keyId} (the trust anchor)`,
-        );
-        return;
-      }
-      key = anchor;
-    } else {
-      const may = maySign(state, {
-        keyId: signed.keyId,
-        type: 'REGISTRY',
-        time: event.eventTime,
-        party: event.party,
-      });
-      if (!may.ok) {
-        fail(`${may.code}: ${may.message}`);
-        return;
-      }
-      key = state.keys.get(signed.keyId)!.publicKey;
-    }
-    const signature = verifyEventSignature(nobleEd25519, signed, key);
-    if (!signature.ok) {
-      fail(`${signature.code}: ${signature.message}`);
+    // The ledger's own admission rule: the genesis by the anchor, later leaves by a key the registry
+    // so far lets sign REGISTRY, every signature checked with @noble.
+    const admission = admitRecord(decoded.leaf.entry.signedEvent, { registry: state, ed: nobleEd25519 });
+    if (!admission.ok) {
+      fail(`${admission.code}: ${admission.message}`);
       return;
     }
+    const { signed } = admission;
     const applied = applyRegistryEvent(state, event, signed.keyId);
     if (!applied.ok) {
       const where = applied.change === undefined ? '' : ` (changes[${applied.change}])`;
@@ -106,9 +84,6 @@ export function foldRegistry(
           found = s.state;
         }
         return found;
-      },
-      revokedBy(keyId) {
-        return states.find((s) => s.state.keys.get(keyId)?.revokedAt !== undefined)?.index;
       },
     },
   };

@@ -10,6 +10,7 @@ import {
   encodeLedgerEntry,
   namedItems,
   type RegistryState,
+  type RejectionCode,
   type VerifyingKey,
 } from '@rxledger/events';
 import { bytesEqual, CompactRange, leafHash, type TreeNode } from '@rxledger/tlog';
@@ -35,18 +36,29 @@ const PACK = /^https:\/\/id\.gs1\.org\/01\/(\d{14})\/21\//;
 export class LedgerFolder {
   readonly #store: LedgerStore;
   readonly #ed: Ed25519;
+  readonly #latenessMs: number | undefined;
   #registry: RegistryState;
   #range: CompactRange;
 
-  private constructor(store: LedgerStore, ed: Ed25519, registry: RegistryState, range: CompactRange) {
+  private constructor(
+    store: LedgerStore,
+    ed: Ed25519,
+    registry: RegistryState,
+    range: CompactRange,
+    latenessMs: number | undefined,
+  ) {
     this.#store = store;
     this.#ed = ed;
+    this.#latenessMs = latenessMs;
     this.#registry = registry;
     this.#range = range;
   }
 
   /** Loads the registry (from the registry leaves) and the compact range of the stored tree. */
-  static open(store: LedgerStore, opts: { authority: VerifyingKey; ed: Ed25519 }): LedgerFolder {
+  static open(
+    store: LedgerStore,
+    opts: { authority: VerifyingKey; ed: Ed25519; /** default DEFAULT_LATENESS_MS */ latenessMs?: number },
+  ): LedgerFolder {
     let registry = createRegistry(opts.authority);
     for (const seq of store.registrySeqs()) {
       const signed = decodeSignedEvent(decodeLedgerEntry(store.leaf(seq)!.leaf).signedEvent);
@@ -55,7 +67,7 @@ export class LedgerFolder {
       registry = applied.state;
     }
     const range = CompactRange.fromReader(store.hashReader(), store.size());
-    return new LedgerFolder(store, opts.ed, registry, range);
+    return new LedgerFolder(store, opts.ed, registry, range, opts.latenessMs);
   }
 
   get registry(): RegistryState {
@@ -91,12 +103,13 @@ export class LedgerFolder {
     const ids = new Map<string, Uint8Array>();
 
     const reject = (record: ConsumedRecord, r: Rejected) => {
+      const by = r.attribution;
       rejections.push({
         kafkaOffset: record.offset,
-        eventId: r.eventId ?? null,
-        party: r.party ?? null,
-        keyId: r.keyId ?? null,
-        eventType: r.eventType ?? null,
+        eventId: by?.eventId ?? null,
+        party: by?.party ?? null,
+        keyId: by?.keyId ?? null,
+        eventType: by?.eventType ?? null,
         code: r.code,
         message: r.message,
         receivedAt: record.timestamp,
@@ -104,55 +117,44 @@ export class LedgerFolder {
     };
 
     for (const record of fresh) {
-      const checked = checkRecord(record, registry, this.#ed, prechecked?.get(record.offset));
+      const checked = checkRecord(
+        record,
+        registry,
+        this.#ed,
+        prechecked?.get(record.offset),
+        this.#latenessMs,
+      );
       if (!checked.ok) {
         reject(record, checked);
         continue;
       }
       const { signed, event } = checked;
-      const about = {
-        eventId: event.eventId,
-        party: event.party,
-        keyId: signed.keyId,
-        eventType: event.type,
-      };
+      const by = { eventId: event.eventId, party: event.party, keyId: signed.keyId, eventType: event.type };
+      const idKey = `${event.party}/${event.eventId}`;
       const contentHash = sha256(signed.event);
-      const seen = ids.get(event.eventId) ?? this.#store.eventId(event.eventId)?.contentHash;
+      const seen = ids.get(idKey) ?? this.#store.eventId(event.party, event.eventId)?.contentHash;
       if (seen) {
         if (bytesEqual(seen, contentHash)) result.duplicates++;
         else {
-          reject(record, {
-            ok: false,
-            code: 'EVENT_ID_CONFLICT',
-            message: `eventId ${event.eventId} was already accepted with different content`,
-            ...about,
-          });
+          const message = `${event.party} already used eventId ${event.eventId} for an event with different content`;
+          reject(record, { ok: false, code: 'EVENT_ID_CONFLICT', message, attribution: by });
         }
         continue;
       }
-      if (event.type === 'REGISTRY') {
-        const applied = applyRegistryEvent(registry, event, signed.keyId);
-        if (!applied.ok) {
-          const where = applied.change === undefined ? '' : ` (changes[${applied.change}])`;
-          reject(record, {
-            ok: false,
-            code: 'REGISTRY_REJECTED',
-            message: `${applied.code}${where}: ${applied.message}`,
-            ...about,
-          });
-          continue;
-        }
-        registry = applied.state;
+      const appended = appendable(registry, event, signed.keyId);
+      if (!appended.ok) {
+        reject(record, { ...appended, attribution: by });
+        continue;
       }
+      registry = appended.registry;
 
       const seq = range.size;
-      const items = namedItems(event);
-      const links = items.map((item) => heads.get(item) ?? this.#store.itemHead(item) ?? null);
+      const links = appended.items.map((item) => heads.get(item) ?? this.#store.itemHead(item) ?? null);
       const leaf = encodeLedgerEntry({ seq, signedEvent: record.value!, links });
       const hash = leafHash(leaf);
       nodes.push(...range.append(hash));
-      for (const item of items) heads.set(item, hash);
-      ids.set(event.eventId, contentHash);
+      for (const item of appended.items) heads.set(item, hash);
+      ids.set(idKey, contentHash);
       leaves.push({
         seq,
         leaf,
@@ -163,8 +165,8 @@ export class LedgerFolder {
         eventTime: event.eventTime,
         party: event.party,
         contentHash,
-        items,
-        ...indexRows(event),
+        items: appended.items,
+        ...appended.index,
       });
     }
 
@@ -175,6 +177,42 @@ export class LedgerFolder {
     result.rejected = rejections.length;
     result.size = range.size;
     return result;
+  }
+}
+
+/**
+ * What an admitted event changes besides the log, computed without touching the store: the registry
+ * (a REGISTRY event that does not apply is refused), the items it names and its index rows. Pure, so an
+ * unexpected exception here refuses the one record (UNPROCESSABLE) instead of stalling the fold forever:
+ * every node running the same code refuses the same record.
+ */
+function appendable(
+  registry: RegistryState,
+  event: CustodyEvent,
+  keyId: string,
+):
+  | { ok: true; registry: RegistryState; items: string[]; index: Partial<LeafRow> }
+  | { ok: false; code: RejectionCode; message: string } {
+  try {
+    if (event.type === 'REGISTRY') {
+      const applied = applyRegistryEvent(registry, event, keyId);
+      if (!applied.ok) {
+        const where = applied.change === undefined ? '' : ` (changes[${applied.change}])`;
+        return {
+          ok: false,
+          code: 'REGISTRY_REJECTED',
+          message: `${applied.code}${where}: ${applied.message}`,
+        };
+      }
+      registry = applied.state;
+    }
+    return { ok: true, registry, items: namedItems(event), index: indexRows(event) };
+  } catch (err) {
+    return {
+      ok: false,
+      code: 'UNPROCESSABLE',
+      message: `check failed: ${String((err as Error)?.message ?? err).slice(0, 500)}`,
+    };
   }
 }
 

@@ -16,7 +16,13 @@ import { type EntityState, entityState, foldCustody } from '../custody/index.ts'
 import type { ItemHistory } from '../query/item-history.ts';
 import { judgeVerify, type VerifyQuery } from '../query/judge-verify.ts';
 import type { LedgerStore } from '../store/ledger-store.ts';
-import { provenanceQuery, recallScopeQuery, rejectionsQuery, verifyQuery } from './answer-schemas.ts';
+import {
+  eventStateQuery,
+  provenanceQuery,
+  recallScopeQuery,
+  rejectionsQuery,
+  verifyQuery,
+} from './answer-schemas.ts';
 import { parseQuery } from './query.ts';
 
 export interface AnswerDeps {
@@ -168,14 +174,28 @@ export function answerRoutes(app: Express, deps: AnswerDeps): void {
     const principal = tokens.authenticate(req);
     requireRole(principal, ['regulator', 'partner'], 'event state');
     const eventId = req.params.id!;
-    const accepted = store.acceptedEvent(eventId);
-    if (accepted && mayRead(principal, accepted.party)) {
-      res.json({ eventId, state: 'ACCEPTED', index: accepted.seq });
+    const { party } = parseQuery(eventStateQuery, req.query);
+    const asked = (signer: string | null) =>
+      signer !== null && mayRead(principal, signer) && (party === undefined || party === signer);
+    const accepted = store.acceptedEvents(eventId).filter((a) => asked(a.party));
+    if (accepted.length > 1) {
+      const parties = accepted.map((a) => a.party).join(', ');
+      throw new RxError(
+        'AMBIGUOUS_EVENT_ID',
+        `eventId ${eventId} was used by ${parties}; ask with ?party=<GLN>`,
+        {
+          status: 409,
+        },
+      );
+    }
+    if (accepted[0]) {
+      res.json({ eventId, party: accepted[0].party, state: 'ACCEPTED', index: accepted[0].seq });
       return;
     }
-    const rejected = store.rejectionOf(eventId);
-    if (rejected && mayRead(principal, rejected.party)) {
-      res.json({ eventId, state: 'REJECTED', reason: { code: rejected.code, message: rejected.message } });
+    const rejected = store.attributedRejections(eventId).find((r) => asked(r.party));
+    if (rejected) {
+      const reason = { code: rejected.code, message: rejected.message };
+      res.json({ eventId, party: rejected.party, state: 'REJECTED', reason });
       return;
     }
     // Answered, not thrown: scanners poll for events not folded yet, and that path must stay cheap.
@@ -186,8 +206,8 @@ export function answerRoutes(app: Express, deps: AnswerDeps): void {
 }
 
 /** Whether an event's state is the principal's to read: a regulator's, or its own parties' events. */
-function mayRead(principal: Principal, party: string | null): boolean {
-  return principal.role === 'regulator' || (party !== null && principal.glns.includes(party));
+function mayRead(principal: Principal, party: string): boolean {
+  return principal.role === 'regulator' || principal.glns.includes(party);
 }
 
 /** Where a verify is asked from: a pharmacist's own pharmacy, a party a partner hosts, or any for a regulator. */

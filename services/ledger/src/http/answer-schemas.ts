@@ -49,3 +49,8 @@ export const rejectionsQuery = z
     limit: z.coerce.number().int().min(1).max(1000).default(100),
   })
   .strict();
+
+/** GET /v1/events/{id}: eventIds are scoped to their signer, so one id may name events of several parties. */
+export const eventStateQuery = z
+  .object({ party: gln.optional().describe('GLN of the signing party, where several used the eventId') })
+  .strict();

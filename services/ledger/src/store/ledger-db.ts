@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 export type Db = Database.Database;
 
 /** Bumped when the tables change; a node refuses a database written by a different layout. */
-export const LEDGER_DB_VERSION = 1;
+export const LEDGER_DB_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -66,14 +66,20 @@ CREATE TABLE IF NOT EXISTS registry_leaves (
   seq INTEGER PRIMARY KEY
 );
 
--- Idempotency: the first accepted record of each eventId, by the hash of its event bytes.
+-- Idempotency: the first accepted record of each signing party's eventId, by the hash of its event
+-- bytes. eventIds are scoped to the signer: one party cannot squat another's ids.
 CREATE TABLE IF NOT EXISTS event_ids (
-  event_id     TEXT    PRIMARY KEY,
+  party        TEXT    NOT NULL,
+  event_id     TEXT    NOT NULL,
   content_hash BLOB    NOT NULL,
-  seq          INTEGER NOT NULL
+  seq          INTEGER NOT NULL,
+  PRIMARY KEY (party, event_id)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS event_ids_event_id ON event_ids (event_id);
 
--- Records that were not appended, with why. kafka_offset identifies the record on the topic.
+-- Records that were not appended, with why. kafka_offset identifies the record on the topic. party,
+-- event_id, key_id and event_type are set only when the record's signature verified (never taken on
+-- a record's word), and every text is bounded before it is stored.
 CREATE TABLE IF NOT EXISTS rejections (
   kafka_offset INTEGER PRIMARY KEY,
   event_id     TEXT,
@@ -84,7 +90,7 @@ CREATE TABLE IF NOT EXISTS rejections (
   message      TEXT    NOT NULL,
   received_at  INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS rejections_event_id ON rejections (event_id);
+CREATE INDEX IF NOT EXISTS rejections_event_id ON rejections (event_id, party);
 CREATE INDEX IF NOT EXISTS rejections_party ON rejections (party, received_at);
 CREATE INDEX IF NOT EXISTS rejections_code ON rejections (code, received_at);
 

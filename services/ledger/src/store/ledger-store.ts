@@ -85,7 +85,9 @@ export class LedgerStore {
         'INSERT OR IGNORE INTO containment (child, parent, seq) VALUES (?, ?, ?)',
       ),
       insertRegistry: db.prepare('INSERT INTO registry_leaves (seq) VALUES (?)'),
-      insertEventId: db.prepare('INSERT INTO event_ids (event_id, content_hash, seq) VALUES (?, ?, ?)'),
+      insertEventId: db.prepare(
+        'INSERT INTO event_ids (party, event_id, content_hash, seq) VALUES (?, ?, ?, ?)',
+      ),
       insertRejection: db.prepare(
         `INSERT OR REPLACE INTO rejections (kafka_offset, event_id, party, key_id, event_type, code, message, received_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -129,14 +131,14 @@ export class LedgerStore {
         'SELECT seq FROM recalls WHERE gtin = ? AND lot = ? ORDER BY seq',
       ),
       registrySeqs: db.prepare<[], { seq: number }>('SELECT seq FROM registry_leaves ORDER BY seq'),
-      eventId: db.prepare<[string], { content_hash: Buffer; seq: number }>(
-        'SELECT content_hash, seq FROM event_ids WHERE event_id = ?',
+      eventId: db.prepare<[string, string], { content_hash: Buffer; seq: number }>(
+        'SELECT content_hash, seq FROM event_ids WHERE party = ? AND event_id = ?',
       ),
-      acceptedEvent: db.prepare<[string], { seq: number; party: string }>(
-        'SELECT e.seq, l.party FROM event_ids e JOIN leaves l ON l.seq = e.seq WHERE e.event_id = ?',
+      acceptedEvents: db.prepare<[string], { seq: number; party: string }>(
+        'SELECT seq, party FROM event_ids WHERE event_id = ? ORDER BY seq',
       ),
-      rejectionByEventId: db.prepare<[string], RejectionDbRow>(
-        'SELECT * FROM rejections WHERE event_id = ? ORDER BY kafka_offset DESC LIMIT 1',
+      rejectionsByEventId: db.prepare<[string], RejectionDbRow>(
+        'SELECT * FROM rejections WHERE event_id = ? AND party IS NOT NULL ORDER BY kafka_offset DESC LIMIT 100',
       ),
       insertCheckpoint: db.prepare(
         'INSERT OR IGNORE INTO checkpoints (size, root, note, signed_at) VALUES (?, ?, ?, ?)',
@@ -178,7 +180,7 @@ export class LedgerStore {
     this.db.transaction(() => {
       for (const l of batch.leaves) {
         s.insertLeaf.run(l.seq, l.leaf, l.hash, l.kafkaOffset, l.eventId, l.eventType, l.eventTime, l.party);
-        s.insertEventId.run(l.eventId, l.contentHash, l.seq);
+        s.insertEventId.run(l.party, l.eventId, l.contentHash, l.seq);
         for (const item of l.items) s.insertItemLeaf.run(item, l.seq);
         if (l.lots) for (const x of l.lots) s.insertLotItem.run(x.gtin, x.lot, x.item);
         if (l.recall) s.insertRecall.run(l.recall.gtin, l.recall.lot, l.seq);
@@ -268,21 +270,23 @@ export class LedgerStore {
     return this.#s.registrySeqs.all().map((r) => r.seq);
   }
 
-  /** The accepted record of `eventId`, if any. */
-  eventId(eventId: string): { contentHash: Uint8Array; seq: number } | undefined {
-    const row = this.#s.eventId.get(eventId);
+  /** The accepted record of `party`'s `eventId`, if any: the idempotency look-up. */
+  eventId(party: string, eventId: string): { contentHash: Uint8Array; seq: number } | undefined {
+    const row = this.#s.eventId.get(party, eventId);
     return row && { contentHash: bytes(row.content_hash), seq: row.seq };
   }
 
-  /** Where the accepted record of `eventId` landed and who signed it: what a scanner polls for. */
-  acceptedEvent(eventId: string): { seq: number; party: string } | undefined {
-    return this.#s.acceptedEvent.get(eventId);
+  /**
+   * Where the accepted records carrying `eventId` landed and who signed each (eventIds are scoped to
+   * their signer, so several parties may use one): what a scanner polls for.
+   */
+  acceptedEvents(eventId: string): Array<{ seq: number; party: string }> {
+    return this.#s.acceptedEvents.all(eventId);
   }
 
-  /** The latest rejection of a record carrying `eventId`, if any. */
-  rejectionOf(eventId: string): RejectionRow | undefined {
-    const row = this.#s.rejectionByEventId.get(eventId);
-    return row && toRejection(row);
+  /** The latest rejections attributed to a signer (its signature verified) of records carrying `eventId`. */
+  attributedRejections(eventId: string): RejectionRow[] {
+    return this.#s.rejectionsByEventId.all(eventId).map(toRejection);
   }
 
   /** Rejections, newest first, filtered. */

@@ -7,19 +7,16 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  admitRecord,
   applyRegistryEvent,
   type CustodyEvent,
   createRegistry,
-  decodeCustodyEvent,
-  decodeSignedEvent,
-  maySign,
   nobleEd25519,
   nodeEd25519,
   type RegistryChange,
   type RegistryState,
   type Role,
   SigningKey,
-  verifyEventSignature,
   writeSigningKeyFile,
 } from '@rxledger/events';
 import { createKafkaClient, custodyTopicName, setupCustodyTopic } from '@rxledger/kafka';
@@ -105,7 +102,7 @@ export function genesisRegistry(parties: TestParty[]): RegistryState {
     gln,
     keyId: key.keyId,
     publicKey: key.verifyingKey.bytes,
-    validFrom: 0,
+    validFrom: Date.UTC(2000, 0, 1),
   });
   const changes: RegistryChange[] = [
     { kind: 'AddParty', gln: GLN.authority, name: 'Authority', roles: ['AUTHORITY'], companyPrefixes: [] },
@@ -118,7 +115,7 @@ export function genesisRegistry(parties: TestParty[]): RegistryState {
   }
   const genesis: CustodyEvent = {
     eventId: 'genesis',
-    eventTime: 1,
+    eventTime: Date.UTC(2000, 0, 1),
     eventTimeOffsetMinutes: 0,
     party: GLN.authority,
     site: GLN.authority,
@@ -131,26 +128,17 @@ export function genesisRegistry(parties: TestParty[]): RegistryState {
 }
 
 /**
- * Decodes one Kafka record value and checks it as a ledger would: known key, signature valid under
- * both Ed25519 implementations, signer entitled to the type. Throws saying what failed.
+ * Checks one Kafka record value with the ledger's own admission rule under both Ed25519
+ * implementations (no broker time here, so the time window is left to the ledger). Throws saying what failed.
  */
 export function verifyRecord(registry: RegistryState, value: Uint8Array): CustodyEvent {
-  const signed = decodeSignedEvent(value);
-  const key = registry.keys.get(signed.keyId);
-  if (key === undefined) throw new Error(`record signed by unknown key ${signed.keyId}`);
+  let event: CustodyEvent | undefined;
   for (const ed of [nodeEd25519, nobleEd25519]) {
-    const check = verifyEventSignature(ed, signed, key.publicKey);
-    if (!check.ok) throw new Error(`${ed.name}: ${check.message}`);
+    const admission = admitRecord(value, { registry, ed });
+    if (!admission.ok) throw new Error(`${ed.name}: ${admission.code}: ${admission.message}`);
+    event = admission.event;
   }
-  const event = decodeCustodyEvent(signed.event);
-  const entitled = maySign(registry, {
-    keyId: signed.keyId,
-    type: event.type,
-    time: event.eventTime,
-    party: event.party,
-  });
-  if (!entitled.ok) throw new Error(entitled.message);
-  return event;
+  return event!;
 }
 
 /** A unique channel per test file, with its topic created. */
