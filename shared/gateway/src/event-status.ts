@@ -38,7 +38,11 @@ export function mountEventStatus(app: Express, deps: RouteDeps): void {
 
       let reply: LedgerReply;
       try {
-        reply = await deps.ledger.get(`/v1/events/${encodeURIComponent(id)}`, { token: party.ledgerToken });
+        // eventIds are scoped to their signer on the ledger: ask for this party's event, not another's.
+        reply = await deps.ledger.get(`/v1/events/${encodeURIComponent(id)}`, {
+          token: party.ledgerToken,
+          query: { party: party.gln },
+        });
       } catch (err) {
         if (published) return pending();
         throw err;
