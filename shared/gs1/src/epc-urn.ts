@@ -73,32 +73,35 @@ export function parseEpcUrn(urn: string): ItemId | SglnId {
     throw urnError(urn, 'must start with urn:epc:id:sgtin:, urn:epc:id:sscc: or urn:epc:id:sgln:');
   }
   const scheme = urn.slice(EPC_ID.length, colon).toLowerCase();
-  const parts = urn.slice(colon + 1).split('.');
-  const expectParts = (n: number) => {
-    if (parts.length !== n)
+  const fields = urn.slice(colon + 1).split('.');
+  // TDS: `2*(PaddedNumericComponent ".") GS3A3Component`: the last part (serial, extension) may hold
+  // dots of its own, the numeric parts before it cannot.
+  const expectParts = (n: number, lastMayHoldDots: boolean): string[] => {
+    if (fields.length < n || (fields.length > n && !lastMayHoldDots))
       throw urnError(
         urn,
-        `expected ${n} dot-separated parts after urn:epc:id:${scheme}:, got ${parts.length}`,
+        `expected ${n} dot-separated parts after urn:epc:id:${scheme}:, got ${fields.length}`,
       );
+    return [...fields.slice(0, n - 1), fields.slice(n - 1).join('.')];
   };
 
   switch (scheme) {
     case 'sgtin': {
-      expectParts(3);
+      const parts = expectParts(3, true);
       const [cp, ref] = prefixAndRef(urn, parts, 'indicator and item reference', 13);
       // The indicator digit leads the URN's item reference but the GTIN-14.
       const body = ref.slice(0, 1) + cp + ref.slice(1);
       return sgtinItem(body + checkDigit(body), decodeComponent(urn, 'serial', parts[2] ?? ''));
     }
     case 'sscc': {
-      expectParts(2);
+      const parts = expectParts(2, false);
       const [cp, ref] = prefixAndRef(urn, parts, 'serial reference', 17);
       // Likewise the extension digit leads the serial reference but the SSCC.
       const body = ref.slice(0, 1) + cp + ref.slice(1);
       return ssccItem(body + checkDigit(body));
     }
     case 'sgln': {
-      expectParts(3);
+      const parts = expectParts(3, true);
       const [cp, ref] = prefixAndRef(urn, parts, 'location reference', 12);
       const extension = decodeComponent(urn, 'extension', parts[2] ?? '');
       if (extension === '') throw urnError(urn, 'extension is empty (use 0 for none)');

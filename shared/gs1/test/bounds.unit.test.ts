@@ -176,7 +176,7 @@ describe('bounds: pathological input within the bound gets its specific reason',
       'EPC URN of dots',
       () => parseEpcUrn(`urn:epc:id:sgtin:${'.'.repeat(MAX_EPC_URN_LENGTH - 17)}`),
       'BAD_URI',
-      'expected 3 dot-separated parts',
+      'company prefix "" must be 6 to 12 digits',
     ],
     [
       'EPC URN with no scheme',
