@@ -62,8 +62,9 @@ export function validateAiValue(ai: string, value: string, options: Gs1Options =
 
     if (comp.cset === 'Z') {
       // Base64url padding is optional, but when present it must complete the last group of three.
-      const body = part.replace(/=+$/, '');
-      const pads = part.length - body.length;
+      let pads = 0;
+      while (pads < part.length && part[part.length - 1 - pads] === '=') pads++;
+      const body = part.slice(0, part.length - pads);
       if (pads > 2 || (pads > 0 && part.length % 3 !== 0)) {
         throw aiError(
           'BAD_CHARSET',

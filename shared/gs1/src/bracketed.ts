@@ -1,14 +1,16 @@
 import { type Gs1Options, MAX_AIS, validateAiValue } from './ai-value.ts';
 import { validateAssociations } from './associations.ts';
+import { checkLength, MAX_SCAN_LENGTH } from './bounds.ts';
 import { aiSpec, isPlausibleAi } from './dictionary.ts';
 import { aiError, Gs1Error } from './errors.ts';
 
 /**
  * Splits GS1 bracketed data, `(01)09520123456788(21)ABC`, into validated (AI, value) pairs.
- * A literal `(` inside a value is written `\(`, as GS1 defines.
+ * A literal `(` inside a value is written `\(`, as GS1 defines. At most MAX_SCAN_LENGTH characters.
  * @example parseBracketed('(10)A\\(1)(01)09520123456788') // [['10','A(1)'], ['01','09520123456788']]
  */
 export function parseBracketed(s: string, options: Gs1Options = {}): Array<[string, string]> {
+  checkLength('bracketed data', s, MAX_SCAN_LENGTH);
   if (!s.startsWith('(')) {
     throw new Gs1Error('BAD_SYNTAX', `bracketed data must start with "(" and an AI, got "${s.slice(0, 10)}"`);
   }

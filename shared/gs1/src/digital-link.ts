@@ -1,5 +1,6 @@
 import { type Gs1Options, MAX_AIS, validateAiValue } from './ai-value.ts';
 import { validateAssociations } from './associations.ts';
+import { checkLength, MAX_DIGITAL_LINK_LENGTH } from './bounds.ts';
 import { DL_CONVENIENCE_ALPHAS } from './dictionary.generated.ts';
 import { aiSpec, isPlausibleAi, needsFnc1 } from './dictionary.ts';
 import { Gs1Error, showChar } from './errors.ts';
@@ -63,9 +64,11 @@ function decodeValue(ai: string, raw: string, where: 'path' | 'query', options: 
 /**
  * Takes a GS1 Digital Link URI (any domain, http or https) apart into its stem, path key and
  * qualifiers, and query-string AI attributes, checking the DL rules (the rightmost primary key,
- * key-qualifier order, attributes that belong in the path, duplicates) and every AI value.
+ * key-qualifier order, attributes that belong in the path, duplicates) and every AI value. At most
+ * MAX_DIGITAL_LINK_LENGTH characters.
  */
 export function parseDigitalLinkParts(uri: string, options: DigitalLinkOptions = {}): DigitalLinkParts {
+  checkLength('Digital Link URI', uri, MAX_DIGITAL_LINK_LENGTH);
   const scheme = SCHEME.exec(uri)?.[0];
   if (!scheme) throw uriError('scheme must be http:// or https:// (all lower or all upper case)');
   if (!URI_CHARS.test(uri)) {
@@ -167,12 +170,19 @@ export function parseDigitalLink(uri: string, options: DigitalLinkOptions = {}):
   return [...path, ...query];
 }
 
+// A loop, not `/\/+$/`, which retries from every position of a run of slashes (quadratic).
+function withoutTrailingSlashes(s: string): string {
+  let end = s.length;
+  while (end > 0 && s[end - 1] === '/') end--;
+  return s.slice(0, end);
+}
+
 /** Writes Digital Link parts under `stem` (default https://id.gs1.org; a trailing "/" is dropped). */
 export function formatDigitalLink(
   parts: Pick<DigitalLinkParts, 'path' | 'query'>,
   stem: string | null = CANONICAL_STEM,
 ): string {
-  const base = (stem ?? CANONICAL_STEM).replace(/\/+$/, '');
+  const base = withoutTrailingSlashes(stem ?? CANONICAL_STEM);
   const path = parts.path.map(([ai, v]) => `/${ai}/${percentEncode(v, 'path')}`).join('');
   const query = parts.query.map(([ai, v]) => `${ai}=${percentEncode(v, 'query')}`).join('&');
   return `${base}${path}${query ? `?${query}` : ''}`;

@@ -1,5 +1,6 @@
 import { type Gs1Options, MAX_AIS, validateAiValue } from './ai-value.ts';
 import { validateAssociations } from './associations.ts';
+import { checkLength, MAX_SCAN_LENGTH } from './bounds.ts';
 import { aiAtStart, needsFnc1, predefinedLength } from './dictionary.ts';
 import { Gs1Error } from './errors.ts';
 import { SYMBOLOGIES } from './symbology.ts';
@@ -17,10 +18,12 @@ export interface ElementStringOptions extends Gs1Options {
  * Splits a scanned GS1 element string into (AI, value) pairs and validates each against the GS1
  * syntax dictionary. Accepts an optional GS1 symbology identifier (`]d2`, `]Q3`, `]C1`, `]e0`, `]J1`)
  * and an optional leading GS; predefined-length AIs need no GS after them, the others end at GS.
+ * At most MAX_SCAN_LENGTH characters.
  * @example parseElementString(']d201095201234567881725063010ABC\u001d2112345')
  * // [['01','09520123456788'], ['17','250630'], ['10','ABC'], ['21','12345']]
  */
 export function parseElementString(s: string, options: ElementStringOptions = {}): Array<[string, string]> {
+  checkLength('element string', s, MAX_SCAN_LENGTH);
   let p = 0;
   const symbology = s.startsWith(']') ? SYMBOLOGIES[s.slice(0, 3)] : undefined;
   if (s.startsWith(']')) {

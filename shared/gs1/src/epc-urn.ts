@@ -2,6 +2,7 @@
 // written apart from the rest of the key and the check digit is left out, so converting to GS1 keys
 // means moving the indicator/extension digit to the front and computing the check digit.
 
+import { checkLength, MAX_EPC_URN_LENGTH } from './bounds.ts';
 import { CSET82 } from './charset.ts';
 import { checkDigit } from './checkdigit.ts';
 import { Gs1Error, showChar } from './errors.ts';
@@ -18,6 +19,8 @@ export interface SglnId {
 const GCP = /^[0-9]{6,12}$/;
 // Characters a URN component may carry literally; the rest of CSET 82 (" % & / < > ?) is %-escaped.
 const URN_LITERAL = /^[A-Za-z0-9\-_.!'()*+,:;=]$/;
+
+const EPC_ID = 'urn:epc:id:';
 
 const urnError = (urn: string, message: string) => new Gs1Error('BAD_URI', `EPC URN ${urn}: ${message}`);
 
@@ -60,39 +63,45 @@ function prefixAndRef(urn: string, parts: string[], what: string, total: number)
 
 /**
  * Parses `urn:epc:id:sgtin:CompanyPrefix.IndicatorItemRef.Serial`, `urn:epc:id:sscc:CompanyPrefix.SerialRef`
- * or `urn:epc:id:sgln:CompanyPrefix.LocationRef.Extension` into GS1 keys.
+ * or `urn:epc:id:sgln:CompanyPrefix.LocationRef.Extension` into GS1 keys. At most MAX_EPC_URN_LENGTH characters.
  * @example parseEpcUrn('urn:epc:id:sgtin:0614141.812345.6789') // { kind: 'sgtin', gtin: '80614141123458', serial: '6789', uri: ... }
  */
 export function parseEpcUrn(urn: string): ItemId | SglnId {
-  const m = /^urn:epc:id:([a-z]+):(.*)$/i.exec(urn);
-  if (!m) throw urnError(urn, 'must start with urn:epc:id:sgtin:, urn:epc:id:sscc: or urn:epc:id:sgln:');
-  const scheme = (m[1] ?? '').toLowerCase();
-  const parts = (m[2] ?? '').split('.');
-  const expectParts = (n: number) => {
-    if (parts.length !== n)
+  checkLength('EPC URN', urn, MAX_EPC_URN_LENGTH);
+  const colon = urn.indexOf(':', EPC_ID.length);
+  if (urn.slice(0, EPC_ID.length).toLowerCase() !== EPC_ID || colon < 0) {
+    throw urnError(urn, 'must start with urn:epc:id:sgtin:, urn:epc:id:sscc: or urn:epc:id:sgln:');
+  }
+  const scheme = urn.slice(EPC_ID.length, colon).toLowerCase();
+  const fields = urn.slice(colon + 1).split('.');
+  // TDS: `2*(PaddedNumericComponent ".") GS3A3Component`: the last part (serial, extension) may hold
+  // dots of its own, the numeric parts before it cannot.
+  const expectParts = (n: number, lastMayHoldDots: boolean): string[] => {
+    if (fields.length < n || (fields.length > n && !lastMayHoldDots))
       throw urnError(
         urn,
-        `expected ${n} dot-separated parts after urn:epc:id:${scheme}:, got ${parts.length}`,
+        `expected ${n} dot-separated parts after urn:epc:id:${scheme}:, got ${fields.length}`,
       );
+    return [...fields.slice(0, n - 1), fields.slice(n - 1).join('.')];
   };
 
   switch (scheme) {
     case 'sgtin': {
-      expectParts(3);
+      const parts = expectParts(3, true);
       const [cp, ref] = prefixAndRef(urn, parts, 'indicator and item reference', 13);
       // The indicator digit leads the URN's item reference but the GTIN-14.
       const body = ref.slice(0, 1) + cp + ref.slice(1);
       return sgtinItem(body + checkDigit(body), decodeComponent(urn, 'serial', parts[2] ?? ''));
     }
     case 'sscc': {
-      expectParts(2);
+      const parts = expectParts(2, false);
       const [cp, ref] = prefixAndRef(urn, parts, 'serial reference', 17);
       // Likewise the extension digit leads the serial reference but the SSCC.
       const body = ref.slice(0, 1) + cp + ref.slice(1);
       return ssccItem(body + checkDigit(body));
     }
     case 'sgln': {
-      expectParts(3);
+      const parts = expectParts(3, true);
       const [cp, ref] = prefixAndRef(urn, parts, 'location reference', 12);
       const extension = decodeComponent(urn, 'extension', parts[2] ?? '');
       if (extension === '') throw urnError(urn, 'extension is empty (use 0 for none)');

@@ -13,7 +13,9 @@ export type Gs1ErrorCode =
   | 'AI_CONFLICT'
   | 'MISSING_AI'
   | 'TOO_MANY_AIS'
-  | 'NOT_AN_ITEM';
+  | 'NOT_AN_ITEM'
+  | 'NOT_CANONICAL'
+  | 'TOO_LONG';
 
 /**
  * A GS1 identifier or scan that is malformed. Never retriable (the same input always fails the same

@@ -1,23 +1,26 @@
+import { checkLength, MAX_SCAN_LENGTH } from './bounds.ts';
 import { parseBracketed } from './bracketed.ts';
 import { assertKey } from './checkdigit.ts';
 import { parseDigitalLinkParts } from './digital-link.ts';
 import { parseEpcUrn } from './epc-urn.ts';
 import { Gs1Error } from './errors.ts';
+import { isUrn } from './scan.ts';
 
 // A party is a party GLN (417), a site a physical location GLN (414); both name a GLN.
 const GLN_AIS = ['414', '417'];
 
 /**
  * The 13-digit GLN in `s`: the digits themselves, `urn:epc:id:sgln:...`, a Digital Link URI keyed
- * by /414/ or /417/, or bracketed `(414)...`; check digit always checked.
+ * by /414/ or /417/, or bracketed `(414)...`; check digit always checked. At most MAX_SCAN_LENGTH characters.
  * @example parseGln('urn:epc:id:sgln:0614141.12345.0') // '0614141123452'
  */
 export function parseGln(s: string): string {
+  checkLength('GLN', s, MAX_SCAN_LENGTH);
   if (/^[0-9]+$/.test(s)) {
     assertKey('GLN', s, [13], '414');
     return s;
   }
-  if (/^urn:/i.test(s)) {
+  if (isUrn(s)) {
     const id = parseEpcUrn(s);
     if (id.kind !== 'sgln')
       throw new Gs1Error('BAD_VALUE', `${s} is an ${id.kind.toUpperCase()}, not a GLN (urn:epc:id:sgln:...)`);

@@ -3,6 +3,12 @@
 
 export { type Gs1Options, MAX_AIS, validateAiValue } from './ai-value.ts';
 export { validateAssociations } from './associations.ts';
+export {
+  MAX_CANONICAL_ITEM_LENGTH,
+  MAX_DIGITAL_LINK_LENGTH,
+  MAX_EPC_URN_LENGTH,
+  MAX_SCAN_LENGTH,
+} from './bounds.ts';
 export { formatBracketed, parseBracketed } from './bracketed.ts';
 export { CSET32, CSET39, CSET64, CSET82 } from './charset.ts';
 export { checkDigit, isValidGln, isValidGtin, isValidSscc, normalizeGtin } from './checkdigit.ts';
@@ -23,7 +29,7 @@ export { parseEpcUrn, type SglnId } from './epc-urn.ts';
 export { Gs1Error, type Gs1ErrorCode } from './errors.ts';
 export { fullYear, parseExpiry } from './expiry.ts';
 export { parseGln } from './gln.ts';
-export { parseItem } from './item.ts';
+export { parseItem, readCanonicalItem } from './item.ts';
 export { type ItemId, sgtinUri, ssccUri } from './item-uri.ts';
 export { percentDecode, percentEncode, type UriPart } from './percent.ts';
 export { parseScan, type ScanData, scanAis } from './scan.ts';

@@ -1,46 +1,36 @@
+import { checkLength, MAX_CANONICAL_ITEM_LENGTH, MAX_SCAN_LENGTH, trimLineEnd } from './bounds.ts';
 import type { DigitalLinkOptions } from './digital-link.ts';
 import { parseEpcUrn } from './epc-urn.ts';
-import { validateAiValue } from './ai-value.ts';
 import { Gs1Error } from './errors.ts';
-import { type ItemId, sgtinItem, ssccItem } from './item-uri.ts';
-import { scanAis } from './scan.ts';
+import { canonicalItem, type ItemId, sgtinItem, ssccItem } from './item-uri.ts';
+import { isUrn, scanAis } from './scan.ts';
 
-// The canonical URIs every event on the ledger names its items by, with values that need no
-// percent-decoding: for these the whole Digital Link grammar reduces to checking the two values.
-const CANONICAL_SGTIN = /^https:\/\/id\.gs1\.org\/01\/(\d{14})\/21\/([A-Za-z0-9\-._]{1,20})$/;
-const CANONICAL_SSCC = /^https:\/\/id\.gs1\.org\/00\/(\d{18})$/;
+// Whether an input is valid may depend on the day (a two-digit year's century), never its canonical
+// form: a fixed day keeps readCanonicalItem's explanation the same on every node and every day.
+const EXPLAIN_DAY = new Date('2000-01-01T00:00:00Z');
 
 /** The item of an input already in canonical form with valid values; undefined sends it the long way. */
-function canonicalItem(input: string, options: DigitalLinkOptions): ItemId | undefined {
+function quickItem(input: string): ItemId | undefined {
   try {
-    const sgtin = CANONICAL_SGTIN.exec(input);
-    if (sgtin) {
-      const [, gtin, serial] = sgtin as unknown as [string, string, string];
-      validateAiValue('01', gtin, options);
-      validateAiValue('21', serial, options);
-      return { kind: 'sgtin', gtin, serial, uri: input };
-    }
-    const sscc = CANONICAL_SSCC.exec(input);
-    if (sscc) {
-      validateAiValue('00', sscc[1]!, options);
-      return { kind: 'sscc', sscc: sscc[1]!, uri: input };
-    }
+    return canonicalItem(input);
   } catch {
-    // An invalid value: the general parser below reports it, in its own words.
+    // An invalid value: the general parser reports it, in its own words.
+    return undefined;
   }
-  return undefined;
 }
 
 /**
  * The SGTIN (pack) or SSCC (case, pallet) named by any input form of DESIGN.md §2, in canonical
- * form; other AIs in the input (lot, expiry, ...) are validated and then left aside.
+ * form; other AIs in the input (lot, expiry, ...) are validated and then left aside. At most
+ * MAX_SCAN_LENGTH characters; a trailing CR/LF is ignored.
  * @example parseItem('urn:epc:id:sscc:0614141.1234567890').uri // 'https://id.gs1.org/00/106141412345678908'
  */
 export function parseItem(input: string, options: DigitalLinkOptions = {}): ItemId {
-  const canonical = canonicalItem(input, options);
-  if (canonical) return canonical;
-  const s = input.replace(/[\r\n]+$/, '');
-  if (/^urn:/i.test(s)) {
+  checkLength('item', input, MAX_SCAN_LENGTH);
+  const quick = quickItem(input);
+  if (quick) return quick;
+  const s = trimLineEnd(input);
+  if (isUrn(s)) {
     const id = parseEpcUrn(s);
     if (id.kind === 'sgln')
       throw new Gs1Error('NOT_AN_ITEM', `${s} is a location (SGLN), not a pack or container`);
@@ -72,4 +62,24 @@ export function parseItem(input: string, options: DigitalLinkOptions = {}): Item
     'NOT_AN_ITEM',
     `no item identifier: expected (01) with (21), or (00); got ${ais.map(([a]) => `(${a})`).join('')}`,
   );
+}
+
+/**
+ * The item named by `uri`, which must be exactly its canonical URI (DESIGN.md §2), as sgtinUri,
+ * ssccUri and parseItem(...).uri write it: `https://id.gs1.org/01/{gtin14}/21/{serial}` with the
+ * serial percent-encoded the canonical way, or `https://id.gs1.org/00/{sscc18}`; check digits and
+ * the serial's character set and length checked. Throws Gs1Error: TOO_LONG beyond
+ * MAX_CANONICAL_ITEM_LENGTH, NOT_CANONICAL (naming the canonical URI) for another spelling of a
+ * valid item, and parseItem's own code (BAD_CHECK_DIGIT, BAD_LENGTH, ...) for anything else.
+ * Accepts exactly the strings x with parseItem(x).uri === x.
+ * @example readCanonicalItem('https://id.gs1.org/01/09520123456788/21/AB%2F1') // { kind: 'sgtin', gtin: '09520123456788', serial: 'AB/1', uri: ... }
+ */
+export function readCanonicalItem(uri: string): ItemId {
+  checkLength('canonical item URI', uri, MAX_CANONICAL_ITEM_LENGTH);
+  const quick = quickItem(uri);
+  if (quick) return quick;
+  // Not canonical, or invalid: the general parser tells which, and for which AI.
+  const item = parseItem(uri, { today: EXPLAIN_DAY });
+  if (item.uri === uri) return item;
+  throw new Gs1Error('NOT_CANONICAL', `item ${uri} is not in canonical form: expected ${item.uri}`);
 }

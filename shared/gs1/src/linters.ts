@@ -267,11 +267,12 @@ export const LINTERS: Readonly<Record<string, Linter>> = {
     return piece > total ? bad(`piece number ${piece} exceeds the total of ${total}`) : null;
   },
   posinseqslash: (d) => {
-    const m = /^([0-9]+)\/([0-9]+)$/.exec(d);
-    if (!m?.[1] || !m[2]) return bad(`"${d}" must have the form <position>/<end>`);
-    if (m[1].startsWith('0') || m[2].startsWith('0'))
-      return bad(`"${d}": numbers must not start with a zero`);
-    return Number(m[1]) > Number(m[2]) ? bad(`position ${m[1]} exceeds the end ${m[2]}`) : null;
+    const slash = d.indexOf('/');
+    const [pos, end] = [d.slice(0, slash), d.slice(slash + 1)];
+    if (slash < 0 || pos === '' || end === '' || !isDigits(pos) || !isDigits(end))
+      return bad(`"${d}" must have the form <position>/<end>`);
+    if (pos.startsWith('0') || end.startsWith('0')) return bad(`"${d}": numbers must not start with a zero`);
+    return Number(pos) > Number(end) ? bad(`position ${pos} exceeds the end ${end}`) : null;
   },
   latitude: (d) =>
     Number(d) <= 1800000000 ? null : bad(`latitude ${d} is outside 0000000000 to 1800000000`),

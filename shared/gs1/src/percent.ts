@@ -1,6 +1,8 @@
 // Percent-encoding of AI values inside GS1 Digital Link URIs. In the query string "+" stands for a
 // space (HTML form encoding); in the path it is a literal "+", so the two places differ.
 
+import { checkLength, MAX_DIGITAL_LINK_LENGTH } from './bounds.ts';
+
 /** Where in a Digital Link URI a value sits. */
 export type UriPart = 'path' | 'query';
 
@@ -14,6 +16,7 @@ const utf8 = new TextEncoder();
  * @example percentEncode('A/B C', 'path') // 'A%2FB%20C'
  */
 export function percentEncode(value: string, where: UriPart): string {
+  checkLength('value to percent-encode', value, MAX_DIGITAL_LINK_LENGTH);
   // Most serials and lots need no escape at all; they are returned as they are.
   if (ALL_UNRESERVED.test(value)) return value;
   let out = '';
@@ -28,9 +31,11 @@ export function percentEncode(value: string, where: UriPart): string {
 
 /**
  * Decodes %HH escapes (and "+" as space in a query); a malformed escape is kept literally, as GS1's
- * syntax engine does, so that the value check can report it instead of a decoding failure.
+ * syntax engine does, so that the value check can report it instead of a decoding failure. At most
+ * MAX_DIGITAL_LINK_LENGTH characters, like the URI it comes from.
  */
 export function percentDecode(s: string, where: UriPart): string {
+  checkLength('value to percent-decode', s, MAX_DIGITAL_LINK_LENGTH);
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const c = s[i] ?? '';

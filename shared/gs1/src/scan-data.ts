@@ -1,4 +1,5 @@
 import { validateAssociations } from './associations.ts';
+import { checkLength, MAX_SCAN_LENGTH } from './bounds.ts';
 import { assertKey } from './checkdigit.ts';
 import { type DigitalLinkOptions, parseDigitalLink } from './digital-link.ts';
 import { parseElementString } from './element-string.ts';
@@ -24,10 +25,11 @@ const DL_SCHEME = /^(?:http|HTTP|https|HTTPS):\/\//;
 
 /**
  * Reads raw scanner output that starts with a symbology identifier (`]d2...`, `]Q1https://...`,
- * `]E0...|]e0...`), validating GS1 data it carries.
+ * `]E0...|]e0...`), validating GS1 data it carries. At most MAX_SCAN_LENGTH characters.
  * @example decodeScanData(']d2010952012345678821ABC').ais // [['01','09520123456788'], ['21','ABC']]
  */
 export function decodeScanData(scan: string, options: DigitalLinkOptions = {}): DecodedScan {
+  checkLength('scan data', scan, MAX_SCAN_LENGTH);
   if (!/^\][A-Za-z][0-9A-Za-z]/.test(scan)) {
     throw new Gs1Error(
       'BAD_SYMBOLOGY',

@@ -1,4 +1,5 @@
 import { parseBracketed } from './bracketed.ts';
+import { checkLength, MAX_SCAN_LENGTH, trimLineEnd } from './bounds.ts';
 import { type DigitalLinkOptions, parseDigitalLink } from './digital-link.ts';
 import { parseElementString } from './element-string.ts';
 import { parseEpcUrn } from './epc-urn.ts';
@@ -18,10 +19,12 @@ export interface ScanData {
 /**
  * The (AI, value) pairs of any GS1 input form: scanner output with a symbology identifier, an
  * element string (optionally starting with GS), bracketed `(01)...`, a Digital Link URI, or an EPC
- * URN (sgtin, sscc). A trailing CR/LF, as keyboard-wedge scanners send it, is ignored.
+ * URN (sgtin, sscc). A trailing CR/LF, as keyboard-wedge scanners send it, is ignored. At most
+ * MAX_SCAN_LENGTH characters.
  */
 export function scanAis(input: string, options: DigitalLinkOptions = {}): Array<[string, string]> {
-  const s = input.replace(/[\r\n]+$/, '');
+  checkLength('scan', input, MAX_SCAN_LENGTH);
+  const s = trimLineEnd(input);
   if (s === '') throw new Gs1Error('BAD_SYNTAX', 'input is empty');
   if (s.startsWith(']')) {
     const decoded = decodeScanData(s, options);
@@ -34,7 +37,7 @@ export function scanAis(input: string, options: DigitalLinkOptions = {}): Array<
     return decoded.ais;
   }
   if (s.startsWith('(')) return parseBracketed(s, options);
-  if (/^urn:/i.test(s)) {
+  if (isUrn(s)) {
     const id = parseEpcUrn(s);
     if (id.kind === 'sgtin')
       return [
@@ -50,13 +53,31 @@ export function scanAis(input: string, options: DigitalLinkOptions = {}): Array<
       : [['414', id.gln]];
   }
   // Anything with a URI scheme goes to the Digital Link parser, which explains a wrong scheme.
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(s)) return parseDigitalLink(s, options);
+  if (hasUriScheme(s)) return parseDigitalLink(s, options);
   return parseElementString(s, options);
+}
+
+/** Whether `s` starts with `urn:`, in any case. */
+export function isUrn(s: string): boolean {
+  return s.slice(0, 4).toLowerCase() === 'urn:';
+}
+
+// RFC 3986 scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":". A loop: no regex over unbounded input.
+function hasUriScheme(s: string): boolean {
+  const isAlpha = (c: string) => (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+  if (!isAlpha(s[0] ?? '')) return false;
+  for (let i = 1; i < s.length; i++) {
+    const c = s[i] ?? '';
+    if (c === ':') return true;
+    if (!isAlpha(c) && !(c >= '0' && c <= '9') && c !== '+' && c !== '-' && c !== '.') return false;
+  }
+  return false;
 }
 
 /**
  * Parses what a scanner or partner system sends (element string with or without symbology
  * identifier, bracketed, Digital Link URI or EPC URN) and picks out GTIN, serial, lot, expiry, SSCC.
+ * At most MAX_SCAN_LENGTH characters (TOO_LONG beyond).
  * @example parseScan('(01)09520123456788(17)261231(10)L1(21)S1').expiry // '261231'
  */
 export function parseScan(input: string, options: DigitalLinkOptions = {}): ScanData {
