@@ -1,6 +1,7 @@
 // The one admission rule (DESIGN §3, "Rejected, never appended"): what a record on the custody topic
 // must be for a ledger to append it. The ledger's fold, the offline verifier and the partner services'
 // pre-check all call this module, so the three cannot disagree about who may sign what.
+import { readCanonicalItem } from '@rxledger/gs1';
 import { decodeCustodyEvent } from './custody-event-codec.ts';
 import type { CustodyEvent } from './custody-event.ts';
 import type { Ed25519 } from './ed25519.ts';
@@ -208,20 +209,17 @@ export function checkEventTime(
   return undefined;
 }
 
-const SGTIN = /^https:\/\/id\.gs1\.org\/01\/(\d{14})\/21\//;
-const SSCC = /^https:\/\/id\.gs1\.org\/00\/(\d{18})$/;
-
-// COMMISSION and RECALL may only be signed by the manufacturer that owns the identifiers.
+// COMMISSION and RECALL may only be signed by the manufacturer that owns the identifiers. Items are
+// in canonical form here (checkCustodyEvent ran first), so the canonical reader cannot fail on them.
 function foreignIdentifiers(registry: RegistryState, event: CustodyEvent): string[] {
   if (event.type === 'RECALL') return ownsGtin(registry, event.party, event.gtin) ? [] : [event.gtin];
   if (event.type !== 'COMMISSION') return [];
   const prefixes = registry.parties.get(event.party)?.companyPrefixes ?? [];
-  return event.items.filter((item) => {
-    const gtin = SGTIN.exec(item)?.[1];
-    if (gtin) return !ownsGtin(registry, event.party, gtin);
+  return event.items.filter((uri) => {
+    const item = readCanonicalItem(uri);
+    if (item.kind === 'sgtin') return !ownsGtin(registry, event.party, item.gtin);
     // An SSCC is an extension digit, then the company prefix and a serial reference.
-    const sscc = SSCC.exec(item)?.[1];
-    return !(sscc && prefixes.some((p) => sscc.slice(1).startsWith(p)));
+    return !prefixes.some((p) => item.sscc.slice(1).startsWith(p));
   });
 }
 

@@ -5,6 +5,7 @@ import {
   parseExpiry,
   parseGln,
   parseItem,
+  readCanonicalItem,
   validateLot,
 } from '@rxledger/gs1';
 import type { FieldIssue } from '@rxledger/runtime/errors';
@@ -188,10 +189,11 @@ class Checker {
   }
 
   item(field: string, v: unknown): ItemId | undefined {
+    // A ledger reading a decoded event takes the one canonical form only; a scanner may send any form.
     return this.gs1(
       field,
       v,
-      (s) => parseItem(s),
+      (s) => (this.canonical ? readCanonicalItem(s) : parseItem(s)),
       (i) => i.uri,
     );
   }

@@ -276,7 +276,7 @@ describe('checkCustodyEvent (decoded events at the ledger)', () => {
       'a non-canonical item URI',
       { ...sampleEvents()[6]!, items: ['https://example.com/01/04012345123456/21/SN0001'] },
       'items[0]',
-      /not in canonical form \(expected https:\/\/id\.gs1\.org/,
+      /not in canonical form.*expected https:\/\/id\.gs1\.org/,
     ],
     [
       'a GLN in URN form',

@@ -83,15 +83,12 @@ describe('a broker that goes away and comes back', () => {
 
     await broker.stop();
     const during = [batch(20), batch(20), batch(1)];
-    const started = Date.now();
     const answers = await Promise.all(during.map(post));
-    const waited = Date.now() - started;
     for (const res of answers) {
       expect(res.status).toBe(503);
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(res.body.error).toMatchObject({ code: 'UNAVAILABLE', retriable: true });
     }
-    expect(waited).toBeLessThan(PUBLISH_TIMEOUT_MS + 2_000);
     expect((await getJson(url, '/readyz')).status).toBe(503);
 
     broker = await startBroker(dataDir);

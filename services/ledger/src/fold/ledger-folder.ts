@@ -13,6 +13,7 @@ import {
   type RejectionCode,
   type VerifyingKey,
 } from '@rxledger/events';
+import { readCanonicalItem } from '@rxledger/gs1';
 import { bytesEqual, CompactRange, leafHash, type TreeNode } from '@rxledger/tlog';
 import type { LeafRow, LedgerStore, RejectionRow } from '../store/ledger-store.ts';
 import { type ConsumedRecord, checkRecord, type Prechecked, type Rejected } from './check-record.ts';
@@ -25,8 +26,6 @@ export interface FoldResult {
   /** Tree size after the batch. */
   size: number;
 }
-
-const PACK = /^https:\/\/id\.gs1\.org\/01\/(\d{14})\/21\//;
 
 /**
  * Folds consumed records into the log: checks each, appends accepted ones as leaves with their
@@ -220,9 +219,9 @@ function appendable(
 function indexRows(event: CustodyEvent): Partial<LeafRow> {
   switch (event.type) {
     case 'COMMISSION': {
-      const lots = event.items.flatMap((item) => {
-        const gtin = PACK.exec(item)?.[1];
-        return gtin ? [{ gtin, lot: event.lot, item }] : [];
+      const lots = event.items.flatMap((uri) => {
+        const item = readCanonicalItem(uri);
+        return item.kind === 'sgtin' ? [{ gtin: item.gtin, lot: event.lot, item: uri }] : [];
       });
       return lots.length > 0 ? { lots } : {};
     }

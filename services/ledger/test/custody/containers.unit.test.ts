@@ -190,14 +190,11 @@ describe('cost', () => {
       const [from, to] = [parties[i % 2] as string, parties[(i + 1) % 2] as string];
       h.ship(from, [PALLET], to).receive(to, [PALLET], from);
     }
-    const started = performance.now();
     const world = h.world();
-    const elapsed = performance.now() - started;
     const last = all.at(-1) as string;
     expect(entityState(world, last)).toMatchObject({ status: 'ACTIVE', custodian: MAKER, anomalies: [] });
     expect(entityState(world, last)?.history).toHaveLength(2 + 1 + 4_000);
-    // Writing each ship and receive into all 10,000 packs would be 40 million writes; this stays well
-    // under a second even on a slow machine.
-    expect(elapsed).toBeLessThan(1_000);
+    // Writing each ship and receive into all 10,000 packs would be 40 million writes; how fast the fold
+    // stays is measured by services/ledger/bench/fold.bench.ts, never asserted here.
   });
 });
