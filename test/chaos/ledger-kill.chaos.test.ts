@@ -5,6 +5,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SigningKey, writeSigningKeyFile } from '@rxledger/events';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { secretsInLogsOf } from './support/log-secrets.ts';
 import { differingLeaves, foldedOffset, ledgerCensus, topicEnd } from './support/ledger-census.ts';
 import { ChaosRun, runTag, sleep, waitFor } from './support/processes.ts';
 import { type IngestCounts, readCredentials, scannersOf, startSteadyIngest } from './support/scanner-load.ts';
@@ -39,6 +40,8 @@ describe('a ledger node SIGKILLed during steady ingest', () => {
     if (run) {
       await rm(join(run.dataDir, 'ledger'), { recursive: true, force: true });
       await rm(join(run.dataDir, 'ledger-killed'), { recursive: true, force: true });
+      // Every process has exited: its output, kills included, holds none of the run's secrets.
+      expect(secretsInLogsOf(run.dir)).toEqual([]);
     }
   });
 

@@ -4,6 +4,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { secretsInLogsOf } from './support/log-secrets.ts';
 import { eventKey, foldedOffset, ledgerCensus, topicEnd } from './support/ledger-census.ts';
 import { ChaosRun, runTag, sleep, waitFor } from './support/processes.ts';
 import { commission, postBatch, readCredentials, type Scanner, scannersOf } from './support/scanner-load.ts';
@@ -58,7 +59,11 @@ describe('a partner service SIGKILLed with batches in flight', () => {
 
   afterAll(async () => {
     await run?.stopAll();
-    if (run) await rm(join(run.dataDir, 'ledger'), { recursive: true, force: true });
+    if (run) {
+      await rm(join(run.dataDir, 'ledger'), { recursive: true, force: true });
+      // Every process has exited: its output, kills included, holds none of the run's secrets.
+      expect(secretsInLogsOf(run.dir)).toEqual([]);
+    }
   });
 
   it('lands every acknowledged event once, and every retried batch exactly once', async () => {

@@ -86,3 +86,12 @@ export function findSecrets(logs: Array<{ name: string; text: string }>, secrets
     secrets.filter((s) => text.includes(s.value)).map((s) => ({ log: name, secret: s.what })),
   );
 }
+
+/**
+ * A scenario's own check, whatever order the files run in: its logs against its secrets (and the
+ * environment's). Call once its processes have exited, so every line is written.
+ */
+export function secretsInLogsOf(dir: string): Finding[] {
+  const logs = logFilesUnder(dir).map((f) => ({ name: relative(dir, f), text: readFileSync(f, 'utf8') }));
+  return findSecrets(logs, secretsUnder(dir));
+}

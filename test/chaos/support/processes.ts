@@ -66,14 +66,21 @@ export class ChaosRun {
    */
   async start(name: ServiceName, env: NodeJS.ProcessEnv, logDir = join(this.dataDir, 'logs')) {
     let timer: NodeJS.Timeout | undefined;
+    let gaveUp = false;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`${name} did not announce its URL in ${START_TIMEOUT_MS / 1000} s`)),
-        START_TIMEOUT_MS,
-      );
+      timer = setTimeout(() => {
+        gaveUp = true;
+        reject(new Error(`${name} did not announce its URL in ${START_TIMEOUT_MS / 1000} s`));
+      }, START_TIMEOUT_MS);
     });
+    const starting = startChildService(name, env, logDir);
+    // One that announces itself after all, too late, is not left running.
+    starting.then(
+      (late) => gaveUp && late.child.kill('SIGKILL'),
+      () => {},
+    );
     try {
-      const service = await Promise.race([startChildService(name, env, logDir), timeout]);
+      const service = await Promise.race([starting, timeout]);
       this.#children.add(service);
       return service;
     } finally {

@@ -59,8 +59,15 @@ export async function postBatch(
       body: JSON.stringify({ events }),
       signal: AbortSignal.timeout(timeoutMs),
     });
-    const body = (await res.json()) as { eventIds?: string[] };
-    if (res.status === 202 && Array.isArray(body.eventIds)) return { status: 202, eventIds: body.eventIds };
+    const text = await res.text();
+    let body: unknown = text.slice(0, 200);
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // Not JSON (a proxy's page, a cut body): kept as text.
+    }
+    const eventIds = (body as { eventIds?: unknown } | null)?.eventIds;
+    if (res.status === 202 && Array.isArray(eventIds)) return { status: 202, eventIds: eventIds as string[] };
     return { status: res.status, body };
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
