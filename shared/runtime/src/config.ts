@@ -22,9 +22,20 @@ export function readConfig<S extends z.ZodType>(
   const lines = parsed.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)';
     const value = issue.path.length === 1 ? env[String(issue.path[0])] : undefined;
-    return `  ${name}: ${issue.message}${value === undefined ? '' : ` (got '${value}')`}`;
+    return `  ${name}: ${issue.message}${value === undefined ? '' : ` (${gotValue(name, value)})`}`;
   });
   throw new ConfigError(`${service}: invalid configuration\n${lines.join('\n')}`);
+}
+
+// Variables whose values are never secret (ports, hosts, paths, durations, names), so a wrong one is
+// worth echoing. Anything else (keys, tokens, passwords) may hold a secret pasted in the wrong place,
+// and is described by its shape only: a config error goes to logs.
+const ECHOED =
+  /(^|_)(PORT|HOST|BROKERS|CHANNEL|LEVEL|URL|DIR|FILE|MS|THREADS|ORIGIN|FACTOR|REPLICAS|VERSION|MECHANISM)$/;
+
+function gotValue(name: string, value: string): string {
+  if (ECHOED.test(name) && value.length <= 200) return `got '${value}'`;
+  return `got a value of ${value.length} characters, not shown`;
 }
 
 /** Environment value types shared by every service's config schema. */
