@@ -283,10 +283,9 @@ describe('no secret in any log of the chaos run', () => {
     const logs = await Promise.all(
       files.map(async (f) => ({ name: f.slice(CHAOS_ARTIFACTS.length), text: await readFile(f, 'utf8') })),
     );
-    // The check can fail: a secret planted in a line is found.
-    expect(findSecrets([{ name: 'planted', text: `{"msg":"${secrets[0]?.value}"}` }], secrets)).toHaveLength(
-      1,
-    );
+    // The check can fail: a secret planted in a line is found (under each name it is known by).
+    const planted = findSecrets([{ name: 'planted', text: `{"msg":"${secrets[0]?.value}"}` }], secrets);
+    expect(planted.length).toBeGreaterThan(0);
     // This scenario's own logs are among those read: the demo's four services and the refused starts.
     const own = logs.filter((l) => l.name.startsWith('log-secrets/'));
     expect(own.length).toBeGreaterThanOrEqual(9);
