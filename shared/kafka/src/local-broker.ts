@@ -1,10 +1,10 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newClusterId } from './cluster-id.ts';
 import { freePort } from './free-port.ts';
 import { KafkaSetupError } from './kafka-setup-error.ts';
 import { assertCommand, resolveKafkaClasspath } from './maven-classpath.ts';
@@ -62,7 +62,7 @@ export async function startLocalBroker(opts: LocalBrokerOptions): Promise<LocalB
 
   if (!existsSync(join(logDir, 'meta.properties'))) {
     opts.onProgress('formatting broker storage');
-    const clusterId = randomBytes(16).toString('base64url');
+    const clusterId = newClusterId();
     const code = await runGuarded(
       java('kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', properties]),
       join(dir, 'format.log'),
