@@ -4,6 +4,12 @@ export {
   ensureCustodyTopic,
   setupCustodyTopic,
 } from './custody-topic.ts';
+export {
+  assertCustodyTopic,
+  checkCustodyTopic,
+  custodyTopicError,
+  MAX_CREATE_TIME_SKEW_MS,
+} from './custody-topic-check.ts';
 export { createIdempotentProducer, createKafkaClient, type KafkaLogSink } from './kafka-client.ts';
 export {
   DEFAULT_KAFKA_VERSION,
