@@ -17,6 +17,13 @@ export {
   type KafkaEndpoint,
   type KafkaEndpointOptions,
 } from './kafka-endpoint.ts';
+export {
+  type KafkaSecurity,
+  kafkaJsSecurity,
+  readKafkaSecurity,
+  type SaslMechanism,
+  Secret,
+} from './kafka-security.ts';
 export { kafkaReadiness } from './kafka-readiness.ts';
 export { KafkaSetupError } from './kafka-setup-error.ts';
 export { waitForBroker } from './wait-for-broker.ts';
