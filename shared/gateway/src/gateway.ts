@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventType } from '@rxledger/events';
-import { createKafkaClient, custodyTopicName, kafkaReadiness } from '@rxledger/kafka';
+import { createKafkaClient, custodyTopicName, type KafkaSecurity, kafkaReadiness } from '@rxledger/kafka';
 import { createHttpService, type Logger } from '@rxledger/runtime';
 import type { Express, RequestHandler, Response } from 'express';
 import type { Registry } from 'prom-client';
@@ -42,6 +42,8 @@ export interface GatewayOptions extends Omit<PartnerProfile, 'defaultPort'> {
   /** 0 picks a free port (tests). */
   port: number;
   brokers: string[];
+  /** TLS and SASL towards the brokers (readKafkaSecurity); omitted means plaintext. */
+  kafkaSecurity?: KafkaSecurity | undefined;
   channel: string;
   /** The parties hosted here (PARTNER_CONFIG); their keys are read by start(). */
   parties: readonly PartyConfig[];
@@ -75,6 +77,7 @@ export interface Gateway {
 export function createGateway(opts: GatewayOptions): Gateway {
   const kafka = createKafkaClient({
     brokers: opts.brokers,
+    security: opts.kafkaSecurity,
     clientId: `rxledger-${opts.name}`,
     log: kafkaLogSink(opts.log),
   });
