@@ -30,6 +30,11 @@ export async function runPartnerService(
     parties: partners.parties,
     ledgerUrl: config.LEDGER_URL,
     log,
+    // An unfit custody topic (checkCustodyTopic) stops the service, as a bad configuration does.
+    onFatal: (err) => {
+      process.stderr.write(`${err.message}\n`);
+      void gateway.stop().finally(() => process.exit(1));
+    },
   });
   await runUntilStopped(
     {
