@@ -1,4 +1,4 @@
-import { type Admin, ConfigResourceTypes } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import { KafkaSetupError } from './kafka-setup-error.ts';
 
 /**
@@ -7,6 +7,9 @@ import { KafkaSetupError } from './kafka-setup-error.ts';
  * could set it freely could backdate a revoked key's records.
  */
 export const MAX_CREATE_TIME_SKEW_MS = 5 * 60_000;
+
+// kafkajs' ConfigResourceTypes.TOPIC: Node's ESM loader cannot see that CommonJS export of kafkajs.
+const TOPIC_RESOURCE = 2;
 
 // Kafka's "unbounded" default for the timestamp bounds (Long.MAX_VALUE).
 const UNBOUNDED = '9223372036854775807';
@@ -23,7 +26,7 @@ export async function checkCustodyTopic(admin: Admin, topic: string): Promise<st
   const partitions = metadata.topics[0]?.partitions.length ?? 0;
   const { resources } = await admin.describeConfigs({
     includeSynonyms: false,
-    resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+    resources: [{ type: TOPIC_RESOURCE, name: topic }],
   });
   const config = new Map((resources[0]?.configEntries ?? []).map((e) => [e.configName, e.configValue]));
   const problems: string[] = [];
