@@ -1,7 +1,7 @@
 // One-shot setup for `docker compose up`: the custody topic on the given cluster, the demo parties'
 // keys and tokens, each partner service's parties file (data/demo/<kind>.json), and
 // data/demo/credentials.json with the URLs the compose file publishes.
-import { createKafkaClient, waitForBroker } from '@rxledger/kafka';
+import { createKafkaClient, readKafkaSecurity, waitForBroker } from '@rxledger/kafka';
 import { env, readConfig } from '@rxledger/runtime';
 import { z } from 'zod';
 import { prepareDemoChannel } from './demo/demo-channel.ts';
@@ -18,10 +18,11 @@ const schema = z.object({
 
 try {
   const config = readConfig('setup', schema, process.env);
+  const security = readKafkaSecurity('setup', process.env);
   const brokers = config.KAFKA_BROKERS!;
-  await waitForBroker(brokers, 120_000);
+  await waitForBroker(brokers, 120_000, security);
   const { topic, identities } = await prepareDemoChannel(
-    createKafkaClient({ brokers, clientId: 'rxledger-setup' }),
+    createKafkaClient({ brokers, security, clientId: 'rxledger-setup' }),
     {
       channel: config.CHANNEL,
       replicationFactor: config.KAFKA_REPLICATION_FACTOR,

@@ -1,7 +1,7 @@
 // `npm start`: Kafka (found or started), the custody topic, the ledger and the three partner
 // services with demo parties and credentials. Ctrl-C stops everything it started.
 import { join } from 'node:path';
-import { findOrStartKafka } from '@rxledger/kafka';
+import { findOrStartKafka, readKafkaSecurity } from '@rxledger/kafka';
 import { env, readConfig } from '@rxledger/runtime';
 import { z } from 'zod';
 import { startDemoServices } from './demo/demo-services.ts';
@@ -25,10 +25,13 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main() {
   const config = readConfig('rxledger', schema, process.env);
+  // The services read the same variables themselves: they inherit this environment.
+  const kafkaSecurity = readKafkaSecurity('rxledger', process.env);
   const dataDir = config.RXLEDGER_DATA_DIR;
   const t0 = Date.now();
   const kafka = await findOrStartKafka({
     brokers: config.KAFKA_BROKERS,
+    security: kafkaSecurity,
     dockerHost: config.DOCKER_HOST,
     dataDir: join(dataDir, 'kafka'),
     onProgress: (line) => say(`kafka     ${line}`),
@@ -55,6 +58,7 @@ async function main() {
     const logDir = join(dataDir, 'logs');
     const { channel, services, credentialsFile } = await startDemoServices({
       brokers: kafka.brokers,
+      kafkaSecurity,
       channel: config.CHANNEL,
       replicationFactor: config.KAFKA_REPLICATION_FACTOR,
       minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,

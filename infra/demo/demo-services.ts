@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createKafkaClient } from '@rxledger/kafka';
+import { createKafkaClient, type KafkaSecurity } from '@rxledger/kafka';
 import { type ChildService, startChildService } from '../supervisor.ts';
 import { type DemoChannel, prepareDemoChannel } from './demo-channel.ts';
 import { DEMO_LOG_ORIGIN, writeCredentials } from './demo-setup.ts';
@@ -8,6 +8,8 @@ export type ServiceName = 'ledger' | 'manufacturer' | 'distributor' | 'pharmacy'
 
 export interface DemoServicesOptions {
   brokers: string[];
+  /** TLS and SASL for the setup client; the services read the same variables from the environment. */
+  kafkaSecurity?: KafkaSecurity | undefined;
   channel: string;
   replicationFactor: number;
   minInsyncReplicas: number;
@@ -34,7 +36,7 @@ export interface DemoServices {
  */
 export async function startDemoServices(opts: DemoServicesOptions): Promise<DemoServices> {
   const channel = await prepareDemoChannel(
-    createKafkaClient({ brokers: opts.brokers, clientId: 'rxledger-demo' }),
+    createKafkaClient({ brokers: opts.brokers, security: opts.kafkaSecurity, clientId: 'rxledger-demo' }),
     {
       channel: opts.channel,
       replicationFactor: opts.replicationFactor,

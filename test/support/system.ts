@@ -17,7 +17,12 @@ import {
   writeSigningKeyFile,
 } from '@rxledger/events';
 import { createGateway, type Gateway, hashScannerKey, type PartnerProfile } from '@rxledger/gateway';
-import { createIdempotentProducer, createKafkaClient, setupCustodyTopic } from '@rxledger/kafka';
+import {
+  createIdempotentProducer,
+  createKafkaClient,
+  type KafkaSecurity,
+  setupCustodyTopic,
+} from '@rxledger/kafka';
 import { createLedgerService, type LedgerService, type TokenFile, tokenHash } from '@rxledger/ledger';
 import { manufacturerProfile } from '@rxledger/manufacturer';
 import { pharmacyProfile } from '@rxledger/pharmacy';
@@ -95,11 +100,16 @@ const token = () => randomBytes(18).toString('base64url');
 /** Starts the whole system on `brokers`; stop() leaves nothing running and removes its files. */
 export async function startSystem(
   brokers: string[],
-  opts: { verifyThreads?: number } = {},
+  opts: {
+    verifyThreads?: number;
+    /** TLS/SASL of the ledger (and of the setup client) and of the gateways, when the brokers want it. */
+    ledgerSecurity?: KafkaSecurity;
+    gatewaySecurity?: KafkaSecurity;
+  } = {},
 ): Promise<TestSystem> {
   const dir = await mkdtemp(join(tmpdir(), 'rxledger-system-'));
   const channel = `sys-${randomBytes(4).toString('hex')}`;
-  const kafka = createKafkaClient({ brokers, clientId: 'system-test' });
+  const kafka = createKafkaClient({ brokers, clientId: 'system-test', security: opts.ledgerSecurity });
   const topic = await setupCustodyTopic(kafka, { channel, replicationFactor: 1, minInsyncReplicas: 1 });
 
   const authority = SigningKey.generate();
@@ -158,6 +168,7 @@ export async function startSystem(
     host: '127.0.0.1',
     port: 0,
     brokers,
+    kafkaSecurity: opts.ledgerSecurity,
     channel,
     dataDir: join(dir, 'ledger'),
     checkpointKey,
@@ -192,6 +203,7 @@ export async function startSystem(
       host: '127.0.0.1',
       port: 0,
       brokers,
+      kafkaSecurity: opts.gatewaySecurity,
       channel,
       parties,
       ledgerUrl,

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { nodeEd25519, type SigningKey, type VerifyingKey } from '@rxledger/events';
-import { createKafkaClient, custodyTopicName } from '@rxledger/kafka';
+import { assertCustodyTopic, createKafkaClient, custodyTopicName, type KafkaSecurity } from '@rxledger/kafka';
 import { createHttpService, type Logger, type Readiness } from '@rxledger/runtime';
 import { ed25519Signer } from '@rxledger/tlog';
 import type { Admin } from 'kafkajs';
@@ -24,6 +24,8 @@ export interface LedgerServiceOptions {
   host: string;
   port: number;
   brokers: string[];
+  /** TLS and SASL towards the brokers (readKafkaSecurity); omitted means plaintext. */
+  kafkaSecurity?: KafkaSecurity | undefined;
   channel: string;
   /** Where this node keeps its database. */
   dataDir: string;
@@ -61,7 +63,12 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
   }
   store.setMeta('topic', topic);
   const folder = LedgerFolder.open(store, { authority: opts.authority, ed: nodeEd25519 });
-  const kafka = createKafkaClient({ brokers: opts.brokers, clientId: 'rxledger-ledger', log: opts.log });
+  const kafka = createKafkaClient({
+    brokers: opts.brokers,
+    security: opts.kafkaSecurity,
+    clientId: 'rxledger-ledger',
+    log: opts.log,
+  });
   const seed = opts.checkpointKey.exportSeed();
   const checkpointer = createCheckpointer({
     store,
@@ -179,6 +186,8 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
       opts.log.info({ topic, size: folder.size, offset: store.nextOffset() }, 'ledger opened');
       checkpointer.start();
       await waitForTopic();
+      // A topic that trims, compacts or lets producers choose timestamps cannot back a ledger: refuse.
+      await assertCustodyTopic(await connectedAdmin(), topic);
       await consumer.start();
       return http.start();
     },

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { readSigningKeyFile, readVerifyingKeyFile, VerifyingKey } from '@rxledger/events';
+import { readKafkaSecurity } from '@rxledger/kafka';
 import { announceListening, createLogger, env, readConfig, runUntilStopped } from '@rxledger/runtime';
 import { z } from 'zod';
 import { tokenFileSchema } from './auth/principal.ts';
@@ -39,6 +40,7 @@ const schema = z
 
 try {
   const config = readConfig('ledger', schema, process.env);
+  const kafkaSecurity = readKafkaSecurity('ledger', process.env);
   const log = createLogger({ service: 'ledger', level: config.LOG_LEVEL });
   const { key, permissionsOk } = await readSigningKeyFile(config.CHECKPOINT_KEY_FILE, {
     allowInsecurePermissions: true,
@@ -54,6 +56,7 @@ try {
     host: config.HOST,
     port: config.PORT,
     brokers: config.KAFKA_BROKERS!,
+    kafkaSecurity,
     channel: config.CHANNEL,
     dataDir: config.DATA_DIR,
     checkpointKey: key,

@@ -1,6 +1,7 @@
 import { createIdempotentProducer } from '@rxledger/kafka';
 import { type Logger, UnavailableError } from '@rxledger/runtime';
 import type { Kafka, Message, Producer, RetryOptions } from 'kafkajs';
+import type { BrokerClock } from './broker-clock.ts';
 import { MAX_RECORD_BYTES } from './sign-batch.ts';
 
 /** One record to publish: the key is the eventId (for people reading the topic), the value the signed event. */
@@ -22,6 +23,13 @@ export interface EventPublisherOptions {
   retryAfterSeconds?: number;
   /** How long one produce request retries inside kafkajs before the producer is replaced. */
   retry?: RetryOptions;
+  /** Learns the broker's clock from every acknowledgement. */
+  clock?: BrokerClock;
+  /**
+   * Resolves once the topic's settings were found fit (checkCustodyTopic). Nothing is sent before it
+   * has; while it rejects, every publish fails with its message.
+   */
+  verifyTopic?: () => Promise<void>;
 }
 
 /** Publishes signed records to the channel topic; see createEventPublisher. */
@@ -82,6 +90,7 @@ export function createEventPublisher(opts: EventPublisherOptions): EventPublishe
 
   const connected = (): Promise<Producer> => {
     producer ??= (async () => {
+      await opts.verifyTopic?.();
       const p = createIdempotentProducer(opts.kafka, { retry: opts.retry ?? DEFAULT_RETRY });
       try {
         await p.connect();
@@ -137,7 +146,9 @@ export function createEventPublisher(opts: EventPublisherOptions): EventPublishe
       const current = connected();
       try {
         const p = await current;
-        await p.send({ topic: opts.topic, acks: -1, timeout: opts.timeoutMs, messages });
+        const sentAt = opts.clock?.localNow() ?? 0;
+        const results = await p.send({ topic: opts.topic, acks: -1, timeout: opts.timeoutMs, messages });
+        opts.clock?.observe(sentAt, results);
         for (const { pending, count } of parts) {
           pending.acked += count;
           if (pending.acked === pending.records.length) settle(pending);

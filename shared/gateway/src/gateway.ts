@@ -1,10 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { EventType } from '@rxledger/events';
-import { createKafkaClient, custodyTopicName, kafkaReadiness } from '@rxledger/kafka';
+import {
+  assertCustodyTopic,
+  createKafkaClient,
+  custodyTopicName,
+  KafkaSetupError,
+  type KafkaSecurity,
+  kafkaReadiness,
+} from '@rxledger/kafka';
 import { createHttpService, type Logger } from '@rxledger/runtime';
 import type { Express, RequestHandler, Response } from 'express';
 import type { Registry } from 'prom-client';
 import type { LruLimits } from './bounded-lru.ts';
+import { BrokerClock } from './broker-clock.ts';
 import { createEventPublisher } from './event-publisher.ts';
 import { mountEventStatus } from './event-status.ts';
 import { createGatewayMetrics } from './gateway-metrics.ts';
@@ -42,6 +50,8 @@ export interface GatewayOptions extends Omit<PartnerProfile, 'defaultPort'> {
   /** 0 picks a free port (tests). */
   port: number;
   brokers: string[];
+  /** TLS and SASL towards the brokers (readKafkaSecurity); omitted means plaintext. */
+  kafkaSecurity?: KafkaSecurity | undefined;
   channel: string;
   /** The parties hosted here (PARTNER_CONFIG); their keys are read by start(). */
   parties: readonly PartyConfig[];
@@ -56,6 +66,10 @@ export interface GatewayOptions extends Omit<PartnerProfile, 'defaultPort'> {
   bodyLimit?: string | number;
   /** Bounds of the idempotency cache; default 1,000,000 events or 256 MB. */
   cacheLimits?: LruLimits;
+  /** This host's clock; default Date.now (tests skew it). */
+  now?: () => number;
+  /** Told when the gateway cannot go on (an unfit custody topic); a service's main stops the process. */
+  onFatal?: (err: Error) => void;
 }
 
 /** A running partner gateway (STYLE §6). */
@@ -75,15 +89,43 @@ export interface Gateway {
 export function createGateway(opts: GatewayOptions): Gateway {
   const kafka = createKafkaClient({
     brokers: opts.brokers,
+    security: opts.kafkaSecurity,
     clientId: `rxledger-${opts.name}`,
     log: kafkaLogSink(opts.log),
   });
   const kafkaProbe = kafkaReadiness(kafka);
+  const topic = custodyTopicName(opts.channel);
+  const now = opts.now ?? Date.now;
+  const clock = new BrokerClock(now);
+  // The topic's settings are checked once Kafka answers; an unfit topic stops the service.
+  let topicChecked: Promise<void> | undefined;
+  let unfitTopic: Error | undefined;
+  const verifyTopic = () => {
+    topicChecked ??= (async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        await assertCustodyTopic(admin, topic);
+      } finally {
+        await admin.disconnect();
+      }
+    })().catch((err: Error) => {
+      if (err instanceof KafkaSetupError) {
+        unfitTopic = err;
+        opts.log.fatal({ topic }, err.message);
+        opts.onFatal?.(err);
+      } else topicChecked = undefined;
+      throw err;
+    });
+    return topicChecked;
+  };
   const publisher = createEventPublisher({
     kafka,
-    topic: custodyTopicName(opts.channel),
+    topic,
     log: opts.log,
     timeoutMs: opts.publishTimeoutMs ?? 10_000,
+    clock,
+    verifyTopic,
   });
   const ledger = createLedgerClient({ baseUrl: opts.ledgerUrl, timeoutMs: opts.ledgerTimeoutMs ?? 5_000 });
   const authenticate = scannerAuth(`rxledger-${opts.name}`, scannerDirectory(opts.parties));
@@ -101,6 +143,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     log: opts.log,
     async readiness() {
       if (parties === undefined) return { ready: false, detail: 'signing keys not loaded' };
+      if (unfitTopic) return { ready: false, detail: unfitTopic.message };
       return kafkaProbe.check();
     },
     routes(app, registry) {
@@ -116,7 +159,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
         metrics: createGatewayMetrics(registry),
         log: opts.log,
         bodyLimit: opts.bodyLimit ?? '32mb',
-        now: Date.now,
+        now,
+        brokerClock: clock,
         newEventId: randomUUID,
       };
       mountPostEvents(app, deps);

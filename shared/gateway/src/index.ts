@@ -15,7 +15,7 @@ export {
   parsePartnerConfig,
   readPartnerConfig,
 } from './partner-config.ts';
-export { type PartnerEnv, partnerEnvSchema } from './partner-env.ts';
+export { type KafkaSecurity, type PartnerEnv, partnerEnvSchema, readKafkaSecurity } from './partner-env.ts';
 export { MAX_BATCH_EVENTS } from './prepare-batch.ts';
 export { runPartnerService } from './run-partner-service.ts';
 export { hashScannerKey, type Scanner } from './scanner-auth.ts';

@@ -1,3 +1,5 @@
+// The Kafka TLS and SASL variables are read by the one parser every service's main calls.
+export { type KafkaSecurity, readKafkaSecurity } from '@rxledger/kafka';
 import { env } from '@rxledger/runtime';
 import { z } from 'zod';
 import type { PartnerProfile } from './gateway.ts';

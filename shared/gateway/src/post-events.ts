@@ -26,6 +26,7 @@ export function mountPostEvents(app: Express, deps: RouteDeps): void {
         }
         const scanner = scannerOf(res);
         const party = deps.partyOf(res);
+        deps.brokerClock.assertInStep();
         const prepared = prepareBatch(req.body, {
           service: deps.service,
           party: party.gln,
@@ -34,6 +35,7 @@ export function mountPostEvents(app: Express, deps: RouteDeps): void {
           acceptTypes: deps.acceptTypes,
           newEventId: deps.newEventId,
         });
+        deps.brokerClock.assertNotAhead(prepared);
         deps.metrics.batchEvents.observe(prepared.length);
         const batch = signBatch(prepared, { party: party.gln, key: party.key, cache: deps.cache });
 

@@ -1,6 +1,7 @@
 import type { EventType } from '@rxledger/events';
 import type { Logger } from '@rxledger/runtime';
 import type { RequestHandler, Response } from 'express';
+import type { BrokerClock } from './broker-clock.ts';
 import type { EventPublisher } from './event-publisher.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
 import type { HostedParty } from './hosted-party.ts';
@@ -25,5 +26,7 @@ export interface RouteDeps {
   /** express.json limit for POST /v1/events. */
   bodyLimit: string | number;
   now(): number;
+  /** The broker's clock as far as known: events it would date in the future are refused at the door. */
+  brokerClock: BrokerClock;
   newEventId(): string;
 }

@@ -2,14 +2,19 @@ import { announceListening, createLogger, runUntilStopped } from '@rxledger/runt
 import { createGateway, type PartnerProfile } from './gateway.ts';
 import { loadHostedParties } from './hosted-party.ts';
 import { readPartnerConfig } from './partner-config.ts';
-import type { PartnerEnv } from './partner-env.ts';
+import type { KafkaSecurity, PartnerEnv } from './partner-env.ts';
 
 /**
  * The body of each partner service's main.ts, after it validated its environment: read the parties
  * file, start the gateway, run until a signal or the supervisor goes away. Throws ConfigError on a bad
- * parties file or key file; other start failures end the process with a log line.
+ * parties file or key file; other start failures end the process with a log line. `kafkaSecurity` is
+ * what readKafkaSecurity made of the environment.
  */
-export async function runPartnerService(profile: PartnerProfile, config: PartnerEnv): Promise<void> {
+export async function runPartnerService(
+  profile: PartnerProfile,
+  config: PartnerEnv,
+  kafkaSecurity?: KafkaSecurity,
+): Promise<void> {
   const log = createLogger({ service: profile.name, level: config.LOG_LEVEL });
   const partners = await readPartnerConfig(config.PARTNER_CONFIG);
   // A key file that cannot be used is a configuration error: say so on stderr like the others, rather
@@ -20,10 +25,16 @@ export async function runPartnerService(profile: PartnerProfile, config: Partner
     host: config.HOST,
     port: config.PORT,
     brokers: config.KAFKA_BROKERS,
+    kafkaSecurity,
     channel: config.CHANNEL,
     parties: partners.parties,
     ledgerUrl: config.LEDGER_URL,
     log,
+    // An unfit custody topic (checkCustodyTopic) stops the service, as a bad configuration does.
+    onFatal: (err) => {
+      process.stderr.write(`${err.message}\n`);
+      void gateway.stop().finally(() => process.exit(1));
+    },
   });
   await runUntilStopped(
     {

@@ -1,4 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
+import { assertCustodyTopic } from './custody-topic-check.ts';
 import { KafkaSetupError } from './kafka-setup-error.ts';
 
 export interface CustodyTopicOptions {
@@ -23,7 +24,8 @@ export function custodyTopicName(channel: string): string {
 /**
  * Creates the channel's topic if it is missing: one partition (the total order every ledger node
  * folds), unlimited retention (the topic is the source of truth; ledgers rebuild from offset 0).
- * An existing topic with more than one partition is refused rather than silently misordered.
+ * An existing topic that checkCustodyTopic finds unfit (more than one partition, limited retention,
+ * compaction, producer-chosen timestamps) is refused rather than silently misordered or trimmed.
  */
 export async function ensureCustodyTopic(admin: Admin, opts: CustodyTopicOptions): Promise<string> {
   const topic = custodyTopicName(opts.channel);
@@ -48,11 +50,7 @@ export async function ensureCustodyTopic(admin: Admin, opts: CustodyTopicOptions
       ],
     });
   }
-  const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
-  const partitions = metadata.topics[0]?.partitions.length ?? 0;
-  if (partitions !== 1) {
-    throw new KafkaSetupError(`${topic} has ${partitions} partitions; a custody channel must have exactly 1`);
-  }
+  await assertCustodyTopic(admin, topic);
   return topic;
 }
 

@@ -4,6 +4,12 @@ export {
   ensureCustodyTopic,
   setupCustodyTopic,
 } from './custody-topic.ts';
+export {
+  assertCustodyTopic,
+  checkCustodyTopic,
+  custodyTopicError,
+  MAX_CREATE_TIME_SKEW_MS,
+} from './custody-topic-check.ts';
 export { createIdempotentProducer, createKafkaClient, type KafkaLogSink } from './kafka-client.ts';
 export {
   DEFAULT_KAFKA_VERSION,
@@ -11,6 +17,13 @@ export {
   type KafkaEndpoint,
   type KafkaEndpointOptions,
 } from './kafka-endpoint.ts';
+export {
+  type KafkaSecurity,
+  kafkaJsSecurity,
+  readKafkaSecurity,
+  type SaslMechanism,
+  Secret,
+} from './kafka-security.ts';
 export { kafkaReadiness } from './kafka-readiness.ts';
 export { KafkaSetupError } from './kafka-setup-error.ts';
 export { waitForBroker } from './wait-for-broker.ts';

@@ -1,4 +1,5 @@
 import { Kafka, type LogEntry, logLevel, Partitioners, type Producer, type RetryOptions } from 'kafkajs';
+import { type KafkaSecurity, kafkaJsSecurity } from './kafka-security.ts';
 
 /** The subset of a structured logger kafkajs' messages are forwarded to. */
 export interface KafkaLogSink {
@@ -13,12 +14,21 @@ export interface KafkaLogSink {
 const TRANSIENT =
   /coordinator is (not available|loading)|not the correct coordinator|leadership election|does not host this topic-partition/i;
 
-/** A kafkajs client whose own log lines go to `log` as structured entries. */
-export function createKafkaClient(opts: { brokers: string[]; clientId: string; log?: KafkaLogSink }): Kafka {
+/**
+ * A kafkajs client whose own log lines go to `log` as structured entries, speaking TLS and SASL as
+ * `security` says (see readKafkaSecurity).
+ */
+export function createKafkaClient(opts: {
+  brokers: string[];
+  clientId: string;
+  log?: KafkaLogSink;
+  security?: KafkaSecurity | undefined;
+}): Kafka {
   const sink = opts.log;
   return new Kafka({
     clientId: opts.clientId,
     brokers: opts.brokers,
+    ...kafkaJsSecurity(opts.security),
     logLevel: sink ? logLevel.WARN : logLevel.NOTHING,
     logCreator:
       () =>

@@ -1,12 +1,15 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { dockerAvailable, startDockerBroker } from './docker-broker.ts';
+import type { KafkaSecurity } from './kafka-security.ts';
 import { startLocalBroker } from './local-broker.ts';
 import { waitForBroker } from './wait-for-broker.ts';
 
 export interface KafkaEndpointOptions {
   /** Existing brokers (host:port); when given nothing is started. */
   brokers?: string[] | undefined;
+  /** TLS and SASL for the given brokers (readKafkaSecurity). */
+  security?: KafkaSecurity | undefined;
   /** DOCKER_HOST, if the caller's environment has one. */
   dockerHost?: string | undefined;
   /** Skip the Docker attempt even when an engine answers. */
@@ -39,7 +42,7 @@ export async function findOrStartKafka(opts: KafkaEndpointOptions = {}): Promise
   const progress = opts.onProgress ?? (() => {});
   if (opts.brokers && opts.brokers.length > 0) {
     progress(`using Kafka at ${opts.brokers.join(',')}`);
-    await waitForBroker(opts.brokers, 30_000);
+    await waitForBroker(opts.brokers, 30_000, opts.security);
     return { brokers: opts.brokers, source: 'external', stop: async () => {} };
   }
   if (!opts.noDocker && (await dockerAvailable({ DOCKER_HOST: opts.dockerHost }))) {

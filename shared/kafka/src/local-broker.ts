@@ -1,13 +1,20 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newClusterId } from './cluster-id.ts';
 import { freePort } from './free-port.ts';
 import { KafkaSetupError } from './kafka-setup-error.ts';
 import { assertCommand, resolveKafkaClasspath } from './maven-classpath.ts';
+import {
+  makeBrokerCertificates,
+  type SecureListener,
+  type SecureUser,
+  scramArguments,
+  secureListenerProperties,
+} from './secure-listener.ts';
 import { waitForBroker } from './wait-for-broker.ts';
 
 const GUARDIAN = fileURLToPath(new URL('./guardian.mjs', import.meta.url));
@@ -22,6 +29,11 @@ export interface LocalBrokerOptions {
   /** JVM heap limit, e.g. '1g'. */
   heap: string;
   onProgress: (line: string) => void;
+  /**
+   * Also open a SASL_SSL listener (for tests of Kafka security): TLS with a CA made at start, and these
+   * users accepted by PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512. Only on a broker formatted by this call.
+   */
+  secure?: { users: readonly SecureUser[] };
 }
 
 export interface LocalBroker {
@@ -29,6 +41,8 @@ export interface LocalBroker {
   logFile: string;
   /** The JVM's process id (for operators and for the no-orphan test). */
   pid: number;
+  /** The SASL_SSL listener, when `secure` was asked for. */
+  secure?: SecureListener;
   stop(): Promise<void>;
 }
 
@@ -45,9 +59,23 @@ export async function startLocalBroker(opts: LocalBrokerOptions): Promise<LocalB
   const dir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'rxledger-kafka-')));
   await mkdir(dir, { recursive: true });
   const logDir = join(dir, 'log');
-  const ports = await choosePorts(dir);
+  const formatted = existsSync(join(logDir, 'meta.properties'));
+  if (opts.secure && formatted) {
+    throw new KafkaSetupError(`a secure listener needs a fresh broker; ${dir} was formatted before`);
+  }
+  const ports = await choosePorts(dir, opts.secure !== undefined);
+  const secureUsers = opts.secure?.users ?? [];
+  for (const u of secureUsers) {
+    if (!/^[\w.-]+$/.test(u.username) || !/^[\w.-]+$/.test(u.password)) {
+      throw new KafkaSetupError(`secure listener user '${u.username}': use letters, digits, '.', '_' or '-'`);
+    }
+  }
+  const certificates = opts.secure ? await makeBrokerCertificates(join(dir, 'tls')) : undefined;
   const properties = join(dir, 'server.properties');
-  await writeFile(properties, serverProperties(ports, logDir));
+  await writeFile(
+    properties,
+    serverProperties(ports, logDir, certificates && secureListenerProperties(certificates, secureUsers)),
+  );
 
   const java = (mainClass: string, args: string[]) => [
     `-Xmx${opts.heap}`,
@@ -60,11 +88,18 @@ export async function startLocalBroker(opts: LocalBrokerOptions): Promise<LocalB
     ...args,
   ];
 
-  if (!existsSync(join(logDir, 'meta.properties'))) {
+  if (!formatted) {
     opts.onProgress('formatting broker storage');
-    const clusterId = randomBytes(16).toString('base64url');
+    const clusterId = newClusterId();
     const code = await runGuarded(
-      java('kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', properties]),
+      java('kafka.tools.StorageTool', [
+        'format',
+        '-t',
+        clusterId,
+        '-c',
+        properties,
+        ...scramArguments(secureUsers),
+      ]),
       join(dir, 'format.log'),
     );
     if (code !== 0) {
@@ -105,7 +140,11 @@ export async function startLocalBroker(opts: LocalBrokerOptions): Promise<LocalB
     await stop();
     throw err;
   }
-  return { brokers, logFile, pid: await spawned, stop };
+  const secure =
+    certificates && ports.secure
+      ? { brokers: [`127.0.0.1:${ports.secure}`], caFile: certificates.caFile }
+      : undefined;
+  return { brokers, logFile, pid: await spawned, ...(secure ? { secure } : {}), stop };
 }
 
 function spawnGuarded(javaArgs: string[], logFile: string, scratchDir?: string): ChildProcess {
@@ -126,10 +165,11 @@ function runGuarded(javaArgs: string[], logFile: string): Promise<number> {
 interface Ports {
   broker: number;
   controller: number;
+  secure?: number;
 }
 
 /** A persistent broker keeps its ports across restarts when they are still free. */
-async function choosePorts(dir: string): Promise<Ports> {
+async function choosePorts(dir: string, secure: boolean): Promise<Ports> {
   const file = join(dir, 'ports.json');
   let previous: Partial<Ports> = {};
   try {
@@ -140,20 +180,28 @@ async function choosePorts(dir: string): Promise<Ports> {
   const broker = await freePort(previous.broker ?? 0);
   let controller = await freePort(previous.controller ?? 0);
   while (controller === broker) controller = await freePort(0);
-  await writeFile(file, JSON.stringify({ broker, controller }));
-  return { broker, controller };
+  let ports: Ports = { broker, controller };
+  if (secure) {
+    let port = await freePort(0);
+    while (port === broker || port === controller) port = await freePort(0);
+    ports = { ...ports, secure: port };
+  }
+  await writeFile(file, JSON.stringify(ports));
+  return ports;
 }
 
-function serverProperties(ports: Ports, logDir: string): string {
+function serverProperties(ports: Ports, logDir: string, secureLines?: string[]): string {
+  const secure = secureLines && ports.secure ? `,SECURE://127.0.0.1:${ports.secure}` : '';
   return `${[
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${ports.controller}`,
-    `listeners=PLAINTEXT://127.0.0.1:${ports.broker},CONTROLLER://127.0.0.1:${ports.controller}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${ports.broker}`,
+    `listeners=PLAINTEXT://127.0.0.1:${ports.broker},CONTROLLER://127.0.0.1:${ports.controller}${secure}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${ports.broker}${secure}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    `listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT${secure ? ',SECURE:SASL_SSL' : ''}`,
+    ...(secure ? secureLines! : []),
     `log.dirs=${logDir}`,
     'num.partitions=1',
     'offsets.topic.replication.factor=1',

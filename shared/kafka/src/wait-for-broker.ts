@@ -1,12 +1,18 @@
 import { Kafka, logLevel } from 'kafkajs';
+import { type KafkaSecurity, kafkaJsSecurity } from './kafka-security.ts';
 import { KafkaSetupError } from './kafka-setup-error.ts';
 
 /** Polls until the cluster answers a metadata request, or fails after `timeoutMs`. */
-export async function waitForBroker(brokers: string[], timeoutMs: number): Promise<void> {
+export async function waitForBroker(
+  brokers: string[],
+  timeoutMs: number,
+  security?: KafkaSecurity,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const kafka = new Kafka({
     clientId: 'rxledger-wait',
     brokers,
+    ...kafkaJsSecurity(security),
     logLevel: logLevel.NOTHING,
     retry: { retries: 0 },
     connectionTimeout: 1_000,
