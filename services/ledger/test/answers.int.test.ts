@@ -153,7 +153,12 @@ describe('ledger answers: verify, provenance, recall scope, rejections, roles', 
       status: 'UNKNOWN',
     });
     expect(codes(await verify('gtin=04012345123456&serial=S0'))).toEqual(['UNKNOWN_PRODUCT']);
-    expect(codes(await verify(`gtin=${GTIN}&serial=NOPE`))).toEqual(['UNKNOWN_SERIAL']);
+    expect(await verify(`gtin=${GTIN}&serial=NOPE`)).toMatchObject({
+      verdict: 'SUSPECT',
+      dispensable: false,
+      status: 'UNKNOWN',
+      alerts: [{ code: 'UNKNOWN_SERIAL' }],
+    });
     expect(await verify(`gtin=${GTIN}&serial=S0&lot=L2`)).toMatchObject({
       verdict: 'SUSPECT',
       dispensable: false,
