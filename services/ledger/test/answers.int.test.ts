@@ -329,6 +329,14 @@ describe('ledger answers: verify, provenance, recall scope, rejections, roles', 
         rejections: 200,
         rejectionsOfOther: 403,
       },
+      pharmacy2Service: {
+        verify: 403,
+        provenance: 404,
+        provenanceOfDirectDelivery: 404,
+        recall: 403,
+        rejections: 200,
+        rejectionsOfOther: 403,
+      },
       maker: {
         verify: 403,
         provenance: 200,
@@ -392,7 +400,7 @@ describe('ledger answers: verify, provenance, recall scope, rejections, roles', 
     expect(absent.status).toBe(404);
     expect(JSON.parse(absent.body)).toMatchObject({ error: { code: 'UNKNOWN_ITEM' } });
     expect(await raw(pack(9), 'pharmacyService')).toEqual(absent); // forged RECEIVE
-    expect(await raw(pack(8), 'pharmacyService')).toEqual(absent); // forged DISPENSE
+    expect(await raw(pack(8), 'pharmacy2Service')).toEqual(absent); // forged DISPENSE
     expect(await raw(pack(30), 'distributor')).toEqual(absent); // never held
     // The legitimate holders still read them.
     expect((await raw(pack(9), 'distributor')).status).toBe(200);
