@@ -1,6 +1,7 @@
 import { type CustodyEvent, EVENT_TYPES, type EventType, validateCustodyEvent } from '@rxledger/events';
 import { type BatchIssue, BatchRejectedError } from './batch-rejected-error.ts';
 import { eventFingerprint } from './event-fingerprint.ts';
+import { siteRefusal } from './scanner-auth.ts';
 
 /** Most events one POST may carry (DESIGN §5). */
 export const MAX_BATCH_EVENTS = 10_000;
@@ -17,7 +18,10 @@ export interface BatchContext {
   /** Service name, for messages ("the distributor service takes ..."). */
   service: string;
   party: string;
+  /** The posting scanner's site: the default site of its events. */
   site: string;
+  /** Every site its events may name (default: `site` alone); anything else is a 400 naming `site`. */
+  sites?: readonly string[];
   now: number;
   acceptTypes: readonly EventType[];
   newEventId: () => string;
@@ -67,6 +71,11 @@ export function prepareBatch(body: unknown, ctx: BatchContext): PreparedEvent[] 
     const result = validateCustodyEvent(input, validation);
     if (!result.ok) {
       for (const issue of result.issues) issues.push({ index, field: issue.field, reason: issue.reason });
+      return;
+    }
+    const refused = siteRefusal({ site: ctx.site, sites: ctx.sites ?? [ctx.site] }, result.event.site);
+    if (refused !== undefined) {
+      issues.push({ index, field: 'site', reason: refused });
       return;
     }
     const timeGiven = (input as { eventTime?: unknown }).eventTime !== undefined;
