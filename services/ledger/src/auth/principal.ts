@@ -64,8 +64,14 @@ export function tokenHash(token: string): string {
 export class TokenRegistry {
   readonly #byHash: Map<string, Principal>;
 
+  /** Throws a RangeError naming each bad entry: the rules hold for files and for values alike. */
   constructor(file: TokenFile) {
-    this.#byHash = new Map(file.tokens.map((t) => [t.hash, { role: t.role, glns: t.glns }]));
+    const parsed = tokenFileSchema.safeParse(file);
+    if (!parsed.success) {
+      const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+      throw new RangeError(`invalid ledger tokens\n${lines.join('\n')}`);
+    }
+    this.#byHash = new Map(parsed.data.tokens.map((t) => [t.hash, { role: t.role, glns: t.glns }]));
   }
 
   /** The principal of a request, or 401 when the bearer token is missing or unknown. */

@@ -77,6 +77,13 @@ describe('the tokens file', () => {
     ]);
   });
 
+  it('is checked when a registry is built from a value too, not only from the file', () => {
+    const two = { tokens: [{ hash, role: 'partner' as const, glns: [PHARMACY, OTHER] }] };
+    expect(() => new TokenRegistry(two)).toThrow(
+      /tokens\.0\.glns: a partner token acts for exactly one party/,
+    );
+  });
+
   it('binds a partner or pharmacist token to exactly one party GLN, and a regulator token to none', () => {
     expect(
       parse([{ hash, role: 'partner', glns: [PHARMACY] } satisfies TokenFile['tokens'][number]]).success,
