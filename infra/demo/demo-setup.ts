@@ -17,17 +17,17 @@ export interface DemoIdentities {
   checkpointKeyFile: string;
   regulatorToken: string;
   pharmacistTokens: Record<string, string>;
-  /** The token each partner service presents to the ledger (event states, counter verify). */
-  partnerTokens: Record<DemoParty['kind'], string>;
-  parties: Array<DemoParty & { keyFile: string; scanners: Array<{ site: string; key: string }> }>;
+  parties: Array<
+    DemoParty & {
+      keyFile: string;
+      scanners: Array<{ site: string; key: string }>;
+      /** The token its partner service presents to the ledger for this party alone. */
+      ledgerToken: string;
+    }
+  >;
 }
 
 const token = (prefix: string) => `${prefix}_${randomBytes(24).toString('base64url')}`;
-const newPartnerTokens = () => ({
-  manufacturer: token('rxt'),
-  distributor: token('rxt'),
-  pharmacy: token('rxt'),
-});
 
 /**
  * Creates the demo's keys and tokens once and reuses them on later starts, so that a client's
@@ -37,10 +37,12 @@ export async function ensureDemoIdentities(dataDir: string): Promise<DemoIdentit
   const dir = join(dataDir, 'demo');
   const file = join(dir, 'identities.json');
   if (existsSync(file)) {
-    const known = JSON.parse(await readFile(file, 'utf8')) as DemoIdentities;
-    if (known.partnerTokens) return known;
-    // Written by an earlier version: add what it lacks, keep every key and token it has.
-    known.partnerTokens = newPartnerTokens();
+    const known = JSON.parse(await readFile(file, 'utf8')) as DemoIdentities & { partnerTokens?: unknown };
+    if (known.parties.every((p) => p.ledgerToken) && known.partnerTokens === undefined) return known;
+    // Written by an earlier version (one ledger token per service): give each party its own token,
+    // keep every key and every other token.
+    for (const p of known.parties) p.ledgerToken ??= token('rxt');
+    delete known.partnerTokens;
     await writePrivateJson(file, known);
     return known;
   }
@@ -59,7 +61,6 @@ export async function ensureDemoIdentities(dataDir: string): Promise<DemoIdentit
     pharmacistTokens: Object.fromEntries(
       DEMO_PARTIES.filter((p) => p.kind === 'pharmacy').map((p) => [p.gln, token('rxp')]),
     ),
-    partnerTokens: newPartnerTokens(),
     parties: [],
   };
   for (const party of DEMO_PARTIES) {
@@ -67,6 +68,7 @@ export async function ensureDemoIdentities(dataDir: string): Promise<DemoIdentit
       ...party,
       keyFile: await newKey(`${party.kind}-${party.gln}`),
       scanners: party.sites.map((site) => ({ site, key: token('rxs') })),
+      ledgerToken: token('rxt'),
     });
   }
   await writePrivateJson(file, identities);
@@ -97,6 +99,8 @@ export async function writeCredentials(
       regulator: DEMO_REGULATOR,
       pharmacistTokens: identities.pharmacistTokens,
       checkpointKey: formatVerifierKey(DEMO_LOG_ORIGIN, checkpoint.bytes),
+      // The log's origin line: verify-bundle refuses a checkpoint of any other log.
+      checkpointOrigin: DEMO_LOG_ORIGIN,
       authorityPublicKey: authority.toBase64(),
     },
     services: {
@@ -115,8 +119,8 @@ export type PartnerConfigFiles = Record<DemoParty['kind'], string>;
 
 /**
  * Writes data/demo/<kind>.json for each partner service: its parties, their key files (relative to
- * the file, so the data folder can move), scanner keys only as SHA-256 hashes, and the partner token
- * the service presents to the ledger. Mode 0600: it names key files and tokens.
+ * the file, so the data folder can move), scanner keys only as SHA-256 hashes, and each party's own
+ * ledger token. Mode 0600: it names key files and tokens.
  */
 export async function writePartnerConfigs(
   dataDir: string,
@@ -133,7 +137,7 @@ export async function writePartnerConfigs(
           gln: p.gln,
           name: p.name,
           keyFile: relative(dirname(path), p.keyFile),
-          ledgerToken: identities.partnerTokens[kind],
+          ledgerToken: p.ledgerToken,
           scanners: p.scanners.map((s) => ({ site: s.site, keyHash: hashScannerKey(s.key) })),
         })),
     };
@@ -144,11 +148,10 @@ export async function writePartnerConfigs(
 }
 
 /**
- * Writes data/demo/ledger-tokens.json, the ledger's LEDGER_TOKENS_FILE: every demo token by its hash,
- * with its role and the GLNs it acts for. Returns its path.
+ * Writes data/demo/ledger-tokens.json, the ledger's LEDGER_TOKENS_FILE: every demo token by its hash
+ * only, with its role and the one party it acts for. Returns its path.
  */
 export async function writeLedgerTokens(dataDir: string, identities: DemoIdentities): Promise<string> {
-  const kinds: DemoParty['kind'][] = ['manufacturer', 'distributor', 'pharmacy'];
   const file: TokenFile = {
     tokens: [
       { hash: tokenHash(identities.regulatorToken), role: 'regulator', glns: [], name: DEMO_REGULATOR.name },
@@ -157,11 +160,11 @@ export async function writeLedgerTokens(dataDir: string, identities: DemoIdentit
         role: 'pharmacist' as const,
         glns: [gln],
       })),
-      ...kinds.map((kind) => ({
-        hash: tokenHash(identities.partnerTokens[kind]),
+      ...identities.parties.map((p) => ({
+        hash: tokenHash(p.ledgerToken),
         role: 'partner' as const,
-        glns: identities.parties.filter((p) => p.kind === kind).map((p) => p.gln),
-        name: `${kind} service`,
+        glns: [p.gln],
+        name: `${p.name} (${p.kind} service)`,
       })),
     ],
   };

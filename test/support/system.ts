@@ -88,7 +88,8 @@ export interface TestSystem {
   scanner: Record<string, string>;
   regulatorToken: string;
   pharmacistToken: Record<string, string>;
-  partnerToken: Record<Kind, string>;
+  /** The ledger token of each hosted party, by party GLN (one token per party). */
+  partnerToken: Record<string, string>;
   authorityKey: SigningKey;
   checkpointKey: string;
   ledger: LedgerService;
@@ -142,12 +143,7 @@ export async function startSystem(
 
   const regulatorToken = token();
   const pharmacistToken = { [GLN.pharmacy1]: token(), [GLN.pharmacy2]: token() };
-  const partnerToken: Record<Kind, string> = {
-    manufacturer: token(),
-    distributor: token(),
-    pharmacy: token(),
-  };
-  const glnsOf = (kind: Kind) => PARTIES.filter((p) => p.kind === kind).map((p) => p.gln);
+  const partnerToken: Record<string, string> = Object.fromEntries(PARTIES.map((p) => [p.gln, token()]));
   const tokens: TokenFile = {
     tokens: [
       { hash: tokenHash(regulatorToken), role: 'regulator', glns: [] },
@@ -156,10 +152,10 @@ export async function startSystem(
         role: 'pharmacist' as const,
         glns: [gln],
       })),
-      ...(Object.keys(partnerToken) as Kind[]).map((kind) => ({
-        hash: tokenHash(partnerToken[kind]),
+      ...Object.entries(partnerToken).map(([gln, t]) => ({
+        hash: tokenHash(t),
         role: 'partner' as const,
-        glns: glnsOf(kind),
+        glns: [gln],
       })),
     ],
   };
@@ -194,7 +190,7 @@ export async function startSystem(
         gln: p.gln,
         name: p.name,
         keyFile,
-        ledgerToken: partnerToken[kind],
+        ledgerToken: partnerToken[p.gln],
         scanners: [{ site: p.site, keyHash: hashScannerKey(scanner[p.gln]!) }],
       });
     }

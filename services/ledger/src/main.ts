@@ -42,11 +42,9 @@ try {
   const config = readConfig('ledger', schema, process.env);
   const kafkaSecurity = readKafkaSecurity('ledger', process.env);
   const log = createLogger({ service: 'ledger', level: config.LOG_LEVEL });
-  const { key, permissionsOk } = await readSigningKeyFile(config.CHECKPOINT_KEY_FILE, {
-    allowInsecurePermissions: true,
+  const { key } = await readSigningKeyFile(config.CHECKPOINT_KEY_FILE).catch((err: Error) => {
+    throw new Error(`ledger: CHECKPOINT_KEY_FILE: ${err.message}`);
   });
-  if (!permissionsOk)
-    log.warn({ file: config.CHECKPOINT_KEY_FILE }, 'checkpoint key file is readable by others; chmod 600 it');
   const tokens = tokenFileSchema.safeParse(JSON.parse(await readFile(config.LEDGER_TOKENS_FILE, 'utf8')));
   if (!tokens.success) {
     const lines = tokens.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

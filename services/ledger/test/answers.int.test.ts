@@ -66,6 +66,7 @@ describe('ledger answers: verify, provenance, recall scope, rejections, roles', 
   add(chain.pharmacy, { type: 'DISPENSE', items: [pack(1)] });
   add(chain.pharmacy, { type: 'DECOMMISSION', items: [pack(2)], reason: 'stolen' });
   add(chain.pharmacy, { type: 'RECEIVE', items: [pack(9)], from: GLN.distributor }); // never shipped to it
+  add(chain.pharmacy2, { type: 'DISPENSE', items: [pack(8)] }); // held by the distributor, never by it
   add(chain.maker, { type: 'COMMISSION', items: [pack(30)], lot: 'R1', expiry: '281231' });
   add(chain.maker, { type: 'SHIP', items: [pack(30)], to: GLN.pharmacy });
   add(chain.pharmacy, { type: 'RECEIVE', items: [pack(30)], from: GLN.maker });
@@ -153,7 +154,12 @@ describe('ledger answers: verify, provenance, recall scope, rejections, roles', 
       status: 'UNKNOWN',
     });
     expect(codes(await verify('gtin=04012345123456&serial=S0'))).toEqual(['UNKNOWN_PRODUCT']);
-    expect(codes(await verify(`gtin=${GTIN}&serial=NOPE`))).toEqual(['UNKNOWN_SERIAL']);
+    expect(await verify(`gtin=${GTIN}&serial=NOPE`)).toMatchObject({
+      verdict: 'SUSPECT',
+      dispensable: false,
+      status: 'UNKNOWN',
+      alerts: [{ code: 'UNKNOWN_SERIAL' }],
+    });
     expect(await verify(`gtin=${GTIN}&serial=S0&lot=L2`)).toMatchObject({
       verdict: 'SUSPECT',
       dispensable: false,
@@ -323,6 +329,14 @@ describe('ledger answers: verify, provenance, recall scope, rejections, roles', 
         rejections: 200,
         rejectionsOfOther: 403,
       },
+      pharmacy2Service: {
+        verify: 403,
+        provenance: 404,
+        provenanceOfDirectDelivery: 404,
+        recall: 403,
+        rejections: 200,
+        rejectionsOfOther: 403,
+      },
       maker: {
         verify: 403,
         provenance: 200,
@@ -366,6 +380,31 @@ describe('ledger answers: verify, provenance, recall scope, rejections, roles', 
       expect.objectContaining({ code: 'UNKNOWN_ITEM' }),
     ]);
     expect(nothing.status).toBe(404);
+  });
+
+  it('a partner that forged a RECEIVE or a DISPENSE gets the same 404 as for a pack that does not exist', async () => {
+    const raw = async (item: string, who: keyof typeof TOKENS) => {
+      const res = await fetch(`${url}/v1/provenance?item=${encodeURIComponent(item)}`, {
+        headers: bearer(who),
+      });
+      const headers = ['content-type', 'content-length', 'www-authenticate', 'etag', 'cache-control'];
+      return { status: res.status, headers: headers.map((h) => res.headers.get(h)), body: await res.text() };
+    };
+    // The forged events are on the ledger, as evidence, with their anomalies.
+    const regulator = await get(`/v1/provenance?item=${encodeURIComponent(pack(9))}`, 'regulator');
+    expect(regulator.status).toBe(200);
+    expect(JSON.stringify(regulator.body.status)).toContain('RECEIVE_WITHOUT_SHIPMENT');
+    expect(codes(await verify(`gtin=${GTIN}&serial=S8`, 'regulator'))).toContain('CHAIN_ANOMALY');
+
+    const absent = await raw(pack(99), 'pharmacyService');
+    expect(absent.status).toBe(404);
+    expect(JSON.parse(absent.body)).toMatchObject({ error: { code: 'UNKNOWN_ITEM' } });
+    expect(await raw(pack(9), 'pharmacyService')).toEqual(absent); // forged RECEIVE
+    expect(await raw(pack(8), 'pharmacy2Service')).toEqual(absent); // forged DISPENSE
+    expect(await raw(pack(30), 'distributor')).toEqual(absent); // never held
+    // The legitimate holders still read them.
+    expect((await raw(pack(9), 'distributor')).status).toBe(200);
+    expect((await raw(pack(8), 'maker')).status).toBe(200);
   });
 
   it('publishes an OpenAPI document naming every route and the validated parameters', async () => {

@@ -108,6 +108,37 @@ describe('rxledger verify-bundle', () => {
     expect(report.timeline).toHaveLength(8);
   });
 
+  it("checks the checkpoint's origin by default: from the credentials, else the key's name; --origin overrides", () => {
+    // Signed with the trusted key, but the checkpoint of another log.
+    const foreign = makeBundle(ledger.store, pack(1), {
+      signer: ed25519Signer(ORIGIN, checkpointKey.exportSeed()),
+      origin: 'elsewhere.example/log',
+    });
+    const foreignPath = file('foreign.json', foreign);
+    const byKey = run([foreignPath, '--checkpoint-key', vkey, '--authority-key', authority]);
+    expect(byKey.status).toBe(1);
+    expect(byKey.stdout).toMatch(/^✗ checkpoint: .*elsewhere\.example\/log/m);
+
+    const credentials = file('credentials-origin.json', {
+      ledger: { checkpointKey: vkey, authorityPublicKey: authority, checkpointOrigin: ORIGIN },
+    });
+    expect(run([foreignPath, '--credentials', credentials]).status).toBe(1);
+    expect(run([bundlePath, '--credentials', credentials]).status).toBe(0);
+    const named = file('credentials-other-origin.json', {
+      ledger: {
+        checkpointKey: vkey,
+        authorityPublicKey: authority,
+        checkpointOrigin: 'elsewhere.example/log',
+      },
+    });
+    expect(run([foreignPath, '--credentials', named]).status).toBe(0);
+    expect(run([bundlePath, '--credentials', named]).status).toBe(1);
+
+    const told = run([foreignPath, '--credentials', credentials, '--origin', 'elsewhere.example/log']);
+    expect(told.stderr).toBe('');
+    expect(told.status).toBe(0);
+  });
+
   it('fails a tampered bundle: exit 1, ✗ on the tampered entry and the verdict', () => {
     const bundle = JSON.parse(bundleText) as { entries: { index: number; leaf: string }[] };
     const leaf = fromBase64(bundle.entries[3]!.leaf);

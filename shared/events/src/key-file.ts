@@ -6,11 +6,9 @@ import { SigningKey, VerifyingKey } from './keys.ts';
 // Key files are JWK (RFC 8037 OKP): { kty: "OKP", crv: "Ed25519", kid, x, d? } with base64url x (public
 // key) and d (seed). JWK because OpenSSL, node:crypto and most tooling read it, and it is plain JSON.
 
-/** A private key read from disk, and whether its permissions were safe (owner-only). */
+/** A private key read from disk (from a file only its owner may read). */
 export interface SigningKeyFile {
   key: SigningKey;
-  /** False when group or others may read the file (mode & 0o077). */
-  permissionsOk: boolean;
 }
 
 /**
@@ -51,16 +49,13 @@ export async function writeSigningKeyFile(
 }
 
 /**
- * Reads a JWK private key file. Refuses a file group or others can read (like ssh does) unless
- * `allowInsecurePermissions` is set, in which case `permissionsOk` tells the caller to warn.
+ * Reads a JWK private key file. Refuses, always, a file that group or others may access (like ssh
+ * does): a key others could read must be treated as leaked, so the service stops instead of warning.
+ * @example const { key } = await readSigningKeyFile('data/demo/keys/ledger-checkpoint.jwk')
  */
-export async function readSigningKeyFile(
-  path: string,
-  opts: { allowInsecurePermissions?: boolean } = {},
-): Promise<SigningKeyFile> {
+export async function readSigningKeyFile(path: string): Promise<SigningKeyFile> {
   const mode = (await stat(path)).mode;
-  const permissionsOk = process.platform === 'win32' || (mode & 0o077) === 0;
-  if (!permissionsOk && !opts.allowInsecurePermissions) {
+  if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
     throw new KeyError(
       'KEY_FILE_PERMISSIONS',
       `${path} is readable by group or others (mode ${(mode & 0o777).toString(8)}); run: chmod 600 ${path}`,
@@ -74,7 +69,7 @@ export async function readSigningKeyFile(
   const key = SigningKey.fromSeed(seed);
   seed.fill(0);
   checkPublicParts(jwk, key.verifyingKey, path);
-  return { key, permissionsOk };
+  return { key };
 }
 
 /** Writes the public half of a key as a JWK file (mode 0644; it is public). */

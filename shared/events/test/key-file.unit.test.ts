@@ -39,7 +39,6 @@ describe.skipIf(process.platform === 'win32')('key files', () => {
     const jwk = JSON.parse(await readFile(path, 'utf8'));
     expect(jwk).toMatchObject({ kty: 'OKP', crv: 'Ed25519', kid: key.keyId });
     const back = await readSigningKeyFile(path);
-    expect(back.permissionsOk).toBe(true);
     expect(back.key.keyId).toBe(key.keyId);
     expect(back.key.exportSeed()).toEqual(key.exportSeed());
   });
@@ -52,16 +51,16 @@ describe.skipIf(process.platform === 'win32')('key files', () => {
     expect((await stat(path)).mode & 0o777).toBe(0o600);
   });
 
-  it('refuse a group/world-readable private key → KEY_FILE_PERMISSIONS, or flag it when allowed', async () => {
-    const path = join(dir, 'k3.jwk');
-    await writeSigningKeyFile(path, key);
-    await chmod(path, 0o644);
-    expect(await keyErrorCode(readSigningKeyFile(path))).toBe('KEY_FILE_PERMISSIONS');
-    await expect(readSigningKeyFile(path)).rejects.toThrow(/chmod 600/);
-    const loose = await readSigningKeyFile(path, { allowInsecurePermissions: true });
-    expect(loose.permissionsOk).toBe(false);
-    expect(loose.key.keyId).toBe(key.keyId);
-  });
+  it.each([0o644, 0o640, 0o604, 0o620])(
+    'refuse a private key file others may access (mode %o) → KEY_FILE_PERMISSIONS, always',
+    async (loose) => {
+      const path = join(dir, `k3-${loose.toString(8)}.jwk`);
+      await writeSigningKeyFile(path, key);
+      await chmod(path, loose);
+      expect(await keyErrorCode(readSigningKeyFile(path))).toBe('KEY_FILE_PERMISSIONS');
+      await expect(readSigningKeyFile(path)).rejects.toThrow(/chmod 600/);
+    },
+  );
 
   it.each([
     ['not JSON', 'seed=abc', 'KEY_FILE_FORMAT'],

@@ -33,7 +33,10 @@ export async function loadHostedParties(parties: readonly PartyConfig[]): Promis
 export function scannerDirectory(parties: readonly PartyConfig[]): Map<string, Scanner> {
   const scanners = new Map<string, Scanner>();
   for (const party of parties) {
-    for (const s of party.scanners) scanners.set(s.keyHash, { party: party.gln, site: s.site });
+    for (const s of party.scanners) {
+      const sites = [...new Set([s.site, ...(s.sites ?? [])])];
+      scanners.set(s.keyHash, { party: party.gln, site: s.site, sites });
+    }
   }
   return scanners;
 }

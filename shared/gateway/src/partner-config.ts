@@ -9,7 +9,10 @@ const gln = z
   .refine(isValidGln, 'must be a GLN-13 with a correct check digit');
 
 const scannerSchema = z.strictObject({
+  // The site its events happen at by default; `sites` lists further sites it may post for (a
+  // handheld that moves between two warehouses). A scanner may post for no other site.
   site: gln,
+  sites: z.array(gln, { error: 'must be an array of GLNs' }).min(1, 'must list at least one site').optional(),
   keyHash: z
     .string({ error: 'must be a string' })
     .regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" followed by 64 lowercase hex digits'),

@@ -31,6 +31,7 @@ export function mountPostEvents(app: Express, deps: RouteDeps): void {
           service: deps.service,
           party: party.gln,
           site: scanner.site,
+          sites: scanner.sites,
           now: deps.now(),
           acceptTypes: deps.acceptTypes,
           newEventId: deps.newEventId,

@@ -7,6 +7,7 @@ import {
 } from '@rxledger/events';
 import { type BatchIssue, BatchRejectedError } from './batch-rejected-error.ts';
 import { eventFingerprint } from './event-fingerprint.ts';
+import { siteRefusal } from './scanner-auth.ts';
 
 /** Most events one POST may carry (DESIGN §5). */
 export const MAX_BATCH_EVENTS = 10_000;
@@ -23,7 +24,10 @@ export interface BatchContext {
   /** Service name, for messages ("the distributor service takes ..."). */
   service: string;
   party: string;
+  /** The posting scanner's site: the default site of its events. */
   site: string;
+  /** Every site its events may name (default: `site` alone); anything else is a 400 naming `site`. */
+  sites?: readonly string[];
   now: number;
   acceptTypes: readonly EventType[];
   newEventId: () => string;
@@ -77,8 +81,10 @@ export function prepareBatch(body: unknown, ctx: BatchContext): PreparedEvent[] 
     }
     // The ledger's own time window, judged now by this service's clock: refused at the door, not later.
     const window = checkEventTime(result.event.eventTime, ctx.now);
-    if (window) {
-      issues.push({ index, field: 'eventTime', reason: window.message });
+    if (window) issues.push({ index, field: 'eventTime', reason: window.message });
+    const refused = siteRefusal({ site: ctx.site, sites: ctx.sites ?? [ctx.site] }, result.event.site);
+    if (refused !== undefined) issues.push({ index, field: 'site', reason: refused });
+    if (window || refused !== undefined) {
       return;
     }
     const timeGiven = (input as { eventTime?: unknown }).eventTime !== undefined;

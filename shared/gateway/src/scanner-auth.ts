@@ -5,7 +5,22 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 /** Who a request comes from: the hosted party a scanner key is bound to, and the scanner's site. */
 export interface Scanner {
   party: string;
+  /** The site its events happen at unless they say otherwise. */
   site: string;
+  /** Every site it may post events for: `site` first, then any its config entry lists in `sites`. */
+  sites: readonly string[];
+}
+
+/**
+ * Why a scanner may not post an event that happened at `site`, or undefined when it may. A scanner
+ * is bound to its site: a stolen or misconfigured one cannot speak for another warehouse or counter.
+ * @example siteRefusal({ site: 'A', sites: ['A'] }, 'B') // 'this scanner is bound to site A, not B'
+ */
+export function siteRefusal(scanner: Pick<Scanner, 'site' | 'sites'>, site: string): string | undefined {
+  if (scanner.sites.includes(site)) return undefined;
+  return scanner.sites.length === 1
+    ? `this scanner is bound to site ${scanner.site}, not ${site}`
+    : `must be one of this scanner's sites (${scanner.sites.join(', ')}), not ${site}`;
 }
 
 /**

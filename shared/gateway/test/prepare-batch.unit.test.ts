@@ -49,7 +49,7 @@ describe('prepareBatch', () => {
   it('normalizes every event and fills eventId, eventTime, party and site', () => {
     const [a, b] = prepareBatch(
       { events: [commission('A1'), commission('A2', { eventId: 'mine-1', site: '4012345000009' })] },
-      ctx,
+      { ...ctx, sites: [ctx.site, '4012345000009'] }, // a scanner whose entry lists a second site
     );
     expect(a!.event).toMatchObject({
       type: 'COMMISSION',

@@ -15,8 +15,11 @@ checkpoint's signature, every inclusion proof, the registry folded from its gene
   --checkpoint-key VKEY    the ledger node's checkpoint key, C2SP vkey form (name+keyid+base64)
   --authority-key BASE64   the registry authority's Ed25519 public key (32 bytes, standard base64)
   --credentials FILE       take both keys from a credentials file's ledger.checkpointKey and
-                           ledger.authorityPublicKey (e.g. data/demo/credentials.json); flags win
-  --origin NAME            refuse a checkpoint of any other log
+                           ledger.authorityPublicKey (e.g. data/demo/credentials.json), and the
+                           log's origin from its ledger.checkpointOrigin; flags win
+  --origin NAME            the log's origin: a checkpoint of any other log fails. By default the
+                           credentials' ledger.checkpointOrigin, else the checkpoint key's name
+                           (in C2SP the key is named after the log's origin)
   --json                   print the whole report as JSON instead of text
 Exit status: 0 when every check passes, 1 when any fails, 2 on a usage or I/O error.`;
 
@@ -82,18 +85,22 @@ function parseOptions(args: string[]) {
   }
 }
 
-// The trust anchors: each from its flag, else from the credentials file; both are required.
+// The trust anchors: each from its flag, else from the credentials file; both are required. The
+// origin: --origin, else the credentials' checkpointOrigin when the key came from them too, else the
+// key's name.
 async function trustFrom(values: Options): Promise<VerifierTrust> {
   let checkpointKey = values['checkpoint-key'];
   let authorityKey = values['authority-key'];
   // Messages name where a bad key came from: its flag, or its field in the credentials file.
   let checkpointFrom = '--checkpoint-key';
   let authorityFrom = '--authority-key';
+  let origin = values.origin;
   if (values.credentials !== undefined && (checkpointKey === undefined || authorityKey === undefined)) {
     const file = values.credentials;
     const ledger = credentialsLedger(parseJsonFile(await readText(file, '--credentials file'), file), file);
     if (checkpointKey === undefined) {
       checkpointKey = ledger.checkpointKey;
+      origin ??= ledger.checkpointOrigin;
       checkpointFrom = `ledger.checkpointKey of ${file}`;
     }
     if (authorityKey === undefined) {
@@ -105,8 +112,9 @@ async function trustFrom(values: Options): Promise<VerifierTrust> {
     const missing = checkpointKey === undefined ? '--checkpoint-key' : '--authority-key';
     throw new UsageError(`${missing} is required (or --credentials FILE holding both trust anchors)`);
   }
+  let keyName: string;
   try {
-    parseVerifierKey(checkpointKey);
+    keyName = parseVerifierKey(checkpointKey).name;
   } catch (e) {
     if (!(e instanceof TlogError)) throw e;
     throw new UsageError(`${checkpointFrom}: ${e.message}`);
@@ -118,32 +126,27 @@ async function trustFrom(values: Options): Promise<VerifierTrust> {
     if (!(e instanceof TlogError || e instanceof KeyError)) throw e;
     throw new UsageError(`${authorityFrom}: ${e.message}`);
   }
-  return {
-    checkpointKey,
-    authorityKey: authority,
-    ...(values.origin === undefined ? {} : { origin: values.origin }),
-  };
+  // Always checked: a checkpoint of another log signed with the same key proves nothing about this one.
+  return { checkpointKey, authorityKey: authority, origin: origin ?? keyName };
 }
+
+const CREDENTIAL_FIELDS = ['checkpointKey', 'authorityPublicKey', 'checkpointOrigin'] as const;
 
 function credentialsLedger(
   credentials: unknown,
   file: string,
-): { checkpointKey?: string; authorityPublicKey?: string } {
+): Partial<Record<(typeof CREDENTIAL_FIELDS)[number], string>> {
   const ledger = (credentials as { ledger?: unknown } | null)?.ledger;
   if (typeof ledger !== 'object' || ledger === null) throw new UsageError(`${file} has no "ledger" object`);
-  const { checkpointKey, authorityPublicKey } = ledger as Record<string, unknown>;
-  for (const [name, value] of [
-    ['checkpointKey', checkpointKey],
-    ['authorityPublicKey', authorityPublicKey],
-  ] as const) {
+  const out: Partial<Record<(typeof CREDENTIAL_FIELDS)[number], string>> = {};
+  for (const name of CREDENTIAL_FIELDS) {
+    const value = (ledger as Record<string, unknown>)[name];
     if (value !== undefined && typeof value !== 'string') {
       throw new UsageError(`${file}: ledger.${name} must be a string`);
     }
+    if (typeof value === 'string') out[name] = value;
   }
-  return {
-    ...(typeof checkpointKey === 'string' ? { checkpointKey } : {}),
-    ...(typeof authorityPublicKey === 'string' ? { authorityPublicKey } : {}),
-  };
+  return out;
 }
 
 async function readText(path: string, what: string): Promise<string> {

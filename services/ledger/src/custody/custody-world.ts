@@ -46,6 +46,18 @@ export interface CustodyRecord {
   custodian: string;
   location: string;
   inTransit?: Shipment;
+  /**
+   * Written by a legitimate custody step: one that raised no anomaly on the entity and acted on
+   * custody that was itself legitimate. Custody follows the evidence either way, but only a
+   * legitimate record lets the next step grant anything (DESIGN §3).
+   */
+  legit: boolean;
+}
+
+/** A legitimate custody step: from the entry at `pos`, `party` held the entity (or was shipped it). */
+export interface CustodyGrant {
+  pos: FoldPosition;
+  party: string;
 }
 
 /** DISPENSED or DECOMMISSIONED: terminal, the first one wins. */
@@ -63,6 +75,11 @@ export interface Membership {
   parent: string;
   from: FoldPosition;
   to?: FoldPosition;
+  /**
+   * The aggregation raised no anomaly on the entity or the container, both in legitimate custody:
+   * only then do the container's custody and grants speak for what is inside it.
+   */
+  legit: boolean;
 }
 
 /** An anomaly with the fold position of its event. */
@@ -94,6 +111,8 @@ export interface EntityRecord {
   memberships: Membership[];
   /** Positions of the events naming this entity, ascending. */
   history: FoldPosition[];
+  /** Its legitimate custody steps, in fold order (not those its containers made). */
+  grants: CustodyGrant[];
   anomalies: PositionedAnomaly[];
 }
 

@@ -1,6 +1,7 @@
 import type { DecommissionReason } from '@rxledger/events';
 import type { Anomaly } from './anomaly-codes.ts';
 import {
+  type CustodyGrant,
   type CustodyWorld,
   type EntityRecord,
   type EventRef,
@@ -14,6 +15,12 @@ import { effectiveCustody } from './effective-custody.ts';
 
 /** Status of custody (a recall is reported beside it, in `recalled`). */
 export type CustodyStatus = 'ACTIVE' | 'IN_TRANSIT' | 'DISPENSED' | 'DECOMMISSIONED';
+
+/** A legitimate custody step of an item's history: from the entry `seq` on, `party` held the item. */
+export interface CustodyStep {
+  seq: number;
+  party: string;
+}
 
 /** A pack or container as the custody fold derived it. */
 export interface EntityState {
@@ -54,6 +61,12 @@ export interface EntityState {
    * containers' events while it was inside them, and the recalls of its lot.
    */
   history: number[];
+  /**
+   * The legitimate custody steps among them, in fold order: its own, and its containers' made while
+   * it was legitimately inside them. An entry that broke the custody rules is in `history` (signed
+   * evidence) but never here: it grants its signer nothing, not even sight of the history.
+   */
+  custodySteps: CustodyStep[];
   /** Its anomalies, and those of its containers raised while it was inside them (`container` set). */
   anomalies: Anomaly[];
 }
@@ -69,7 +82,14 @@ export function entityState(world: CustodyWorld, uri: string): EntityState | und
 
   const positions = new Set(item.history);
   const found: PositionedAnomaly[] = [...item.anomalies];
-  collectContainers(world, item, 0, Number.POSITIVE_INFINITY, positions, found, 0);
+  const grants: CustodyGrant[] = [...item.grants];
+  collectContainers(
+    world,
+    item,
+    { lo: 0, hi: Number.POSITIVE_INFINITY, legit: true },
+    { positions, found, grants },
+    0,
+  );
   let recalled: RecallMark | undefined;
   if (item.kind === 'pack' && item.gtin !== undefined && item.lot !== undefined) {
     const recalls = world.recalls.get(recallKey(item.gtin, item.lot)) ?? [];
@@ -87,6 +107,7 @@ export function entityState(world: CustodyWorld, uri: string): EntityState | und
     status: terminal?.status ?? (custody?.transit === 'IN_TRANSIT' ? 'IN_TRANSIT' : 'ACTIVE'),
     lastSeq: history.at(-1) ?? -1,
     history,
+    custodySteps: custodySteps(world, grants),
     anomalies,
   };
   if (recalled !== undefined) state.recalled = recalled;
@@ -113,27 +134,55 @@ export function entityState(world: CustodyWorld, uri: string): EntityState | und
   return state;
 }
 
-// Adds the events and anomalies of the containers `item` was in during [lo, hi], recursively, each
-// stay clipped to the window of the stay that led to it.
+/** A window of fold positions, and whether every stay that led to it was legitimate. */
+interface Window {
+  lo: FoldPosition;
+  hi: FoldPosition;
+  legit: boolean;
+}
+
+/** What collectContainers gathers. */
+interface Collected {
+  positions: Set<FoldPosition>;
+  found: PositionedAnomaly[];
+  grants: CustodyGrant[];
+}
+
+// Adds the events and anomalies of the containers `item` was in during the window, recursively, each
+// stay clipped to the window of the stay that led to it; their grants only through legitimate stays.
 function collectContainers(
   world: CustodyWorld,
   item: EntityRecord,
-  lo: FoldPosition,
-  hi: FoldPosition,
-  positions: Set<FoldPosition>,
-  anomalies: PositionedAnomaly[],
+  window: Window,
+  out: Collected,
   depth: number,
 ): void {
   if (depth > world.entities.size) return; // containment has no cycles; this guards a corrupt world
   for (const stay of item.memberships) {
-    const from = Math.max(stay.from, lo);
-    const to = Math.min(stay.to ?? Number.POSITIVE_INFINITY, hi);
+    const from = Math.max(stay.from, window.lo);
+    const to = Math.min(stay.to ?? Number.POSITIVE_INFINITY, window.hi);
     const parent = world.entities.get(stay.parent);
     if (from > to || parent === undefined) continue;
-    for (const pos of parent.history) if (pos >= from && pos <= to) positions.add(pos);
-    for (const a of parent.anomalies) {
-      if (a.pos >= from && a.pos <= to) anomalies.push({ ...a, container: parent.uri });
-    }
-    collectContainers(world, parent, from, to, positions, anomalies, depth + 1);
+    const within = (pos: FoldPosition) => pos >= from && pos <= to;
+    for (const pos of parent.history) if (within(pos)) out.positions.add(pos);
+    for (const a of parent.anomalies) if (within(a.pos)) out.found.push({ ...a, container: parent.uri });
+    const legit = window.legit && stay.legit;
+    if (legit) for (const g of parent.grants) if (within(g.pos)) out.grants.push(g);
+    collectContainers(world, parent, { lo: from, hi: to, legit }, out, depth + 1);
   }
+}
+
+// Grants in fold order as ledger seqs, each (seq, party) once: a SHIP of a case and of a pack inside
+// it grants the same party twice.
+function custodySteps(world: CustodyWorld, grants: CustodyGrant[]): CustodyStep[] {
+  const seen = new Set<string>();
+  const steps: CustodyStep[] = [];
+  for (const g of grants.sort((a, b) => a.pos - b.pos)) {
+    const seq = world.applied[g.pos]?.seq ?? -1;
+    const key = `${seq} ${g.party}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    steps.push({ seq, party: g.party });
+  }
+  return steps;
 }

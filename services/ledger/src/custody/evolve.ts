@@ -31,6 +31,12 @@ import { parseItemUri } from './parse-item-uri.ts';
  * the container) when they are later taken out, and any later event about them raises INACTIVE_ITEM.
  * What is put into a decommissioned container afterwards is not decommissioned by it; the aggregation
  * raises INACTIVE_ITEM on the container, as does taking the contents out of it.
+ *
+ * Evidence is not custody: a step is a legitimate custody step for an item only when it raised no
+ * anomaly on it and the custody it acted on was legitimate. Legitimate steps are recorded as grants
+ * (COMMISSION and a built container: the signer; SHIP: the party shipped to; RECEIVE: the receiver)
+ * and only grants open an item's history to a partner. A record written by any other step is marked
+ * `legit: false`, so that nothing done after a forged RECEIVE (shipping on, to oneself) grants either.
  */
 export function evolve(world: CustodyWorld, entry: CustodyEntry): CustodyWorld {
   if (world.last !== undefined && compareEntries(world.last, entry) >= 0) {
@@ -92,6 +98,9 @@ class Step {
     this.ref = { seq: entry.seq, party: e.party, site: e.site, eventTime: e.eventTime };
   }
 
+  /** Entities this step raised an anomaly on. */
+  readonly flagged = new Set<EntityRecord>();
+
   commission(event: CustodyEventOf<'COMMISSION'>): void {
     for (const uri of unique(event.items)) {
       const item = this.touch(uri);
@@ -110,7 +119,8 @@ class Step {
         item.lot = event.lot;
         item.expiry = event.expiry;
       }
-      item.custody = this.record('ACTIVE');
+      item.custody = this.record('ACTIVE', true);
+      this.grant(item, this.party);
     }
   }
 
@@ -126,8 +136,9 @@ class Step {
       this.flag(parent, 'INVALID_CONTAINMENT', `${parent.uri} is a pack: it cannot contain items`);
       return;
     }
-    const before = [parent, ...children].map((e) => [e, this.effective(e)] as const);
+    const before = new Map([parent, ...children].map((e) => [e, this.effective(e)] as const));
     for (const [e, now] of before) this.checkAct(e, now, 'AGGREGATE');
+    const was = (e: EntityRecord) => before.get(e)!;
     for (const child of children) {
       if (child.parent === parent.uri) continue;
       if (this.isWithin(parent, child)) {
@@ -146,8 +157,9 @@ class Step {
         );
         this.detach(child);
       }
+      const legit = this.legitimate(child, was(child)) && this.legitimate(parent, was(parent));
       child.parent = parent.uri;
-      child.memberships.push({ parent: parent.uri, from: this.pos });
+      child.memberships.push({ parent: parent.uri, from: this.pos, legit });
       getOrAdd(this.world.children, parent.uri, () => new Set<string>()).add(child.uri);
     }
   }
@@ -174,23 +186,27 @@ class Step {
 
   ship(event: CustodyEventOf<'SHIP'>): void {
     const uris = unique(event.items);
-    const items = uris.map((uri) => this.named(uri));
-    for (const item of items) this.checkAct(item, this.effective(item), 'SHIP');
+    const before = uris.map((uri) => this.named(uri)).map((item) => [item, this.effective(item)] as const);
+    for (const [item, now] of before) this.checkAct(item, now, 'SHIP');
     const shipped = new Set(uris);
-    for (const item of items) {
+    for (const [item, now] of before) {
+      const legit = this.legitimate(item, now);
       if (item.parent !== undefined && !this.hasAncestorIn(item, shipped)) this.detach(item);
-      item.custody = this.record('IN_TRANSIT', {
+      item.custody = this.record('IN_TRANSIT', legit, {
         from: this.party,
         to: event.to,
         seq: this.entry.seq,
       });
+      // The party shipped to holds it from here, legitimately, though it has not received it yet.
+      if (legit) this.grant(item, event.to);
     }
   }
 
   receive(event: CustodyEventOf<'RECEIVE'>): void {
-    const items = unique(event.items).map((uri) => this.named(uri));
-    for (const item of items) {
-      const { custody, terminal } = this.effective(item);
+    const before = unique(event.items)
+      .map((uri) => this.named(uri))
+      .map((item) => [item, this.effective(item)] as const);
+    for (const [item, { custody, terminal }] of before) {
       if (terminal !== undefined) this.flagInactive(item, terminal.status);
       const open = custody?.inTransit;
       if (open === undefined) {
@@ -210,7 +226,11 @@ class Step {
         );
       }
     }
-    for (const item of items) item.custody = this.record('ACTIVE');
+    for (const [item, now] of before) {
+      const legit = this.legitimate(item, now);
+      item.custody = this.record('ACTIVE', legit);
+      if (legit) this.grant(item, this.party);
+    }
   }
 
   dispense(event: CustodyEventOf<'DISPENSE'>): void {
@@ -301,6 +321,7 @@ class Step {
   }
 
   flag(item: EntityRecord, code: AnomalyCode, message: string): void {
+    this.flagged.add(item);
     const { seq, event } = this.entry;
     item.anomalies.push({ code, seq, eventId: event.eventId, message, pos: this.pos });
   }
@@ -316,6 +337,7 @@ class Step {
         terminals: [],
         memberships: [],
         history: [],
+        grants: [],
         anomalies: [],
       };
       this.world.entities.set(uri, item);
@@ -334,7 +356,8 @@ class Step {
     if (!item.exists && item.kind === 'container' && item.history.length === 1) {
       item.exists = true;
       item.commissionedAt = this.ref;
-      item.custody = this.record('ACTIVE');
+      item.custody = this.record('ACTIVE', true);
+      this.grant(item, this.party);
       return item;
     }
     return this.named(uri);
@@ -353,8 +376,31 @@ class Step {
     return effectiveCustody(this.world, item);
   }
 
-  record(transit: CustodyRecord['transit'], inTransit?: CustodyRecord['inTransit']): CustodyRecord {
-    const r: CustodyRecord = { stamp: this.pos, transit, custodian: this.party, location: this.ref.site };
+  /**
+   * Whether this step is a legitimate custody step for `item`, judged once every check of the step
+   * ran: it raised no anomaly on the item, and the custody it acted on (`now`, as it was before the
+   * step) was legitimate.
+   */
+  legitimate(item: EntityRecord, now: EffectiveCustody): boolean {
+    return !this.flagged.has(item) && now.custody?.legit === true;
+  }
+
+  grant(item: EntityRecord, party: string): void {
+    item.grants.push({ pos: this.pos, party });
+  }
+
+  record(
+    transit: CustodyRecord['transit'],
+    legit: boolean,
+    inTransit?: CustodyRecord['inTransit'],
+  ): CustodyRecord {
+    const r: CustodyRecord = {
+      stamp: this.pos,
+      transit,
+      custodian: this.party,
+      location: this.ref.site,
+      legit,
+    };
     if (inTransit !== undefined) r.inTransit = inTransit;
     return r;
   }

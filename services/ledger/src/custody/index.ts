@@ -12,6 +12,6 @@ export {
   type Shipment,
 } from './custody-world.ts';
 export { deriveItemState } from './derive-item-state.ts';
-export { type CustodyStatus, type EntityState, entityState } from './entity-state.ts';
+export { type CustodyStatus, type CustodyStep, type EntityState, entityState } from './entity-state.ts';
 export { evolve } from './evolve.ts';
 export { foldCustody } from './fold-custody.ts';

@@ -65,11 +65,9 @@ export function answerRoutes(app: Express, deps: AnswerDeps): void {
     const uri = gs1(() => parseItem(item).uri, 'item');
     const entries = history.entries(uri);
     const state = foldState(entries, uri);
-    if (!state) throw new RxError('UNKNOWN_ITEM', `the ledger has no event naming ${uri}`, { status: 404 });
-    if (principal.role === 'partner' && !held(principal, state, history)) {
-      // Not 403: whether a pack exists elsewhere is itself something a partner may not learn.
-      throw new RxError('UNKNOWN_ITEM', `none of your parties has held ${uri}`, { status: 404 });
-    }
+    // One answer, byte for byte, for "no such item" and "not yours" (not a 403 either): whether a pack
+    // exists elsewhere is itself something a partner may not learn.
+    if (!state || (principal.role === 'partner' && !held(principal, state))) throw noProvenance();
     const note = deps.checkpointNow();
     const { size } = parseCheckpoint(note.slice(0, note.indexOf('\n\n') + 1));
     const reader = store.hashReader();
@@ -258,14 +256,22 @@ function foldState(entries: ReturnType<ItemHistory['entries']>, uri: string): En
   return entries.length === 0 ? undefined : entityState(foldCustody(entries), uri);
 }
 
-/** Whether one of the partner's parties signed an event in the item's history or was shipped it. */
-function held(principal: Principal, state: EntityState, history: ItemHistory): boolean {
-  return state.history.some((seq) => {
-    const event = history.event(seq);
-    if (event.type === 'RECALL') return false;
-    return (
-      principal.glns.includes(event.party) || (event.type === 'SHIP' && principal.glns.includes(event.to))
-    );
+/**
+ * Whether one of the partner's parties legitimately held the item: commissioned it, was shipped it by
+ * its legitimate custodian, or received it from a shipment to it (directly or inside a container).
+ * Events that broke the custody rules are evidence only and never count (DESIGN §3).
+ */
+function held(principal: Principal, state: EntityState): boolean {
+  return state.custodySteps.some((step) => principal.glns.includes(step.party));
+}
+
+/**
+ * The provenance 404, the same bytes for an item the ledger does not know and one that is not yours;
+ * it does not echo the item, so that two items' answers can be compared too.
+ */
+function noProvenance(): RxError {
+  return new RxError('UNKNOWN_ITEM', 'the ledger has no provenance of this item open to you', {
+    status: 404,
   });
 }
 

@@ -73,10 +73,13 @@ export function judgeVerify(
   const detail = ctx.role === 'regulator';
 
   if (!state?.exists) {
+    // A serial its manufacturer never commissioned, of a product we know, is the classic counterfeit:
+    // NMVS raises it as a potential falsification (DESIGN §5). Only an unknown product is UNKNOWN.
     if (!ctx.productKnown)
       raise(alerts, 'UNKNOWN_PRODUCT', `no pack of GTIN ${q.gtin} was ever commissioned`);
     else raise(alerts, 'UNKNOWN_SERIAL', `serial ${q.serial} of GTIN ${q.gtin} was never commissioned`);
-    return { verdict: 'UNKNOWN', dispensable: false, status: 'UNKNOWN', product: { ...q }, alerts };
+    const verdict = ctx.productKnown ? 'SUSPECT' : 'UNKNOWN';
+    return { verdict, dispensable: false, status: 'UNKNOWN', product: { ...q }, alerts };
   }
 
   if (q.lot !== undefined && state.lot !== undefined && q.lot !== state.lot) {

@@ -45,8 +45,13 @@ describe('fold order: eventTime, then ledger order', () => {
       custodian: PHARMACY,
       anomalies: [],
       history: [1, 3, 2],
+      custodySteps: [
+        { seq: 1, party: MAKER },
+        { seq: 3, party: PHARMACY },
+        { seq: 2, party: PHARMACY },
+      ],
     });
-    const { history: _a, lastSeq: _b, ...rest } = late.state(p1);
+    const { history: _a, lastSeq: _b, custodySteps: _c, ...rest } = late.state(p1);
     expect(onTime.state(p1)).toMatchObject(rest);
   });
 

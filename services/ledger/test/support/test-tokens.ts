@@ -10,6 +10,7 @@ export const TOKENS = {
   maker: 'test-maker-partner-token',
   distributor: 'test-distributor-partner-token',
   pharmacyService: 'test-pharmacy-service-token',
+  pharmacy2Service: 'test-pharmacy2-service-token',
 } as const;
 
 export const TOKEN_FILE: TokenFile = {
@@ -19,7 +20,9 @@ export const TOKEN_FILE: TokenFile = {
     { hash: tokenHash(TOKENS.pharmacist2), role: 'pharmacist', glns: [GLN.pharmacy2] },
     { hash: tokenHash(TOKENS.maker), role: 'partner', glns: [GLN.maker] },
     { hash: tokenHash(TOKENS.distributor), role: 'partner', glns: [GLN.distributor] },
-    { hash: tokenHash(TOKENS.pharmacyService), role: 'partner', glns: [GLN.pharmacy, GLN.pharmacy2] },
+    // A partner service hosting two pharmacies holds one token per pharmacy.
+    { hash: tokenHash(TOKENS.pharmacyService), role: 'partner', glns: [GLN.pharmacy] },
+    { hash: tokenHash(TOKENS.pharmacy2Service), role: 'partner', glns: [GLN.pharmacy2] },
   ],
 };
 
