@@ -68,6 +68,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
     origin: opts.origin,
     signer: ed25519Signer(opts.origin, seed),
     current: () => ({ size: folder.size, root: folder.root() }),
+    log: opts.log,
     intervalMs: opts.checkpointIntervalMs,
   });
   seed.fill(0);
