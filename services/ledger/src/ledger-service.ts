@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { nodeEd25519, type SigningKey, type VerifyingKey } from '@rxledger/events';
 import { createKafkaClient, custodyTopicName } from '@rxledger/kafka';
 import { createHttpService, type Logger, type Readiness } from '@rxledger/runtime';
@@ -62,6 +63,14 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
   store.setMeta('topic', topic);
   const folder = LedgerFolder.open(store, { authority: opts.authority, ed: nodeEd25519 });
   const kafka = createKafkaClient({ brokers: opts.brokers, clientId: 'rxledger-ledger', log: opts.log });
+  // Probes (topic exists? how far is the topic?) try once: the connect loop below and the next
+  // readiness probe are their retries, and a stop() must not wait out kafkajs' own backoff.
+  const probes = createKafkaClient({
+    brokers: opts.brokers,
+    clientId: 'rxledger-ledger',
+    log: opts.log,
+    retry: { retries: 0 },
+  });
   const seed = opts.checkpointKey.exportSeed();
   const checkpointer = createCheckpointer({
     store,
@@ -76,8 +85,12 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
   let admin: Admin | undefined;
   let stopped = false;
   let lastProgressLog = 0;
+  // Why the node is not consuming yet (Kafka down, topic missing), for /readyz; undefined once it is.
+  let waiting: string | undefined = 'connecting to Kafka';
+  let connecting: Promise<void> | undefined;
+  const wake = new AbortController();
   const connectedAdmin = async (): Promise<Admin> => {
-    admin ??= kafka.admin();
+    admin ??= probes.admin();
     await admin.connect();
     return admin;
   };
@@ -85,16 +98,39 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
     const [partition] = await (await connectedAdmin()).fetchTopicOffsets(topic);
     return Number(partition?.high ?? 0);
   };
-  // A node may start before the channel's topic is created (by `npm start`, compose's setup, or an
-  // operator); it waits rather than failing, and says so.
-  const waitForTopic = async () => {
-    for (let said = false; !stopped; said = true) {
-      if ((await (await connectedAdmin()).listTopics()).includes(topic)) return;
-      if (!said) opts.log.warn({ topic }, `waiting for topic ${topic} to be created`);
-      await new Promise((r) => setTimeout(r, 1_000));
+  // A node may start before the broker answers or before the channel's topic is created (by
+  // `npm start`, compose's setup, or an operator); it waits rather than failing, and says why.
+  const topicExists = async () => (await (await connectedAdmin()).listTopics()).includes(topic);
+  const connect = async () => {
+    let failures = 0;
+    while (!stopped) {
+      let delayMs = 1_000;
+      try {
+        if (await topicExists()) {
+          if (stopped) return;
+          await consumer.start();
+          waiting = undefined;
+          opts.log.info({ topic }, 'consuming');
+          return;
+        }
+        if (waiting !== `waiting for topic ${topic} to be created`) {
+          waiting = `waiting for topic ${topic} to be created`;
+          opts.log.warn({ topic }, waiting);
+        }
+        failures = 0;
+      } catch (err) {
+        failures++;
+        waiting = `Kafka unreachable: ${(err as Error).message}`;
+        opts.log.warn({ err, failures }, `${waiting}; trying again`);
+        await consumer.stop().catch(() => {});
+        delayMs = Math.min(10_000, 250 * 2 ** failures);
+      }
+      // Aborted by stop(): the pause ends at once.
+      await sleep(delayMs, undefined, { signal: wake.signal }).catch(() => {});
     }
   };
   const readiness = async (): Promise<Readiness> => {
+    if (waiting !== undefined) return { ready: false, detail: waiting };
     try {
       const high = await highWatermark();
       const next = store.nextOffset();
@@ -176,19 +212,34 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
 
   return {
     store,
+    /**
+     * Opens the HTTP port at once, so /healthz answers and /readyz says why the node is not ready
+     * while Kafka is down; connecting and folding go on in the background, retried until stop().
+     */
     async start() {
       opts.log.info({ topic, size: folder.size, offset: store.nextOffset() }, 'ledger opened');
       checkpointer.start();
-      await waitForTopic();
-      await consumer.start();
-      return http.start();
+      const url = await http.start();
+      connecting = connect().catch((err: unknown) => {
+        opts.log.error({ err }, 'connecting to Kafka failed');
+      });
+      return url;
     },
+    /** Stops at any point: before, during or after connecting, and after a failed start. */
     async stop() {
       stopped = true;
+      wake.abort();
       await http.stop();
+      // The connect loop finishes its current attempt (bounded: no kafkajs retries) before the
+      // consumer is stopped, so no consumer can start after it.
+      await connecting;
       await consumer.stop();
       checkpointer.stop();
-      checkpointer.checkpointNow();
+      try {
+        checkpointer.checkpointNow();
+      } catch (err) {
+        opts.log.error({ err }, 'final checkpoint failed; the next start signs it');
+      }
       await pool.close();
       await admin?.disconnect().catch(() => {});
       db.close();

@@ -13,12 +13,21 @@ export interface KafkaLogSink {
 const TRANSIENT =
   /coordinator is (not available|loading)|not the correct coordinator|leadership election|does not host this topic-partition/i;
 
-/** A kafkajs client whose own log lines go to `log` as structured entries. */
-export function createKafkaClient(opts: { brokers: string[]; clientId: string; log?: KafkaLogSink }): Kafka {
+/**
+ * A kafkajs client whose own log lines go to `log` as structured entries. `retry` bounds how long its
+ * connections retry (kafkajs' default: 5 retries, about 10 s) for callers that retry themselves.
+ */
+export function createKafkaClient(opts: {
+  brokers: string[];
+  clientId: string;
+  log?: KafkaLogSink;
+  retry?: RetryOptions;
+}): Kafka {
   const sink = opts.log;
   return new Kafka({
     clientId: opts.clientId,
     brokers: opts.brokers,
+    ...(opts.retry ? { retry: opts.retry } : {}),
     logLevel: sink ? logLevel.WARN : logLevel.NOTHING,
     logCreator:
       () =>
