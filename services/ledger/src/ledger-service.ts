@@ -183,7 +183,9 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
     },
   });
 
-  const pool = new SignaturePool(opts.verifyThreads);
+  const pool = new SignaturePool(opts.verifyThreads, {
+    onWorkerDied: (err) => opts.log.error({ err }, 'a signature worker died; it was replaced'),
+  });
   const consumer = createTopicConsumer<Map<number, Prechecked>>({
     kafka,
     topic,
