@@ -15,6 +15,7 @@ export {
   sendError,
   sendJson,
 } from './http-service.ts';
+export { exceedsJsonDepth, jsonBody, MAX_JSON_DEPTH } from './json-body.ts';
 export {
   announceListening,
   INVARIANT_EXIT_CODE,
