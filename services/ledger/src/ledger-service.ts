@@ -101,6 +101,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
   // A node may start before the broker answers or before the channel's topic is created (by
   // `npm start`, compose's setup, or an operator); it waits rather than failing, and says why.
   const topicExists = async () => (await (await connectedAdmin()).listTopics()).includes(topic);
+  const noTopic = `waiting for topic ${topic} to be created`;
   const connect = async () => {
     let failures = 0;
     while (!stopped) {
@@ -113,10 +114,8 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
           opts.log.info({ topic }, 'consuming');
           return;
         }
-        if (waiting !== `waiting for topic ${topic} to be created`) {
-          waiting = `waiting for topic ${topic} to be created`;
-          opts.log.warn({ topic }, waiting);
-        }
+        if (waiting !== noTopic) opts.log.warn({ topic }, noTopic);
+        waiting = noTopic;
         failures = 0;
       } catch (err) {
         failures++;
@@ -232,8 +231,8 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
       stopped = true;
       wake.abort();
       await http.stop();
-      // The connect loop finishes its current attempt (bounded: no kafkajs retries) before the
-      // consumer is stopped, so no consumer can start after it.
+      // The connect loop finishes its current attempt (a probe that does not retry, or a consumer
+      // start) before the consumer is stopped, so no consumer can start after it.
       await connecting;
       await consumer.stop();
       checkpointer.stop();

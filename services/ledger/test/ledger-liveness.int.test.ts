@@ -11,17 +11,7 @@ import { brokerGate } from './support/broker-gate.ts';
 import { publishToChannel } from './support/publish.ts';
 import { GLN, pack, TestChain } from './support/test-chain.ts';
 import { TOKEN_FILE } from './support/test-tokens.ts';
-
-/** Polls `probe` until it returns something other than undefined; fails after `ms`. */
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { waitFor } from './support/wait-for.ts';
 
 describe('ledger liveness while Kafka is down', () => {
   const chain = new TestChain();
@@ -58,7 +48,7 @@ describe('ledger liveness while Kafka is down', () => {
       const ledger = ledgerOn([gate.address], channel);
       const url = await ledger.start();
       expect(await (await fetch(`${url}/healthz`)).json()).toMatchObject({ status: 'ok' });
-      const notReady = await until('a failed connection attempt', async () => {
+      const notReady = await waitFor('a failed connection attempt', async () => {
         const res = await fetch(`${url}/readyz`);
         const body = (await res.json()) as { ready: boolean; detail?: string };
         return body.detail?.startsWith('Kafka unreachable') ? { status: res.status, body } : undefined;
@@ -88,7 +78,7 @@ describe('ledger liveness while Kafka is down', () => {
       }
       await publishToChannel(inject('kafkaBrokers'), channel, values);
       gate.open();
-      await until('the ledger to catch up', async () =>
+      await waitFor('the ledger to catch up', async () =>
         (await fetch(`${url}/readyz`)).status === 200 && ledger.store.nextOffset() === values.length
           ? true
           : undefined,
