@@ -47,8 +47,8 @@ export const recallScopeQuery = z
     gtin: z.string().min(1).max(14),
     lot: z.string().min(1).max(20),
     limit: queryInteger('limit', { min: 1, max: MAX_PAGE })
-      .default(500)
-      .describe(`packs per page, 1 to ${MAX_PAGE} (default 500)`),
+      .default(MAX_PAGE)
+      .describe(`packs per page, 1 to ${MAX_PAGE} (default ${MAX_PAGE})`),
     after: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,1024}$/, 'after must be the `next` cursor of a previous page')
