@@ -1,8 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { nodeEd25519, type SigningKey, type VerifyingKey } from '@rxledger/events';
-import { assertCustodyTopic, createKafkaClient, custodyTopicName, type KafkaSecurity } from '@rxledger/kafka';
+import {
+  checkCustodyTopic,
+  createKafkaClient,
+  custodyTopicError,
+  custodyTopicName,
+  type KafkaSecurity,
+} from '@rxledger/kafka';
 import { createHttpService, type Logger, type Readiness } from '@rxledger/runtime';
 import { ed25519Signer } from '@rxledger/tlog';
 import type { Admin } from 'kafkajs';
@@ -41,6 +48,11 @@ export interface LedgerServiceOptions {
   checkpointIntervalMs?: number;
   /** Worker threads verifying signatures ahead of the fold (default: cores - 1, at least 1). */
   verifyThreads?: number;
+  /**
+   * Called once when the node refuses to go on for good (a custody topic unfit to be a source of
+   * truth); the process's main stops it. Until then /healthz answers and /readyz says why.
+   */
+  onFatal?: (err: Error) => void;
 }
 
 export interface LedgerService {
@@ -69,12 +81,22 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
     clientId: 'rxledger-ledger',
     log: opts.log,
   });
+  // Probes (topic exists? how far is the topic?) try once: the connect loop below and the next
+  // readiness probe are their retries, and a stop() must not wait out kafkajs' own backoff.
+  const probes = createKafkaClient({
+    brokers: opts.brokers,
+    security: opts.kafkaSecurity,
+    clientId: 'rxledger-ledger',
+    log: opts.log,
+    retry: { retries: 0 },
+  });
   const seed = opts.checkpointKey.exportSeed();
   const checkpointer = createCheckpointer({
     store,
     origin: opts.origin,
     signer: ed25519Signer(opts.origin, seed),
     current: () => ({ size: folder.size, root: folder.root() }),
+    log: opts.log,
     intervalMs: opts.checkpointIntervalMs,
   });
   seed.fill(0);
@@ -82,8 +104,12 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
   let admin: Admin | undefined;
   let stopped = false;
   let lastProgressLog = 0;
+  // Why the node is not consuming yet (Kafka down, topic missing), for /readyz; undefined once it is.
+  let waiting: string | undefined = 'connecting to Kafka';
+  let connecting: Promise<void> | undefined;
+  const wake = new AbortController();
   const connectedAdmin = async (): Promise<Admin> => {
-    admin ??= kafka.admin();
+    admin ??= probes.admin();
     await admin.connect();
     return admin;
   };
@@ -91,16 +117,47 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
     const [partition] = await (await connectedAdmin()).fetchTopicOffsets(topic);
     return Number(partition?.high ?? 0);
   };
-  // A node may start before the channel's topic is created (by `npm start`, compose's setup, or an
-  // operator); it waits rather than failing, and says so.
-  const waitForTopic = async () => {
-    for (let said = false; !stopped; said = true) {
-      if ((await (await connectedAdmin()).listTopics()).includes(topic)) return;
-      if (!said) opts.log.warn({ topic }, `waiting for topic ${topic} to be created`);
-      await new Promise((r) => setTimeout(r, 1_000));
+  // A node may start before the broker answers or before the channel's topic is created (by
+  // `npm start`, compose's setup, or an operator); it waits rather than failing, and says why.
+  const topicExists = async () => (await (await connectedAdmin()).listTopics()).includes(topic);
+  const noTopic = `waiting for topic ${topic} to be created`;
+  // Refuses the topic for good: /readyz says why, and onFatal (the process's main) stops the service.
+  const unfit = (err: Error) => {
+    waiting = err.message;
+    opts.log.error({ topic }, err.message);
+    opts.onFatal?.(err);
+  };
+  const connect = async () => {
+    let failures = 0;
+    while (!stopped) {
+      let delayMs = 1_000;
+      try {
+        if (await topicExists()) {
+          // A topic that trims, compacts or lets producers choose timestamps cannot back a ledger.
+          const problems = await checkCustodyTopic(await connectedAdmin(), topic);
+          if (problems.length > 0) return unfit(custodyTopicError(topic, problems));
+          if (stopped) return;
+          await consumer.start();
+          waiting = undefined;
+          opts.log.info({ topic }, 'consuming');
+          return;
+        }
+        if (waiting !== noTopic) opts.log.warn({ topic }, noTopic);
+        waiting = noTopic;
+        failures = 0;
+      } catch (err) {
+        failures++;
+        waiting = `Kafka unreachable: ${(err as Error).message}`;
+        opts.log.warn({ err, failures }, `${waiting}; trying again`);
+        await consumer.stop().catch(() => {});
+        delayMs = Math.min(10_000, 250 * 2 ** failures);
+      }
+      // Aborted by stop(): the pause ends at once.
+      await sleep(delayMs, undefined, { signal: wake.signal }).catch(() => {});
     }
   };
   const readiness = async (): Promise<Readiness> => {
+    if (waiting !== undefined) return { ready: false, detail: waiting };
     try {
       const high = await highWatermark();
       const next = store.nextOffset();
@@ -153,7 +210,9 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
     },
   });
 
-  const pool = new SignaturePool(opts.verifyThreads);
+  const pool = new SignaturePool(opts.verifyThreads, {
+    onWorkerDied: (err) => opts.log.error({ err }, 'a signature worker died; it was replaced'),
+  });
   const consumer = createTopicConsumer<Map<number, Prechecked>>({
     kafka,
     topic,
@@ -182,21 +241,34 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
 
   return {
     store,
+    /**
+     * Opens the HTTP port at once, so /healthz answers and /readyz says why the node is not ready
+     * while Kafka is down; connecting and folding go on in the background, retried until stop().
+     */
     async start() {
       opts.log.info({ topic, size: folder.size, offset: store.nextOffset() }, 'ledger opened');
       checkpointer.start();
-      await waitForTopic();
-      // A topic that trims, compacts or lets producers choose timestamps cannot back a ledger: refuse.
-      await assertCustodyTopic(await connectedAdmin(), topic);
-      await consumer.start();
-      return http.start();
+      const url = await http.start();
+      connecting = connect().catch((err: unknown) => {
+        opts.log.error({ err }, 'connecting to Kafka failed');
+      });
+      return url;
     },
+    /** Stops at any point: before, during or after connecting, and after a failed start. */
     async stop() {
       stopped = true;
+      wake.abort();
       await http.stop();
+      // The connect loop finishes its current attempt (a probe that does not retry, or a consumer
+      // start) before the consumer is stopped, so no consumer can start after it.
+      await connecting;
       await consumer.stop();
       checkpointer.stop();
-      checkpointer.checkpointNow();
+      try {
+        checkpointer.checkpointNow();
+      } catch (err) {
+        opts.log.error({ err }, 'final checkpoint failed; the next start signs it');
+      }
       await pool.close();
       await admin?.disconnect().catch(() => {});
       db.close();

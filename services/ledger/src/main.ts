@@ -64,6 +64,10 @@ try {
       : VerifyingKey.fromBytes(Buffer.from(config.AUTHORITY_PUBLIC_KEY!, 'base64')),
     tokens: tokens.data,
     log,
+    onFatal: (err) => {
+      process.stderr.write(`${err.message}\n`);
+      void ledger.stop().finally(() => process.exit(1));
+    },
   });
   await runUntilStopped(
     {

@@ -9,6 +9,7 @@ import { createLedgerService, type LedgerService } from '../src/index.ts';
 import { publishToChannel } from './support/publish.ts';
 import { GLN, pack, sscc, TestChain } from './support/test-chain.ts';
 import { bearer, TOKEN_FILE, type TOKENS } from './support/test-tokens.ts';
+import { waitFor } from './support/wait-for.ts';
 
 const GTIN = '00614141123452';
 const ORIGIN = 'answers.test/custody';
@@ -104,9 +105,10 @@ describe('ledger answers: verify, provenance, recall scope, rejections, roles', 
       log: createLogger({ service: 'ledger', level: 'silent' }),
     });
     url = await ledger.start();
-    const deadline = Date.now() + 20_000;
-    while (ledger.store.nextOffset() < values.length && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
+    const node = ledger;
+    await waitFor('the ledger to fold the topic', () => node.store.nextOffset() >= values.length, {
+      describe: () => `at offset ${node.store.nextOffset()} of ${values.length}`,
+    });
   });
   afterAll(async () => {
     await ledger?.stop();

@@ -8,15 +8,25 @@ import { fileURLToPath } from 'node:url';
 import { type CustodyEvent, SigningKey, writeSigningKeyFile } from '@rxledger/events';
 import { createLogger } from '@rxledger/runtime';
 import { rootFromReader } from '@rxledger/tlog';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createLedgerService } from '../src/index.ts';
+import { createLedgerService, type LedgerService } from '../src/index.ts';
 import { openLedgerDb } from '../src/store/ledger-db.ts';
 import { LedgerStore } from '../src/store/ledger-store.ts';
 import { publishToChannel } from './support/publish.ts';
 import { GLN, pack, TestChain } from './support/test-chain.ts';
 import { TOKEN_FILE, writeTokenFile } from './support/test-tokens.ts';
+import { waitFor } from './support/wait-for.ts';
 
 const RECORDS = 20_000;
+
+/** Ends `child` with `signal` and waits for it to be gone (at once if it already is). */
+function kill(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  return exited;
+}
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 /** A seeded PRNG, so a failing run can be repeated. */
@@ -29,20 +39,40 @@ function mulberry32(seed: number) {
   };
 }
 
+/**
+ * What the node at `path` has committed, read as another process would. A node that has not created
+ * its database or its tables yet, or holds a write lock for a moment, has committed nothing new.
+ */
 function readPosition(path: string): { next: number; size: number } {
   if (!existsSync(path)) return { next: 0, size: 0 };
-  const db = openLedgerDb(path, { readonly: true });
+  let db: ReturnType<typeof openLedgerDb> | undefined;
   try {
+    db = openLedgerDb(path, { readonly: true });
     const store = new LedgerStore(db);
     return { next: store.nextOffset(), size: store.size() };
+  } catch (err) {
+    if (
+      err instanceof Database.SqliteError &&
+      /no such table|SQLITE_BUSY|SQLITE_CANTOPEN/.test(`${err.code} ${err.message}`)
+    )
+      return { next: 0, size: 0 };
+    throw err;
   } finally {
-    db.close();
+    db?.close();
   }
 }
 
 describe('crash recovery', () => {
   const root = mkdtempSync(join(tmpdir(), 'rxledger-crash-'));
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  // Every node process still running, and the in-process node: whatever happens in the test, none is
+  // left behind to keep vitest (or the machine) busy.
+  const children = new Set<ChildProcess>();
+  let steady: LedgerService | undefined;
+  afterAll(async () => {
+    await Promise.all([...children].map((child) => kill(child)));
+    await steady?.stop().catch(() => {});
+    rmSync(root, { recursive: true, force: true });
+  });
 
   it('a node SIGKILLed at random moments ends byte-identical to an uninterrupted one', async () => {
     const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
@@ -103,8 +133,19 @@ describe('crash recovery', () => {
       LEDGER_TOKENS_FILE: writeTokenFile(join(root, 'tokens.json')),
       LOG_LEVEL: 'warn',
     };
-    const startNode = (): ChildProcess =>
-      spawn(process.execPath, ['--import', 'tsx', main], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const startNode = (): ChildProcess => {
+      const child = spawn(process.execPath, ['--import', 'tsx', main], {
+        env,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      children.add(child);
+      child.once('exit', () => children.delete(child));
+      return child;
+    };
+    const exitedEarly = (child: ChildProcess) =>
+      child.exitCode !== null || child.signalCode !== null
+        ? `the node exited by itself (${child.exitCode ?? child.signalCode})`
+        : undefined;
 
     // Each run is killed at a random moment once it has started folding, so kills land mid-ingest
     // (between, or in the middle of, batch commits), however fast the machine folds.
@@ -114,13 +155,14 @@ describe('crash recovery', () => {
       const before = readPosition(dbPath);
       if (before.next >= RECORDS) break;
       const child = startNode();
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      const deadline = Date.now() + 30_000;
-      while (readPosition(dbPath).next === before.next && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 20));
+      await waitFor('the node to commit a batch', () => readPosition(dbPath).next > before.next, {
+        timeoutMs: 120_000,
+        abort: () => exitedEarly(child),
+        describe: () => `at offset ${readPosition(dbPath).next}`,
+      });
+      // The kill moment is what is random here; nothing waits on it.
       await new Promise((r) => setTimeout(r, random() * 300));
-      child.kill('SIGKILL');
-      await exited;
+      await kill(child);
       kills++;
       const after = readPosition(dbPath);
       if (after.next > before.next && after.next < RECORDS) killsMidIngest++;
@@ -128,17 +170,22 @@ describe('crash recovery', () => {
     // One last uninterrupted run to the end, if the kills left anything.
     if (readPosition(dbPath).next < RECORDS) {
       const child = startNode();
-      const deadline = Date.now() + 120_000;
-      while (readPosition(dbPath).next < RECORDS && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 200));
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      await waitFor(
+        'the restarted node to fold the whole topic',
+        () => readPosition(dbPath).next >= RECORDS,
+        {
+          timeoutMs: 300_000,
+          pollMs: 200,
+          abort: () => exitedEarly(child),
+          describe: () => `at offset ${readPosition(dbPath).next} of ${RECORDS}`,
+        },
+      );
+      await kill(child, 'SIGTERM');
     }
 
     // The uninterrupted node, in-process, on the same topic.
     const steadyDir = join(root, 'steady');
-    const steady = createLedgerService({
+    steady = createLedgerService({
       host: '127.0.0.1',
       port: 0,
       brokers,
@@ -151,10 +198,18 @@ describe('crash recovery', () => {
       log: createLogger({ service: 'ledger', level: 'silent' }),
     });
     await steady.start();
-    const deadline = Date.now() + 120_000;
-    while (steady.store.nextOffset() < RECORDS && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 100));
+    const node = steady;
+    await waitFor(
+      'the uninterrupted node to fold the whole topic',
+      () => node.store.nextOffset() >= RECORDS,
+      {
+        timeoutMs: 300_000,
+        pollMs: 100,
+        describe: () => `at offset ${node.store.nextOffset()} of ${RECORDS}`,
+      },
+    );
     await steady.stop();
+    steady = undefined;
 
     const a = new LedgerStore(openLedgerDb(join(steadyDir, 'ledger.sqlite'), { readonly: true }));
     const b = new LedgerStore(openLedgerDb(dbPath, { readonly: true }));
@@ -176,5 +231,7 @@ describe('crash recovery', () => {
       a.db.close();
       b.db.close();
     }
-  });
+    // Every wait above is for a condition, with its own bound and message; on a loaded machine the
+    // whole may take long, and a fixed test timeout would only turn slowness into a failure.
+  }, 900_000);
 });

@@ -13,7 +13,7 @@ describe('a ledger node on a topic that could lose records', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'rxledger-topic-settings-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('refuses to start, naming each unfit setting and how to fix it', async () => {
+  it('refuses the topic for good, naming each unfit setting and how to fix it', async () => {
     const brokers = inject('kafkaBrokers');
     const channel = `trim-${process.pid}-${Date.now() % 100000}`;
     const admin = createKafkaClient({ brokers, clientId: 'topic-settings-test' }).admin();
@@ -31,6 +31,10 @@ describe('a ledger node on a topic that could lose records', () => {
       ],
     });
     await admin.disconnect();
+    let fatal: (err: Error) => void = () => {};
+    const refused = new Promise<Error>((resolve) => {
+      fatal = resolve;
+    });
     const ledger = createLedgerService({
       host: '127.0.0.1',
       port: 0,
@@ -42,11 +46,18 @@ describe('a ledger node on a topic that could lose records', () => {
       authority: new TestChain().authority.verifyingKey,
       tokens: TOKEN_FILE,
       log: createLogger({ service: 'ledger', level: 'silent' }),
+      onFatal: (err) => fatal(err),
     });
     try {
-      await expect(ledger.start()).rejects.toThrow(
-        /rxledger\.custody\.trim-\S+ is not fit to be a ledger's source of truth:\n {2}- retention\.ms is 604800000; it must be -1[^]*- message\.timestamp\.type is CreateTime/,
-      );
+      const url = await ledger.start();
+      const why =
+        /rxledger\.custody\.trim-\S+ is not fit to be a ledger's source of truth:\n {2}- retention\.ms is 604800000; it must be -1[^]*- message\.timestamp\.type is CreateTime/;
+      expect((await refused).message).toMatch(why);
+      // Alive but never ready, saying why, until its main stops it.
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      const ready = await fetch(`${url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.text()).toContain('retention.ms is 604800000');
     } finally {
       await ledger.stop();
     }

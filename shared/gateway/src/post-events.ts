@@ -1,5 +1,5 @@
-import { RxError } from '@rxledger/runtime';
-import express, { type Express } from 'express';
+import { jsonBody, RxError } from '@rxledger/runtime';
+import type { Express } from 'express';
 import { BatchRejectedError } from './batch-rejected-error.ts';
 import { prepareBatch } from './prepare-batch.ts';
 import type { RouteDeps } from './route-deps.ts';
@@ -16,7 +16,7 @@ export function mountPostEvents(app: Express, deps: RouteDeps): void {
     '/v1/events',
     // Authentication first: an unknown caller must not make the service read 32 MB.
     deps.authenticate,
-    express.json({ limit: deps.bodyLimit }),
+    jsonBody({ limit: deps.bodyLimit }),
     async (req, res, next) => {
       try {
         if (!req.is('application/json')) {

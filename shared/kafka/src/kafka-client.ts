@@ -16,19 +16,22 @@ const TRANSIENT =
 
 /**
  * A kafkajs client whose own log lines go to `log` as structured entries, speaking TLS and SASL as
- * `security` says (see readKafkaSecurity).
+ * `security` says (see readKafkaSecurity). `retry` bounds how long its connections retry (kafkajs'
+ * default: 5 retries, about 10 s) for callers that retry themselves.
  */
 export function createKafkaClient(opts: {
   brokers: string[];
   clientId: string;
   log?: KafkaLogSink;
   security?: KafkaSecurity | undefined;
+  retry?: RetryOptions;
 }): Kafka {
   const sink = opts.log;
   return new Kafka({
     clientId: opts.clientId,
     brokers: opts.brokers,
     ...kafkaJsSecurity(opts.security),
+    ...(opts.retry ? { retry: opts.retry } : {}),
     logLevel: sink ? logLevel.WARN : logLevel.NOTHING,
     logCreator:
       () =>

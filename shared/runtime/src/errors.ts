@@ -47,6 +47,17 @@ export class UnavailableError extends RxError {
   }
 }
 
+/**
+ * A state that must never occur: a stored tree or registry that no longer matches what was folded.
+ * Going on would sign checkpoints over it, so the process-level handlers end the process on it
+ * (exit code 70); a restart rebuilds the state from the database and the topic.
+ */
+export class InvariantViolation extends RxError {
+  constructor(message: string, opts: { cause?: unknown } = {}) {
+    super('INVARIANT_VIOLATION', message, { status: 500, cause: opts.cause });
+  }
+}
+
 /** Whether `err` says that trying the same thing again may succeed. */
 export function isRetriable(err: unknown): boolean {
   if (err instanceof RxError) return err.retriable;

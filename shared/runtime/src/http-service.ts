@@ -142,6 +142,15 @@ export function sendJson(res: Response, body: unknown): void {
   res.end(json);
 }
 
+/** Our codes for the errors express' body parsers (and jsonBody) mark with a `type`. */
+const BODY_ERROR_CODES: Record<string, string> = {
+  'entity.too.large': 'PAYLOAD_TOO_LARGE',
+  'entity.parse.failed': 'BAD_JSON',
+  'entity.too.deep': 'JSON_TOO_DEEP',
+  'charset.unsupported': 'UNSUPPORTED_CHARSET',
+  'encoding.unsupported': 'UNSUPPORTED_ENCODING',
+};
+
 /** Answers an error as JSON with the status its type carries; unknown errors are 500 and logged. */
 export function sendError(res: Response, err: unknown, log: Logger): void {
   if (err instanceof ValidationError) {
@@ -162,12 +171,7 @@ export function sendError(res: Response, err: unknown, log: Logger): void {
   const status = (err as { status?: number; statusCode?: number }).status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const type = (err as { type?: string }).type;
-    const code =
-      type === 'entity.too.large'
-        ? 'PAYLOAD_TOO_LARGE'
-        : type === 'entity.parse.failed'
-          ? 'BAD_JSON'
-          : 'BAD_REQUEST';
+    const code = BODY_ERROR_CODES[type ?? ''] ?? 'BAD_REQUEST';
     res.status(status).json({ error: { code, message: (err as Error).message } });
     return;
   }

@@ -1,5 +1,12 @@
 export { ConfigError, env, readConfig } from './config.ts';
-export { type FieldIssue, isRetriable, RxError, UnavailableError, ValidationError } from './errors.ts';
+export {
+  type FieldIssue,
+  InvariantViolation,
+  isRetriable,
+  RxError,
+  UnavailableError,
+  ValidationError,
+} from './errors.ts';
 export {
   createHttpService,
   type HttpService,
@@ -8,6 +15,13 @@ export {
   sendError,
   sendJson,
 } from './http-service.ts';
-export { announceListening, runUntilStopped, type Service } from './lifecycle.ts';
+export { exceedsJsonDepth, jsonBody, MAX_JSON_DEPTH } from './json-body.ts';
+export {
+  announceListening,
+  INVARIANT_EXIT_CODE,
+  installProcessHandlers,
+  runUntilStopped,
+  type Service,
+} from './lifecycle.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { type RetryOptions, retry } from './retry.ts';

@@ -1,3 +1,4 @@
+import { InvariantViolation } from './errors.ts';
 import type { Logger } from './logger.ts';
 
 /** What STYLE.md §6 calls a service: a value with start and stop. */
@@ -6,11 +7,44 @@ export interface Service {
   stop(): Promise<void>;
 }
 
+/** The exit code of a process ended by an InvariantViolation (EX_SOFTWARE). */
+export const INVARIANT_EXIT_CODE = 70;
+
+let installed = false;
+
+/**
+ * Process-level handlers for what escaped every other handler, installed once per process by
+ * runUntilStopped. What ends the process, and why:
+ *
+ * - An InvariantViolation, thrown or rejected anywhere: the process exits with code 70 at once,
+ *   without stop(), which would sign a checkpoint over the broken state. Restarting rebuilds it.
+ * - Any other uncaught exception or unhandled rejection is logged and the process goes on. Request
+ *   handlers never get here (the HTTP shell answers their errors with 500); what does is a stray
+ *   callback or promise, and losing one piece of work is better than stopping every scanner and
+ *   pharmacist. The fold commits a batch and its offset in one transaction, so no error can leave
+ *   half a batch behind to resume from.
+ */
+export function installProcessHandlers(log: Logger): void {
+  if (installed) return;
+  installed = true;
+  const escaped = (err: unknown, origin: string) => {
+    if (err instanceof InvariantViolation) {
+      log.fatal({ err, origin }, `invariant violated; exiting: ${err.message}`);
+      process.exit(INVARIANT_EXIT_CODE);
+    }
+    log.error({ err, origin }, `${origin}; the process goes on`);
+  };
+  process.on('uncaughtException', (err) => escaped(err, 'uncaught exception'));
+  process.on('unhandledRejection', (reason) => escaped(reason, 'unhandled rejection'));
+}
+
 /**
  * Runs a service until SIGINT, SIGTERM, or the parent that forked it with an IPC channel goes away
- * (so a supervisor killed with SIGKILL leaves no orphan), then stops it and exits.
+ * (so a supervisor killed with SIGKILL leaves no orphan), then stops it and exits. Installs the
+ * process-level handlers first (installProcessHandlers says which errors end the process).
  */
 export async function runUntilStopped(service: Service, log: Logger): Promise<void> {
+  installProcessHandlers(log);
   let stopping = false;
   const shutdown = async (why: string) => {
     if (stopping) return;

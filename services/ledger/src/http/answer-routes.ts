@@ -18,6 +18,7 @@ import { judgeVerify, type VerifyQuery } from '../query/judge-verify.ts';
 import type { LedgerStore } from '../store/ledger-store.ts';
 import {
   eventStateQuery,
+  itemCursor,
   provenanceQuery,
   recallScopeQuery,
   rejectionsQuery,
@@ -111,10 +112,10 @@ export function answerRoutes(app: Express, deps: AnswerDeps): void {
         { status: 403 },
       );
     }
-    const packs = store.lotItems(gtin, lot);
-    // One fold over the union of every pack's history: packs share their cases' and pallets' leaves.
+    const page = store.lotItemsPage(gtin, lot, { after: q.after, limit: q.limit });
+    // One fold over the union of the page's pack histories: packs share their cases' and pallets' leaves.
     const seqs = new Map<number, ReturnType<ItemHistory['event']>>();
-    for (const pack of packs) for (const e of history.entries(pack)) seqs.set(e.seq, e.event);
+    for (const pack of page.items) for (const e of history.entries(pack)) seqs.set(e.seq, e.event);
     const world = foldCustody([...seqs].map(([seq, event]) => ({ seq, event })));
     const recalls = store.recallSeqs(gtin, lot).map((seq) => {
       const event = history.event(seq);
@@ -128,8 +129,9 @@ export function answerRoutes(app: Express, deps: AnswerDeps): void {
       gtin,
       lot,
       recalls,
-      count: packs.length,
-      packs: packs.map((item) => ({ item, ...summary(entityState(world, item)!) })),
+      count: page.count,
+      packs: page.items.map((item) => ({ item, ...summary(entityState(world, item)!) })),
+      ...(page.more ? { next: itemCursor.encode(page.items.at(-1)!) } : {}),
     });
   });
 
@@ -137,25 +139,24 @@ export function answerRoutes(app: Express, deps: AnswerDeps): void {
     const principal = tokens.authenticate(req);
     requireRole(principal, ['regulator', 'partner'], 'rejections');
     const q = parseQuery(rejectionsQuery, req.query);
-    let parties: Array<string | undefined> = [q.party];
+    let parties = q.party === undefined ? undefined : [q.party];
     if (principal.role === 'partner') {
       if (q.party !== undefined && !principal.glns.includes(q.party)) {
         throw new RxError('FORBIDDEN', `rejections of ${q.party} are not yours to read`, { status: 403 });
       }
-      parties = q.party !== undefined ? [q.party] : principal.glns;
+      parties ??= principal.glns;
     }
-    const rows = parties.flatMap((party) =>
-      store.rejections({
-        party,
-        code: q.reason,
-        since: q.since === undefined ? undefined : Date.parse(q.since),
-        until: q.until === undefined ? undefined : Date.parse(q.until),
-        limit: q.limit,
-      }),
-    );
-    rows.sort((a, b) => b.kafkaOffset - a.kafkaOffset);
+    const page = store.rejectionsPage({
+      parties,
+      code: q.reason,
+      since: q.since === undefined ? undefined : Date.parse(q.since),
+      until: q.until === undefined ? undefined : Date.parse(q.until),
+      before: q.after,
+      limit: q.limit,
+    });
     res.json({
-      rejections: rows.slice(0, q.limit).map((r) => ({
+      count: page.count,
+      rejections: page.rows.map((r) => ({
         offset: r.kafkaOffset,
         eventId: r.eventId,
         party: r.party,
@@ -165,6 +166,7 @@ export function answerRoutes(app: Express, deps: AnswerDeps): void {
         message: r.message,
         receivedAt: new Date(r.receivedAt).toISOString(),
       })),
+      ...(page.more ? { next: String(page.rows.at(-1)!.kafkaOffset) } : {}),
     });
   });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryInteger } from './query.ts';
 
 const gln = z.string().regex(/^\d{13}$/, 'must be a GLN-13');
 const rfc3339 = z.string().refine((s) => !Number.isNaN(Date.parse(s)) && /[zZ]|[+-]\d\d:\d\d$/.test(s), {
@@ -31,12 +32,33 @@ export const provenanceQuery = z
   .object({ item: z.string().min(1).max(512).describe('the pack or container, in any GS1 form') })
   .strict();
 
-/** GET /v1/recalls/scope */
+/** Most packs one page of a recall scope lists; and most rejections one page lists. */
+export const MAX_PAGE = 1000;
+
+/** The cursor of a recall scope page: the last item of the page, base64url, read as opaque. */
+export const itemCursor = {
+  encode: (item: string) => Buffer.from(item, 'utf8').toString('base64url'),
+  decode: (cursor: string) => Buffer.from(cursor, 'base64url').toString('utf8'),
+};
+
+/** GET /v1/recalls/scope: the packs of a lot, a page at a time in item order. */
 export const recallScopeQuery = z
-  .object({ gtin: z.string().min(1).max(14), lot: z.string().min(1).max(20) })
+  .object({
+    gtin: z.string().min(1).max(14),
+    lot: z.string().min(1).max(20),
+    limit: queryInteger('limit', { min: 1, max: MAX_PAGE })
+      .default(MAX_PAGE)
+      .describe(`packs per page, 1 to ${MAX_PAGE} (default ${MAX_PAGE})`),
+    after: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,1024}$/, 'after must be the `next` cursor of a previous page')
+      .transform(itemCursor.decode)
+      .optional()
+      .describe('the `next` cursor of the previous page'),
+  })
   .strict();
 
-/** GET /v1/rejections */
+/** GET /v1/rejections: newest first, a page at a time. */
 export const rejectionsQuery = z
   .object({
     party: gln.optional(),
@@ -46,7 +68,12 @@ export const rejectionsQuery = z
       .optional(),
     since: rfc3339.optional(),
     until: rfc3339.optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    limit: queryInteger('limit', { min: 1, max: MAX_PAGE })
+      .default(100)
+      .describe(`rejections per page, 1 to ${MAX_PAGE} (default 100)`),
+    after: queryInteger('after')
+      .optional()
+      .describe('the `next` cursor of the previous page: the Kafka offset of its last rejection'),
   })
   .strict();
 

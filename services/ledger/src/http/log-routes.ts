@@ -4,16 +4,10 @@ import { consistencyProof, inclusionProof, toBase64 } from '@rxledger/tlog';
 import type { Express } from 'express';
 import { z } from 'zod';
 import type { LedgerStore } from '../store/ledger-store.ts';
-import { parseQuery } from './query.ts';
+import { parseQuery, queryInteger } from './query.ts';
 
-const count = (name: string) =>
-  z.coerce
-    .number({ error: `${name} must be a whole number` })
-    .int(`${name} must be a whole number`)
-    .min(0, `${name} must be >= 0`);
-
-export const inclusionQuery = z.object({ index: count('index'), size: count('size') });
-export const consistencyQuery = z.object({ from: count('from'), to: count('to') });
+export const inclusionQuery = z.object({ index: queryInteger('index'), size: queryInteger('size') });
+export const consistencyQuery = z.object({ from: queryInteger('from'), to: queryInteger('to') });
 
 /**
  * The public routes of the log (DESIGN §5): checkpoint, proofs and schemas. They reveal hashes
@@ -32,9 +26,7 @@ export function logRoutes(app: Express, store: LedgerStore): void {
 
   app.get('/v1/proofs/inclusion', (req, res) => {
     const { index, size } = parseQuery(inclusionQuery, req.query);
-    const current = store.size();
-    if (size > current)
-      throw new RxError('BEYOND_LOG', `size ${size} is beyond the log (${current} leaves)`, { status: 400 });
+    beyondSigned(store, 'size', size);
     if (index >= size)
       throw new RxError('BAD_INDEX', `index ${index} must be below size ${size}`, { status: 400 });
     const proof = inclusionProof(store.hashReader(), index, size);
@@ -48,9 +40,7 @@ export function logRoutes(app: Express, store: LedgerStore): void {
 
   app.get('/v1/proofs/consistency', (req, res) => {
     const { from, to } = parseQuery(consistencyQuery, req.query);
-    const current = store.size();
-    if (to > current)
-      throw new RxError('BEYOND_LOG', `to ${to} is beyond the log (${current} leaves)`, { status: 400 });
+    beyondSigned(store, 'to', to);
     if (from > to) throw new RxError('BAD_RANGE', `from ${from} must not exceed to ${to}`, { status: 400 });
     const proof = from === 0 || from === to ? [] : consistencyProof(store.hashReader(), from, to);
     res.json({ from, to, proof: proof.map(toBase64) });
@@ -59,4 +49,20 @@ export function logRoutes(app: Express, store: LedgerStore): void {
   app.get('/v1/schemas', (_req, res) => {
     res.json(rxledgerSchemas.toJSON());
   });
+}
+
+/**
+ * Proofs reach only as far as the latest signed checkpoint: a tree size no checkpoint vouches for has
+ * no root a client could check the proof against, and would expose leaves the node has not committed
+ * to publicly yet.
+ */
+function beyondSigned(store: LedgerStore, name: string, size: number): void {
+  const signed = store.latestCheckpoint()?.size ?? 0;
+  if (size > signed) {
+    throw new RxError(
+      'BEYOND_LOG',
+      `${name} ${size} is beyond the latest signed checkpoint (size ${signed}); ask for at most ${signed}`,
+      { status: 400 },
+    );
+  }
 }

@@ -95,17 +95,17 @@ export function ledgerOpenApi(version: string) {
       '/v1/recalls/scope': {
         get: secured(
           'partner owning the GTIN, regulator',
-          'Every pack of a lot with status and custodian',
+          'The packs of a lot with status and custodian, a page at a time in item order',
           queryParameters(recallScopeQuery),
-          '{ gtin, lot, recalls, count, packs }',
+          '{ gtin, lot, recalls, count (packs of the lot, all pages), packs, next? (pass as after) }',
         ),
       },
       '/v1/rejections': {
         get: secured(
           'partner (its own), regulator',
-          'Records the ledger refused, newest first',
+          'Records the ledger refused, newest first, a page at a time',
           queryParameters(rejectionsQuery),
-          '{ rejections }',
+          '{ count (matching, all pages), rejections, next? (pass as after) }',
         ),
       },
       '/v1/events/{id}': {
@@ -124,14 +124,14 @@ export function ledgerOpenApi(version: string) {
       },
       '/v1/proofs/inclusion': {
         get: open(
-          'RFC 9162 inclusion proof',
+          'RFC 9162 inclusion proof; size at most the latest signed checkpoint',
           queryParameters(inclusionQuery),
           json('{ index, size, leafHash, proof }'),
         ),
       },
       '/v1/proofs/consistency': {
         get: open(
-          'RFC 9162 consistency proof',
+          'RFC 9162 consistency proof; to at most the latest signed checkpoint',
           queryParameters(consistencyQuery),
           json('{ from, to, proof }'),
         ),

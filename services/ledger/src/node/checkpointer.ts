@@ -1,3 +1,4 @@
+import type { Logger } from '@rxledger/runtime';
 import { formatCheckpoint, type NoteSigner, signCheckpoint } from '@rxledger/tlog';
 import type { LedgerStore } from '../store/ledger-store.ts';
 
@@ -5,16 +6,22 @@ import type { LedgerStore } from '../store/ledger-store.ts';
  * Signs a C2SP checkpoint of the committed tree whenever it has grown, so checkpoints lag new leaves
  * by at most `intervalMs`. Runs on the fold's thread, between batches, so size and root always
  * describe committed data.
+ *
+ * A tick that fails (SQLite busy, a full disk) is logged and tried again on the next tick: the timer
+ * MUST NOT throw, since an exception in a timer callback would end the process.
  */
 export function createCheckpointer(opts: {
   store: LedgerStore;
   origin: string;
   signer: NoteSigner;
   current: () => { size: number; root: Uint8Array };
+  /** Where failed ticks are reported (tools that sign by hand may leave it out). */
+  log?: Logger;
   intervalMs?: number;
   now?: () => number;
 }): { checkpointNow(): string; start(): void; stop(): void } {
   let timer: NodeJS.Timeout | undefined;
+  let failing = false;
   const now = opts.now ?? Date.now;
   const checkpointNow = () => {
     const { size, root } = opts.current();
@@ -24,10 +31,22 @@ export function createCheckpointer(opts: {
     opts.store.saveCheckpoint({ size, root, note, signedAt: now() });
     return note;
   };
+  const tick = () => {
+    try {
+      const note = checkpointNow();
+      if (failing) opts.log?.info({ checkpoint: note.split('\n', 2)[1] }, 'signing checkpoints again');
+      failing = false;
+    } catch (err) {
+      // Once per failing spell at error level, then quieter: a locked database can last a while.
+      if (failing) opts.log?.debug({ err }, 'checkpoint failed again; retrying on the next tick');
+      else opts.log?.error({ err }, 'checkpoint failed; retrying on the next tick');
+      failing = true;
+    }
+  };
   return {
     checkpointNow,
     start() {
-      timer = setInterval(checkpointNow, opts.intervalMs ?? 1_000);
+      timer = setInterval(tick, opts.intervalMs ?? 1_000);
       timer.unref();
     },
     stop() {

@@ -1,4 +1,4 @@
-import type { Logger } from '@rxledger/runtime';
+import { InvariantViolation, type Logger } from '@rxledger/runtime';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { ConsumedRecord } from '../fold/check-record.ts';
 
@@ -14,7 +14,10 @@ export interface TopicConsumerOptions<P = undefined> {
    * threads); its result is handed to onBatch. It must not throw.
    */
   prepare?: (records: ConsumedRecord[]) => Promise<P>;
-  /** Handles one batch; it MUST have made the batch durable before it returns. */
+  /**
+   * Handles one batch; it MUST have made the batch durable before it returns. A batch that throws is
+   * read again from position(), except on an InvariantViolation, which is left to end the process.
+   */
   onBatch: (records: ConsumedRecord[], prepared: P | undefined) => Promise<void> | void;
   log: Logger;
   /** Records folded and committed together at most (default 1,000). */
@@ -83,6 +86,9 @@ export function createTopicConsumer<P>(opts: TopicConsumerOptions<P>): {
         if (queue[0] !== slice) continue;
         await opts.onBatch(slice.records, prepared);
       } catch (err) {
+        // Reading the batch again cannot mend a broken invariant: it surfaces as an unhandled
+        // rejection, and the process-level handler ends the process (runtime's lifecycle.ts).
+        if (err instanceof InvariantViolation) throw err;
         opts.log.error(
           { err, offset: slice.records[0]!.offset },
           'handling a batch failed; reading again from the stored position',

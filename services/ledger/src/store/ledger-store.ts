@@ -148,6 +148,12 @@ export class LedgerStore {
       ),
       checkpoint: db.prepare<[number], CheckpointDbRow>('SELECT * FROM checkpoints WHERE size = ?'),
       checkpointSizes: db.prepare<[], { size: number }>('SELECT size FROM checkpoints ORDER BY size'),
+      lotItemsAfter: db.prepare<[string, string, string, number], { item: string }>(
+        'SELECT item FROM lot_items WHERE gtin = ? AND lot = ? AND item > ? ORDER BY item LIMIT ?',
+      ),
+      lotItemCount: db.prepare<[string, string], { n: number }>(
+        'SELECT COUNT(*) AS n FROM lot_items WHERE gtin = ? AND lot = ?',
+      ),
     };
   }
 
@@ -257,6 +263,23 @@ export class LedgerStore {
     return this.#s.lotItems.all(gtin, lot).map((r) => r.item);
   }
 
+  /**
+   * One page of a lot's packs: at most `limit` items in item order after `after` (from the start when
+   * undefined), `count` the lot's packs on every page, and whether more follow.
+   */
+  lotItemsPage(
+    gtin: string,
+    lot: string,
+    page: { after?: string; limit: number },
+  ): { items: string[]; count: number; more: boolean } {
+    const rows = this.#s.lotItemsAfter.all(gtin, lot, page.after ?? '', page.limit + 1);
+    return {
+      items: rows.slice(0, page.limit).map((r) => r.item),
+      count: this.#s.lotItemCount.get(gtin, lot)?.n ?? 0,
+      more: rows.length > page.limit,
+    };
+  }
+
   /** Whether any pack of this GTIN was ever commissioned. */
   gtinKnown(gtin: string): boolean {
     return this.#s.gtinKnown.get(gtin) !== undefined;
@@ -289,7 +312,7 @@ export class LedgerStore {
     return this.#s.rejectionsByEventId.all(eventId).map(toRejection);
   }
 
-  /** Rejections, newest first, filtered. */
+  /** Rejections, newest first, filtered: the first page of rejectionsPage. */
   rejections(filter: {
     party?: string;
     code?: string;
@@ -297,11 +320,28 @@ export class LedgerStore {
     until?: number;
     limit: number;
   }): RejectionRow[] {
+    const { party, ...rest } = filter;
+    return this.rejectionsPage({ ...rest, parties: party ? [party] : undefined }).rows;
+  }
+
+  /**
+   * One page of rejections, newest first: at most `limit` with a Kafka offset below `before` (from the
+   * newest when undefined); `parties` undefined means any party. `count` is every rejection the
+   * filter matches, on every page.
+   */
+  rejectionsPage(filter: {
+    parties?: string[];
+    code?: string;
+    since?: number;
+    until?: number;
+    before?: number;
+    limit: number;
+  }): { rows: RejectionRow[]; count: number; more: boolean } {
     const where: string[] = [];
     const args: (string | number)[] = [];
-    if (filter.party) {
-      where.push('party = ?');
-      args.push(filter.party);
+    if (filter.parties) {
+      where.push(`party IN (${filter.parties.map(() => '?').join(', ') || 'NULL'})`);
+      args.push(...filter.parties);
     }
     if (filter.code) {
       where.push('code = ?');
@@ -315,12 +355,22 @@ export class LedgerStore {
       where.push('received_at < ?');
       args.push(filter.until);
     }
-    const sql = `SELECT * FROM rejections ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-                 ORDER BY kafka_offset DESC LIMIT ?`;
-    return this.db
-      .prepare<(string | number)[], RejectionDbRow>(sql)
-      .all(...args, filter.limit)
+    const matching = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const count = this.db
+      .prepare<(string | number)[], { n: number }>(`SELECT COUNT(*) AS n FROM rejections ${matching}`)
+      .get(...args)!.n;
+    if (filter.before !== undefined) {
+      where.push('kafka_offset < ?');
+      args.push(filter.before);
+    }
+    const rows = this.db
+      .prepare<(string | number)[], RejectionDbRow>(
+        `SELECT * FROM rejections ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY kafka_offset DESC LIMIT ?`,
+      )
+      .all(...args, filter.limit + 1)
       .map(toRejection);
+    return { rows: rows.slice(0, filter.limit), count, more: rows.length > filter.limit };
   }
 
   saveCheckpoint(c: StoredCheckpoint): void {

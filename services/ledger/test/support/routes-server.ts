@@ -1,0 +1,45 @@
+import { SigningKey } from '@rxledger/events';
+import { createHttpService, createLogger } from '@rxledger/runtime';
+import { ed25519Signer } from '@rxledger/tlog';
+import { TokenRegistry } from '../../src/auth/principal.ts';
+import { answerRoutes } from '../../src/http/answer-routes.ts';
+import { logRoutes } from '../../src/http/log-routes.ts';
+import { createCheckpointer } from '../../src/node/checkpointer.ts';
+import { ItemHistory } from '../../src/query/item-history.ts';
+import { tempLedger } from './temp-ledger.ts';
+import { TOKEN_FILE } from './test-tokens.ts';
+
+export const ROUTES_ORIGIN = 'routes.test/custody';
+
+/**
+ * The ledger's HTTP routes over a temporary database, without Kafka: tests fold records straight into
+ * `ledger.folder` and sign checkpoints when they choose (`checkpointNow`), so what the routes see is
+ * exactly what the test set up.
+ */
+export async function startRoutesServer(ledger: ReturnType<typeof tempLedger>) {
+  const checkpointer = createCheckpointer({
+    store: ledger.store,
+    origin: ROUTES_ORIGIN,
+    signer: ed25519Signer(ROUTES_ORIGIN, SigningKey.generate().exportSeed()),
+    current: () => ({ size: ledger.folder.size, root: ledger.folder.root() }),
+    log: createLogger({ service: 'ledger', level: 'silent' }),
+  });
+  const http = createHttpService({
+    name: 'ledger',
+    host: '127.0.0.1',
+    port: 0,
+    log: createLogger({ service: 'ledger', level: 'silent' }),
+    routes: (app) => {
+      answerRoutes(app, {
+        store: ledger.store,
+        history: new ItemHistory(ledger.store),
+        tokens: new TokenRegistry(TOKEN_FILE),
+        registry: () => ledger.folder.registry,
+        checkpointNow: () => checkpointer.checkpointNow(),
+      });
+      logRoutes(app, ledger.store);
+    },
+  });
+  const url = await http.start();
+  return { url, checkpointNow: () => checkpointer.checkpointNow(), stop: () => http.stop() };
+}
