@@ -61,14 +61,14 @@ export class Tally {
     return lines.join('\n');
   }
 
-  // The rows running while a verify took longer than the bound: where a fixer should look first.
+  // The rows during which a verify sent took longer than the bound: where a fixer should look first.
   #stalls(s: VerifyStreamResult): string[] {
     const worst = this.rows
       .map((r) => {
         let max = 0;
         s.latencies.forEach((ms, i) => {
           const sent = s.sentAt[i]!;
-          if (sent <= r.end && sent + ms >= r.start) max = Math.max(max, ms);
+          if (sent >= r.start && sent <= r.end) max = Math.max(max, ms);
         });
         return { r, max };
       })
@@ -77,7 +77,7 @@ export class Tally {
       .slice(0, 15);
     if (worst.length === 0) return [];
     return [
-      'rows running while a verify took longer than the bound (slowest verify overlapping the row):',
+      'rows during which a verify took longer than the bound (slowest verify sent while the row ran):',
       ...worst.map((x) => `  ${x.max.toFixed(0).padStart(6)} ms  [${x.r.surface}] ${x.r.name}`),
     ];
   }
