@@ -94,12 +94,16 @@ const token = () => randomBytes(18).toString('base64url');
 /** Starts the whole system on `brokers`; stop() leaves nothing running and removes its files. */
 export async function startSystem(
   brokers: string[],
-  opts: { verifyThreads?: number } = {},
+  opts: { verifyThreads?: number; replicationFactor?: number; minInsyncReplicas?: number } = {},
 ): Promise<TestSystem> {
   const dir = await mkdtemp(join(tmpdir(), 'rxledger-system-'));
   const channel = `sys-${randomBytes(4).toString('hex')}`;
   const kafka = createKafkaClient({ brokers, clientId: 'system-test' });
-  const topic = await setupCustodyTopic(kafka, { channel, replicationFactor: 1, minInsyncReplicas: 1 });
+  const topic = await setupCustodyTopic(kafka, {
+    channel,
+    replicationFactor: opts.replicationFactor ?? 1,
+    minInsyncReplicas: opts.minInsyncReplicas ?? 1,
+  });
 
   const authority = SigningKey.generate();
   const keys = new Map<string, SigningKey>();
