@@ -31,7 +31,8 @@ describe('broker restart during ingest', () => {
       version: DEFAULT_KAFKA_VERSION,
       cacheDir: join(homedir(), '.cache', 'rxledger'),
       dataDir: dir,
-      heap: '256m',
+      // The log cleaner alone takes a 128 MB buffer at start.
+      heap: '512m',
       onProgress: () => {},
     });
 

@@ -2,27 +2,41 @@
 // With the partition leader killed, ingest goes on; with a second node killed (one replica left, the
 // controller quorum lost), every answer is 503 and nothing is acknowledged; once both are back, every
 // 202'd event is on the topic and ACCEPTED by the ledger, and no service was restarted.
-import { afterAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { createKafkaClient, setupCustodyTopic } from '@rxledger/kafka';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSystem, type TestSystem } from '../support/system.ts';
 import { type KraftCluster, startKraftCluster } from './support/kraft-cluster.ts';
 import { eventIdsOnTopic, notAccepted } from './support/landed-events.ts';
 import { type ScannerLoad, startScannerLoad, summarize } from './support/scanner-load.ts';
 
+const RF3 = { replicationFactor: 3, minInsyncReplicas: 2 };
+// kafkajs' createTopics (waitForLeaders) asks the broker that took the request for the new topic's
+// metadata and gives up when that broker has not applied the creation yet (see the KNOWN BUG below).
+const NOT_YET_HOSTED = /does not host this topic-partition/;
+
+let cluster: KraftCluster | undefined;
+beforeAll(async () => {
+  cluster = await startKraftCluster({ nodes: 3, heap: '256m' });
+});
+afterAll(async () => {
+  await cluster?.stop();
+});
+
 describe('three-broker KRaft cluster, replication 3, min.insync.replicas 2', () => {
-  let cluster: KraftCluster | undefined;
   let sys: TestSystem | undefined;
   let load: ScannerLoad | undefined;
 
   afterAll(async () => {
     await load?.stop();
     await sys?.stop();
-    await cluster?.stop();
   });
 
   it('keeps taking events with one node down, answers 503 with two down, and loses nothing acknowledged', async () => {
-    cluster = await startKraftCluster({ nodes: 3, heap: '256m' });
-    const c = cluster;
-    sys = await startSystem(c.brokers, { verifyThreads: 1, replicationFactor: 3, minInsyncReplicas: 2 });
+    const c = cluster!;
+    const channel = `chaos-${randomBytes(4).toString('hex')}`;
+    await createTopicDespiteLag(c.brokers, channel);
+    sys = await startSystem(c.brokers, { verifyThreads: 1, channel, ...RF3 });
     const topic = sys.ledger.store.meta('topic')!;
     load = startScannerLoad(sys, { scanners: 4, batch: 20 });
     const l = load;
@@ -82,3 +96,37 @@ describe('three-broker KRaft cluster, replication 3, min.insync.replicas 2', () 
     expect(lost).toEqual([]);
   });
 });
+
+describe('KNOWN BUG: setupCustodyTopic fails on a multi-broker KRaft cluster with "This server does not host this topic-partition" when the broker it asked has not applied the new topic yet', () => {
+  it('creates ten custody topics with replication 3 on a three-node cluster', async () => {
+    const c = cluster!;
+    for (const id of c.nodes.map((n) => n.id).filter((id) => !c.alive().includes(id))) await c.restart(id);
+    const kafka = createKafkaClient({ brokers: c.brokers, clientId: 'chaos-topic-setup' });
+    const failures: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const channel = `chaos-setup-${randomBytes(4).toString('hex')}`;
+      await setupCustodyTopic(kafka, { channel, ...RF3 }).catch((err: Error) =>
+        failures.push(`${channel}: ${err.message}`),
+      );
+    }
+    console.log(`cluster topic setup: ${10 - failures.length} of 10 custody topics created without an error`);
+    expect(failures).toEqual([]);
+  });
+});
+
+/**
+ * Creates the channel's topic as setupCustodyTopic does, calling it again while it fails only because
+ * the broker it asked lags behind the controller (the topic exists by then).
+ */
+async function createTopicDespiteLag(brokers: string[], channel: string): Promise<void> {
+  const kafka = createKafkaClient({ brokers, clientId: 'chaos-topic-setup' });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await setupCustodyTopic(kafka, { channel, ...RF3 });
+      return;
+    } catch (err) {
+      if (attempt >= 20 || !NOT_YET_HOSTED.test((err as Error).message)) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}

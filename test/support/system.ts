@@ -94,10 +94,15 @@ const token = () => randomBytes(18).toString('base64url');
 /** Starts the whole system on `brokers`; stop() leaves nothing running and removes its files. */
 export async function startSystem(
   brokers: string[],
-  opts: { verifyThreads?: number; replicationFactor?: number; minInsyncReplicas?: number } = {},
+  opts: {
+    verifyThreads?: number;
+    channel?: string;
+    replicationFactor?: number;
+    minInsyncReplicas?: number;
+  } = {},
 ): Promise<TestSystem> {
   const dir = await mkdtemp(join(tmpdir(), 'rxledger-system-'));
-  const channel = `sys-${randomBytes(4).toString('hex')}`;
+  const channel = opts.channel ?? `sys-${randomBytes(4).toString('hex')}`;
   const kafka = createKafkaClient({ brokers, clientId: 'system-test' });
   const topic = await setupCustodyTopic(kafka, {
     channel,
