@@ -106,12 +106,19 @@ export async function startSystem(
     /** TLS/SASL of the ledger (and of the setup client) and of the gateways, when the brokers want it. */
     ledgerSecurity?: KafkaSecurity;
     gatewaySecurity?: KafkaSecurity;
+    channel?: string;
+    replicationFactor?: number;
+    minInsyncReplicas?: number;
   } = {},
 ): Promise<TestSystem> {
   const dir = await mkdtemp(join(tmpdir(), 'rxledger-system-'));
-  const channel = `sys-${randomBytes(4).toString('hex')}`;
+  const channel = opts.channel ?? `sys-${randomBytes(4).toString('hex')}`;
   const kafka = createKafkaClient({ brokers, clientId: 'system-test', security: opts.ledgerSecurity });
-  const topic = await setupCustodyTopic(kafka, { channel, replicationFactor: 1, minInsyncReplicas: 1 });
+  const topic = await setupCustodyTopic(kafka, {
+    channel,
+    replicationFactor: opts.replicationFactor ?? 1,
+    minInsyncReplicas: opts.minInsyncReplicas ?? 1,
+  });
 
   const authority = SigningKey.generate();
   const keys = new Map<string, SigningKey>();

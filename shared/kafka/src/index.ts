@@ -17,6 +17,7 @@ export {
   type KafkaEndpoint,
   type KafkaEndpointOptions,
 } from './kafka-endpoint.ts';
+export { freePort } from './free-port.ts';
 export {
   type KafkaSecurity,
   kafkaJsSecurity,
@@ -26,4 +27,6 @@ export {
 } from './kafka-security.ts';
 export { kafkaReadiness } from './kafka-readiness.ts';
 export { KafkaSetupError } from './kafka-setup-error.ts';
+export { type LocalBroker, startLocalBroker } from './local-broker.ts';
+export { resolveKafkaClasspath } from './maven-classpath.ts';
 export { waitForBroker } from './wait-for-broker.ts';

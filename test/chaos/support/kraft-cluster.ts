@@ -1,0 +1,318 @@
+// A local multi-node Apache Kafka cluster in KRaft mode for the chaos suite: every node a combined
+// broker + controller JVM, the controller quorum made of all of them. Built from the same Maven-resolved
+// classpath and the same guardian process as @rxledger/kafka's single local broker, so a killed test
+// worker leaves no JVM behind.
+import { type ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_KAFKA_VERSION, freePort, resolveKafkaClasspath } from '@rxledger/kafka';
+import { Kafka, logLevel } from 'kafkajs';
+
+// The guardian of @rxledger/kafka: it stops its JVM when the IPC channel to this process closes.
+const GUARDIAN = fileURLToPath(new URL('../../../shared/kafka/src/guardian.mjs', import.meta.url));
+
+export interface KraftNode {
+  id: number;
+  /** host:port of its PLAINTEXT listener. */
+  broker: string;
+  controllerPort: number;
+  dir: string;
+}
+
+export interface KraftCluster {
+  /** Every node's broker address: the bootstrap list clients are given. */
+  brokers: string[];
+  nodes: KraftNode[];
+  /** Node ids whose JVM runs. */
+  alive(): number[];
+  /** SIGKILLs the node's JVM (no shutdown, as a crash) and resolves once the process is gone. */
+  kill(id: number): Promise<void>;
+  /** Starts a killed node again on its ports and data; resolves when the cluster lists it again. */
+  restart(id: number): Promise<void>;
+  /** The node id leading partition 0 of `topic`, as the cluster's metadata says. */
+  leaderOf(topic: string): Promise<number>;
+  /** Kills every JVM and removes the data; safe to call twice and after a failed start. */
+  stop(): Promise<void>;
+}
+
+export interface KraftClusterOptions {
+  nodes: number;
+  /** JVM heap per node, e.g. '256m'. */
+  heap: string;
+  onProgress?: (line: string) => void;
+}
+
+interface Running {
+  guardian: ChildProcess;
+  exited: Promise<void>;
+  pid: Promise<number>;
+}
+
+/** Starts `nodes` KRaft nodes and resolves once every one of them is registered as a broker. */
+export async function startKraftCluster(opts: KraftClusterOptions): Promise<KraftCluster> {
+  const progress = opts.onProgress ?? (() => {});
+  const classpath = await resolveKafkaClasspath({
+    version: DEFAULT_KAFKA_VERSION,
+    cacheDir: join(homedir(), '.cache', 'rxledger'),
+    onProgress: progress,
+  });
+  const root = await mkdtemp(join(tmpdir(), 'rxledger-kraft-'));
+  const running = new Map<number, Running>();
+  const java = (mainClass: string, args: string[]) => [
+    `-Xmx${opts.heap}`,
+    '-Xms64m',
+    // Small heaps and a short life: the serial collector and the C1 compiler cost the least CPU.
+    '-XX:+UseSerialGC',
+    '-XX:TieredStopAtLevel=1',
+    '-Djava.awt.headless=true',
+    '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
+    '-cp',
+    classpath.join(':'),
+    mainClass,
+    ...args,
+  ];
+
+  const nodes = await choosePorts(root, opts.nodes);
+  const voters = nodes.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(',');
+  const launch = (node: KraftNode) => {
+    const run = guarded(
+      java('kafka.Kafka', [join(node.dir, 'server.properties')]),
+      join(node.dir, 'broker.log'),
+    );
+    running.set(node.id, run);
+    return run;
+  };
+  const stop = async () => {
+    await Promise.all([...running.keys()].map((id) => killNode(running, id)));
+    await rm(root, { recursive: true, force: true });
+  };
+
+  try {
+    const clusterId = kafkaClusterId();
+    await Promise.all(
+      nodes.map(async (node) => {
+        await mkdir(node.dir, { recursive: true });
+        await writeFile(join(node.dir, 'server.properties'), serverProperties(node, voters));
+        const format = guarded(
+          java('kafka.tools.StorageTool', [
+            'format',
+            '-t',
+            clusterId,
+            '-c',
+            join(node.dir, 'server.properties'),
+          ]),
+          join(node.dir, 'format.log'),
+        );
+        await format.exited;
+        if (format.guardian.exitCode !== 0) {
+          throw new Error(`formatting node ${node.id} failed: ${await tail(join(node.dir, 'format.log'))}`);
+        }
+      }),
+    );
+    progress(`starting ${nodes.length} KRaft nodes on ${nodes.map((n) => n.broker).join(',')}`);
+    for (const node of nodes) launch(node);
+    await waitForBrokers(
+      nodes,
+      nodes.map((n) => n.id),
+      180_000,
+    );
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  return {
+    brokers: nodes.map((n) => n.broker),
+    nodes,
+    alive: () => [...running.keys()].sort(),
+    kill: (id) => killNode(running, id),
+    async restart(id) {
+      const node = nodes.find((n) => n.id === id);
+      if (!node || running.has(id)) throw new Error(`node ${id} is not a stopped node of this cluster`);
+      launch(node);
+      await waitForBrokers(nodes, [...running.keys()], 120_000);
+    },
+    async leaderOf(topic) {
+      const admin = client(nodes, running).admin();
+      await admin.connect();
+      try {
+        const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+        const leader = meta.topics[0]?.partitions[0]?.leader;
+        if (leader === undefined || leader < 0) throw new Error(`${topic} has no leader`);
+        return leader;
+      } finally {
+        await admin.disconnect();
+      }
+    },
+    stop,
+  };
+}
+
+function guarded(javaArgs: string[], logFile: string): Running {
+  const fd = openSync(logFile, 'a');
+  let guardian: ChildProcess;
+  try {
+    guardian = fork(GUARDIAN, ['java', ...javaArgs], { stdio: ['ignore', fd, fd, 'ipc'], execArgv: [] });
+  } finally {
+    closeSync(fd);
+  }
+  const pid = new Promise<number>((resolve) =>
+    guardian.on('message', (msg: { type?: string; pid?: number }) => {
+      if (msg.type === 'spawned' && msg.pid) resolve(msg.pid);
+    }),
+  );
+  const exited = new Promise<void>((resolve) => guardian.once('exit', () => resolve()));
+  return { guardian, exited, pid };
+}
+
+async function killNode(running: Map<number, Running>, id: number): Promise<void> {
+  const run = running.get(id);
+  if (!run) return;
+  running.delete(id);
+  if (run.guardian.exitCode === null && run.guardian.signalCode === null) {
+    // The JVM itself, so that it cannot shut down cleanly; its guardian then exits on its own.
+    const pid = await Promise.race([run.pid, run.exited.then(() => undefined)]);
+    if (pid !== undefined) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    const timer = setTimeout(() => run.guardian.kill('SIGKILL'), 10_000);
+    await run.exited;
+    clearTimeout(timer);
+  }
+}
+
+/** Kafka reads a cluster id that begins with '-' as an option; its own generator avoids them too. */
+function kafkaClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+async function choosePorts(root: string, count: number): Promise<KraftNode[]> {
+  const taken = new Set<number>();
+  const port = async () => {
+    for (;;) {
+      const p = await freePort(0);
+      if (!taken.has(p)) {
+        taken.add(p);
+        return p;
+      }
+    }
+  };
+  const nodes: KraftNode[] = [];
+  for (let id = 1; id <= count; id++) {
+    nodes.push({
+      id,
+      broker: `127.0.0.1:${await port()}`,
+      controllerPort: await port(),
+      dir: join(root, `node-${id}`),
+    });
+  }
+  return nodes;
+}
+
+function client(nodes: KraftNode[], running: Map<number, Running>): Kafka {
+  const up = nodes.filter((n) => running.has(n.id)).map((n) => n.broker);
+  return new Kafka({
+    clientId: 'rxledger-kraft-cluster',
+    brokers: up,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+    connectionTimeout: 1_000,
+  });
+}
+
+/**
+ * Polls until every node of `ids`, asked on its own listener, lists exactly the brokers `ids`
+ * (registered and unfenced). Asking each node catches a restarted one that is not serving yet while
+ * the others still list it from before its kill.
+ */
+async function waitForBrokers(nodes: KraftNode[], ids: number[], timeoutMs: number): Promise<void> {
+  const up = nodes.filter((n) => ids.includes(n.id));
+  const want = ids.slice().sort().join(',');
+  const deadline = Date.now() + timeoutMs;
+  let seen = 'nothing';
+  while (Date.now() < deadline) {
+    const views = await Promise.all(up.map((n) => brokersSeenBy(n.broker)));
+    seen = views.map((v, i) => `node ${up[i]!.id} sees ${v}`).join('; ');
+    if (views.every((v) => v === want)) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const logs = await Promise.all(
+    up.map(async (n) => `node ${n.id}: ${await tail(join(n.dir, 'broker.log'))}`),
+  );
+  throw new Error(
+    `the cluster did not list brokers ${want} within ${timeoutMs} ms (${seen})\n${logs.join('\n')}`,
+  );
+}
+
+/** The broker ids one node lists (with a known controller), or why it could not be asked. */
+async function brokersSeenBy(broker: string): Promise<string> {
+  const admin = new Kafka({
+    clientId: 'rxledger-kraft-wait',
+    brokers: [broker],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+    connectionTimeout: 1_000,
+  }).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    if (cluster.controller === null) return 'no controller';
+    return cluster.brokers
+      .map((b) => b.nodeId)
+      .sort()
+      .join(',');
+  } catch (err) {
+    return (err as Error).message;
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+async function tail(file: string): Promise<string> {
+  return (await readFile(file, 'utf8').catch(() => '')).split('\n').slice(-15).join('\n');
+}
+
+function serverProperties(node: KraftNode, voters: string): string {
+  const port = node.broker.split(':')[1];
+  return `${[
+    'process.roles=broker,controller',
+    `node.id=${node.id}`,
+    `controller.quorum.voters=${voters}`,
+    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
+    `advertised.listeners=PLAINTEXT://${node.broker}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    `log.dirs=${join(node.dir, 'log')}`,
+    'num.partitions=1',
+    'default.replication.factor=3',
+    'min.insync.replicas=2',
+    'offsets.topic.replication.factor=3',
+    'offsets.topic.num.partitions=1',
+    'transaction.state.log.replication.factor=3',
+    'transaction.state.log.min.isr=2',
+    'unclean.leader.election.enable=false',
+    'group.initial.rebalance.delay.ms=0',
+    'auto.create.topics.enable=false',
+    'log.retention.hours=-1',
+    // A killed node is fenced (and leaves every ISR) after this long without a heartbeat.
+    'broker.session.timeout.ms=4000',
+    'broker.heartbeat.interval.ms=1000',
+    // Three JVMs share two cores: few threads, and a small compaction buffer inside a 256 MB heap.
+    'num.network.threads=2',
+    'num.io.threads=2',
+    'background.threads=2',
+    'log.cleaner.dedupe.buffer.size=8388608',
+  ].join('\n')}\n`;
+}
