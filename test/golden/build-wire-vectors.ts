@@ -391,7 +391,7 @@ export function buildWireVectorsV2(): WireVectorsV2 {
   const heads = new Map<string, Uint8Array>();
   const head = (subject: string) => heads.get(subject) ?? null;
   const hex = (h: Uint8Array | null) => (h === null ? null : toHex(h));
-  const hashes: Uint8Array[] = [];
+  const leafBytes: Uint8Array[] = [];
   const leaves = golden.map(({ signer, event }, seq) => {
     const subjects = linkSubjects(event);
     const signers = signerSubjects(event.party, keys[signer].keyId);
@@ -405,7 +405,7 @@ export function buildWireVectorsV2(): WireVectorsV2 {
     const leaf = encodeLedgerEntry(entry);
     const hash = leafHash(leaf);
     for (const subject of subjects) heads.set(subject, hash);
-    hashes.push(hash);
+    leafBytes.push(leaf);
     return {
       seq,
       appendedAt: entry.appendedAt,
@@ -418,8 +418,10 @@ export function buildWireVectorsV2(): WireVectorsV2 {
     };
   });
   const checkpointSigner = ed25519Signer(ORIGIN, seedOf(9));
-  const checkpoints = [1, 12, 13, hashes.length].map((size) => {
-    const root = merkleTreeHash(hashes.slice(0, size));
+  // Roots over the leaves themselves (merkleTreeHash leaf-hashes its entries). v1's checkpoints were
+  // built over the leaf hashes as entries, so they are not the roots of wire.json's leaves; frozen.
+  const checkpoints = [1, 12, 13, leafBytes.length].map((size) => {
+    const root = merkleTreeHash(leafBytes.slice(0, size));
     const note = signCheckpoint(formatCheckpoint({ origin: ORIGIN, size, root }), checkpointSigner);
     return { size, root: toBase64(root), note };
   });

@@ -8,7 +8,7 @@ import {
   VerifyingKey,
   verifyEventSignature,
 } from '@rxledger/events';
-import { fromHex, leafHash, toHex, verifyCheckpoint } from '@rxledger/tlog';
+import { fromHex, leafHash, toBase64, toHex, verifyCheckpoint } from '@rxledger/tlog';
 import { describe, expect, it } from 'vitest';
 import { LedgerFolder } from '../../services/ledger/src/fold/ledger-folder.ts';
 import { openLedgerDb } from '../../services/ledger/src/store/ledger-db.ts';
@@ -137,6 +137,10 @@ describe('golden wire vectors of LedgerEntry v2 (DESIGN §4)', () => {
       }));
       expect(folder.fold(records)).toMatchObject({ appended: records.length, rejected: 0 });
       for (const l of frozenV2.leaves) expect(toHex(store.leaf(l.seq)!.leaf), `leaf ${l.seq}`).toBe(l.leaf);
+      // The checkpoints carry the roots of these very leaves.
+      const last = frozenV2.checkpoints.at(-1)!;
+      expect(last.size).toBe(folder.size);
+      expect(toBase64(folder.root())).toBe(last.root);
     } finally {
       db.close();
     }
