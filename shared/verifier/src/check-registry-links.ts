@@ -1,14 +1,7 @@
 import { registrySubjects } from '@rxledger/events';
 import { toHex } from '@rxledger/tlog';
 import type { BundleCheck } from './bundle-report.ts';
-import type { DecodedLeaf } from './decode-leaf.ts';
-
-/** A leaf of the bundle with its leaf hash, and its records if it decoded. */
-export interface HashedLeaf {
-  index: number;
-  hash: Uint8Array;
-  leaf?: DecodedLeaf;
-}
+import type { LinkedLeaf } from './check-links.ts';
 
 /** The link checks of LedgerEntry v2 leaves, and the leaves they point at that the bundle leaves out. */
 export interface RegistryLinksResult {
@@ -27,8 +20,8 @@ type Head = { index: number; hex: string };
  * out a registry leaf (a rotation, a revocation) and names it by its hash. v1 leaves get no check.
  */
 export function checkRegistryLinks(
-  registry: readonly HashedLeaf[],
-  entries: readonly HashedLeaf[],
+  registry: readonly LinkedLeaf[],
+  entries: readonly LinkedLeaf[],
 ): RegistryLinksResult {
   const named = namedBy(registry);
   const bundleLeaves = new Map([...registry, ...entries].map((l) => [toHex(l.hash), l.index]));
@@ -59,7 +52,7 @@ export function checkRegistryLinks(
 }
 
 // Per registry subject, the bundle's registry leaves naming it, ascending.
-function namedBy(registry: readonly HashedLeaf[]): Map<string, Head[]> {
+function namedBy(registry: readonly LinkedLeaf[]): Map<string, Head[]> {
   const named = new Map<string, Head[]>();
   for (const { index, hash, leaf } of [...registry].sort((a, b) => a.index - b.index)) {
     if (leaf === undefined) continue;
