@@ -160,7 +160,13 @@ export class LedgerFolder {
       // Items and registry subjects share one head per subject (they cannot collide: GS1 URIs vs
       // rxledger:…). Only REGISTRY leaves name registry subjects, so a subject's head is the latest
       // registry leaf naming it: what signerLinks point at.
-      const head = (subject: string) => heads.get(subject) ?? this.#store.itemHead(subject) ?? null;
+      // A head read from the store is kept for the rest of the batch: signer subjects repeat on
+      // nearly every leaf, and a later registry leaf of the batch overwrites it.
+      const head = (subject: string) => {
+        const known = heads.get(subject) ?? this.#store.itemHead(subject);
+        if (known !== undefined) heads.set(subject, known);
+        return known ?? null;
+      };
       const leaf = encodeLedgerEntry({
         seq,
         appendedAt: record.timestamp,
