@@ -1,6 +1,7 @@
 // Builds the golden wire vectors of DESIGN.md §4 from fixed inputs: the bytes other programs verify
 // (signing payload, SignedEvent, LedgerEntry, leaf hash, Merkle roots, C2SP checkpoints). The frozen
-// output is wire.json beside this file; wire.unit.test.ts rebuilds it and compares byte for byte, so a
+// output is wire.json (LedgerEntry v1) and wire-v2.json (LedgerEntry v2: broker time, registry links,
+// signer links) beside this file; wire.unit.test.ts rebuilds both and compares byte for byte, so a
 // refactor that shifts one byte of a contract fails. Regenerate only on a deliberate, versioned change:
 //   npx tsx test/golden/generate-wire-vectors.ts
 import {
@@ -8,16 +9,19 @@ import {
   encodeCustodyEvent,
   encodeLedgerEntry,
   encodeSignedEvent,
+  linkSubjects,
   namedItems,
   nobleEd25519,
   SigningKey,
   signEvent,
+  signerSubjects,
   signingPayload,
 } from '@rxledger/events';
 import {
   ed25519Signer,
   formatCheckpoint,
   formatVerifierKey,
+  fromHex,
   leafHash,
   merkleTreeHash,
   signCheckpoint,
@@ -62,11 +66,12 @@ const ORIGIN = 'golden.rxledger.example/custody/main';
 
 const seedOf = (b: number) => new Uint8Array(32).fill(b);
 const SEEDS = { authority: 1, manufacturer: 2, distributor: 3, pharmacy: 4 } as const;
-type Signer = keyof typeof SEEDS;
+// v2 adds the distributor's next key, so its vectors show a rotation after the revocation.
+const SEEDS_V2 = { ...SEEDS, distributorNext: 5 } as const;
+type Signer = keyof typeof SEEDS_V2;
+type GoldenEvent<S extends Signer = Signer> = { name: string; signer: S; event: CustodyEvent };
 
-function goldenEvents(
-  keys: Record<Signer, SigningKey>,
-): Array<{ name: string; signer: Signer; event: CustodyEvent }> {
+function goldenEvents(keys: Record<keyof typeof SEEDS, SigningKey>): GoldenEvent<keyof typeof SEEDS>[] {
   const at = (party: string, site: string, n: number, offset = 60) => ({
     eventId: `golden-${n}`,
     eventTime: T0 + n * 60_000,
@@ -217,9 +222,7 @@ export function eventAsData(event: CustodyEvent): unknown {
 
 /** Every vector, computed afresh from the fixed inputs above. */
 export function buildWireVectors(): WireVectors {
-  const keys = Object.fromEntries(
-    Object.entries(SEEDS).map(([name, b]) => [name, SigningKey.fromSeed(seedOf(b))]),
-  ) as Record<Signer, SigningKey>;
+  const keys = keysOf(SEEDS);
   const checkpointSeed = seedOf(9);
   const checkpointSigner = ed25519Signer(ORIGIN, checkpointSeed);
 
@@ -266,7 +269,7 @@ export function buildWireVectors(): WireVectors {
       Object.entries(keys).map(([name, k]) => [
         name,
         {
-          seed: toHex(seedOf(SEEDS[name as Signer])),
+          seed: toHex(seedOf(SEEDS[name as keyof typeof SEEDS])),
           publicKey: toHex(k.verifyingKey.bytes),
           keyId: k.keyId,
         },
@@ -277,6 +280,165 @@ export function buildWireVectors(): WireVectors {
       seed: toHex(checkpointSeed),
       vkey: formatVerifierKey(ORIGIN, SigningKey.fromSeed(checkpointSeed).verifyingKey.bytes),
     },
+    events,
+    leaves,
+    checkpoints,
+  };
+}
+
+function keysOf<S extends Record<string, number>>(seeds: S): Record<keyof S, SigningKey> {
+  return Object.fromEntries(
+    Object.entries(seeds).map(([name, b]) => [name, SigningKey.fromSeed(seedOf(b))]),
+  ) as Record<keyof S, SigningKey>;
+}
+
+/** The golden vectors of LedgerEntry v2 (wire-v2.json). */
+export interface WireVectorsV2 extends Omit<WireVectors, 'leaves'> {
+  leaves: Array<{
+    seq: number;
+    /** The broker's append time the leaf carries. */
+    appendedAt: number;
+    /** What links follows: the named items, then a REGISTRY event's registry subjects. */
+    subjects: string[];
+    links: (string | null)[];
+    /** What signerLinks follows: the signing party's and key's registry subjects. */
+    signers: string[];
+    signerLinks: (string | null)[];
+    leaf: string;
+    leafHash: string;
+  }>;
+}
+
+const PACK_C = `https://id.gs1.org/01/${GTIN}/21/SN0003`;
+
+// After v1's events (whose last revokes the distributor's key): the distributor's next key is added,
+// and a new pack goes from the manufacturer to the distributor, received under the next key.
+function rotationEvents(keys: Record<Signer, SigningKey>): GoldenEvent[] {
+  const at = (party: string, site: string, n: number, offset: number) => ({
+    eventId: `golden-${n}`,
+    eventTime: T0 + n * 60_000,
+    eventTimeOffsetMinutes: offset,
+    party,
+    site,
+  });
+  const m = (n: number) => at(GLN.manufacturer, GLN.plant, n, 60);
+  return [
+    {
+      name: 'rotation-add-key',
+      signer: 'authority',
+      event: {
+        ...at(GLN.authority, GLN.authority, 12, 0),
+        type: 'REGISTRY',
+        changes: [
+          {
+            kind: 'AddKey',
+            gln: GLN.distributor,
+            keyId: keys.distributorNext.keyId,
+            publicKey: keys.distributorNext.verifyingKey.bytes,
+            validFrom: T0,
+          },
+        ],
+      },
+    },
+    {
+      name: 'commission-c',
+      signer: 'manufacturer',
+      event: { ...m(13), type: 'COMMISSION', items: [PACK_C], lot: 'LOT-43', expiry: '271200' },
+    },
+    {
+      name: 'ship-c',
+      signer: 'manufacturer',
+      event: { ...m(14), type: 'SHIP', items: [PACK_C], to: GLN.distributor },
+    },
+    {
+      name: 'receive-c-next-key',
+      signer: 'distributorNext',
+      event: {
+        ...at(GLN.distributor, GLN.warehouse, 15, -300),
+        type: 'RECEIVE',
+        items: [PACK_C],
+        from: GLN.manufacturer,
+      },
+    },
+  ];
+}
+
+/** The broker time of golden record `n`: 1.5 s after its eventTime, as a broker a little behind would stamp it. */
+export const goldenAppendedAt = (n: number): number => T0 + n * 60_000 + 1_500;
+
+/**
+ * The LedgerEntry v2 vectors, computed afresh: v1's events and the rotation after them, each leaf with
+ * its broker time, its links per item and per registry subject, and its signer links.
+ */
+export function buildWireVectorsV2(): WireVectorsV2 {
+  const keys = keysOf(SEEDS_V2);
+  const v1 = buildWireVectors();
+  const golden = [...goldenEvents(keys), ...rotationEvents(keys)];
+  const events: WireVectors['events'] = golden.map(({ name, signer, event }, n) => {
+    if (n < v1.events.length) return v1.events[n]!;
+    const eventBytes = encodeCustodyEvent(event);
+    const signed = signEvent(nobleEd25519, keys[signer], eventBytes);
+    return {
+      name,
+      signer,
+      event: eventAsData(event),
+      eventBytes: toHex(eventBytes),
+      signingPayload: toHex(signingPayload(eventBytes)),
+      signature: toHex(signed.signature),
+      signedEvent: toHex(encodeSignedEvent(signed)),
+    };
+  });
+  const heads = new Map<string, Uint8Array>();
+  const head = (subject: string) => heads.get(subject) ?? null;
+  const hex = (h: Uint8Array | null) => (h === null ? null : toHex(h));
+  const leafBytes: Uint8Array[] = [];
+  const leaves = golden.map(({ signer, event }, seq) => {
+    const subjects = linkSubjects(event);
+    const signers = signerSubjects(event.party, keys[signer].keyId);
+    const entry = {
+      seq,
+      appendedAt: goldenAppendedAt(seq),
+      signedEvent: fromHex(events[seq]!.signedEvent),
+      links: subjects.map(head),
+      signerLinks: signers.map(head),
+    };
+    const leaf = encodeLedgerEntry(entry);
+    const hash = leafHash(leaf);
+    for (const subject of subjects) heads.set(subject, hash);
+    leafBytes.push(leaf);
+    return {
+      seq,
+      appendedAt: entry.appendedAt,
+      subjects,
+      links: entry.links.map(hex),
+      signers,
+      signerLinks: entry.signerLinks.map(hex),
+      leaf: toHex(leaf),
+      leafHash: toHex(hash),
+    };
+  });
+  const checkpointSigner = ed25519Signer(ORIGIN, seedOf(9));
+  // Roots over the leaves themselves (merkleTreeHash leaf-hashes its entries). v1's checkpoints were
+  // built over the leaf hashes as entries, so they are not the roots of wire.json's leaves; frozen.
+  const checkpoints = [1, 12, 13, leafBytes.length].map((size) => {
+    const root = merkleTreeHash(leafBytes.slice(0, size));
+    const note = signCheckpoint(formatCheckpoint({ origin: ORIGIN, size, root }), checkpointSigner);
+    return { size, root: toBase64(root), note };
+  });
+  return {
+    description:
+      'Golden wire vectors of LedgerEntry v2 (DESIGN.md §4): the v1 events and a key rotation, each leaf with its broker time (appendedAt), links per named item and per registry subject (rxledger:party:<gln>, rxledger:key:<keyId>), and signer links. Built by build-wire-vectors.ts from fixed seeds and events. Frozen: a change here is a change of contract.',
+    keys: Object.fromEntries(
+      Object.entries(keys).map(([name, k]) => [
+        name,
+        {
+          seed: toHex(seedOf(SEEDS_V2[name as Signer])),
+          publicKey: toHex(k.verifyingKey.bytes),
+          keyId: k.keyId,
+        },
+      ]),
+    ),
+    checkpointKey: v1.checkpointKey,
     events,
     leaves,
     checkpoints,

@@ -1,8 +1,13 @@
-// Writes wire.json from build-wire-vectors.ts. Run only for a deliberate, versioned contract change:
-// the unit test compares every later build with the file this writes.
+// Writes wire.json and wire-v2.json from build-wire-vectors.ts. Run only for a deliberate, versioned
+// contract change: the unit test compares every later build with the files this writes.
 import { writeFileSync } from 'node:fs';
-import { buildWireVectors } from './build-wire-vectors.ts';
+import { buildWireVectors, buildWireVectorsV2 } from './build-wire-vectors.ts';
 
-const path = new URL('./wire.json', import.meta.url);
-writeFileSync(path, `${JSON.stringify(buildWireVectors(), null, 2)}\n`);
-console.log(`wrote ${path.pathname}`);
+for (const [file, vectors] of [
+  ['./wire.json', buildWireVectors()],
+  ['./wire-v2.json', buildWireVectorsV2()],
+] as const) {
+  const path = new URL(file, import.meta.url);
+  writeFileSync(path, `${JSON.stringify(vectors, null, 2)}\n`);
+  console.log(`wrote ${path.pathname}`);
+}

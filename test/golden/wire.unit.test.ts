@@ -8,9 +8,19 @@ import {
   VerifyingKey,
   verifyEventSignature,
 } from '@rxledger/events';
-import { fromHex, leafHash, toHex, verifyCheckpoint } from '@rxledger/tlog';
+import { fromHex, leafHash, toBase64, toHex, verifyCheckpoint } from '@rxledger/tlog';
 import { describe, expect, it } from 'vitest';
-import { buildWireVectors, eventAsData, type WireVectors } from './build-wire-vectors.ts';
+import { LedgerFolder } from '../../services/ledger/src/fold/ledger-folder.ts';
+import { openLedgerDb } from '../../services/ledger/src/store/ledger-db.ts';
+import { LedgerStore } from '../../services/ledger/src/store/ledger-store.ts';
+import {
+  buildWireVectors,
+  buildWireVectorsV2,
+  eventAsData,
+  goldenAppendedAt,
+  type WireVectors,
+  type WireVectorsV2,
+} from './build-wire-vectors.ts';
 
 const frozen = JSON.parse(readFileSync(new URL('./wire.json', import.meta.url), 'utf8')) as WireVectors;
 
@@ -58,6 +68,87 @@ describe('golden wire vectors (DESIGN §4)', () => {
         origin: frozen.checkpointKey.name,
       });
       expect(checkpoint.size).toBe(c.size);
+    }
+  });
+});
+
+const frozenV2 = JSON.parse(
+  readFileSync(new URL('./wire-v2.json', import.meta.url), 'utf8'),
+) as WireVectorsV2;
+
+describe('golden wire vectors of LedgerEntry v2 (DESIGN §4)', () => {
+  const built = buildWireVectorsV2();
+  const byHash = new Map(frozenV2.leaves.map((l) => [l.leafHash, l]));
+
+  it('pin keys, events, leaves (broker time, links, signer links), roots and checkpoints byte for byte', () => {
+    expect(built.keys).toEqual(frozenV2.keys);
+    expect(built.checkpointKey).toEqual(frozenV2.checkpointKey);
+    for (const [i, e] of frozenV2.events.entries()) expect(built.events[i], e.name).toEqual(e);
+    for (const [i, l] of frozenV2.leaves.entries()) expect(built.leaves[i], `leaf ${i}`).toEqual(l);
+    expect(built.checkpoints).toEqual(frozenV2.checkpoints);
+    expect(built.leaves).toHaveLength(frozenV2.leaves.length);
+    // v2 keeps v1's events byte for byte: only the leaves around them changed.
+    expect(frozenV2.events.slice(0, frozen.events.length)).toEqual(frozen.events);
+  });
+
+  it('cover registry leaves with party and key links, a RevokeKey, a rotation and custody signer links', () => {
+    const registry = frozenV2.leaves.filter((l) => l.subjects.some((x) => x.startsWith('rxledger:')));
+    expect(registry.map((l) => l.seq)).toEqual([0, 11, 12]);
+    const revoke = frozenV2.events[11]!.event as { changes: Array<{ kind: string }> };
+    expect(revoke.changes.map((c) => c.kind)).toContain('RevokeKey');
+    expect(frozenV2.leaves[11]!.links.every((l) => l !== null)).toBe(true);
+    expect(frozenV2.leaves[12]!.links).toEqual([frozenV2.leaves[11]!.leafHash, null]);
+    // The new key's first leaf points at the AddKey for both its party and its key.
+    expect(frozenV2.leaves[15]!.signerLinks).toEqual([
+      frozenV2.leaves[12]!.leafHash,
+      frozenV2.leaves[12]!.leafHash,
+    ]);
+  });
+
+  it('the frozen leaves decode as v2, each link at the previous leaf naming its subject, each signer link at the latest registry leaf', () => {
+    const latest = new Map<string, string>();
+    for (const l of frozenV2.leaves) {
+      const entry = decodeLedgerEntry(fromHex(l.leaf));
+      expect(entry).toMatchObject({ version: 2, seq: l.seq, appendedAt: l.appendedAt });
+      expect(toHex(entry.signedEvent)).toBe(frozenV2.events[l.seq]!.signedEvent);
+      expect(toHex(leafHash(fromHex(l.leaf)))).toBe(l.leafHash);
+      expect(entry.links.map((h) => h && toHex(h))).toEqual(l.links);
+      expect(entry.signerLinks!.map((h) => h && toHex(h))).toEqual(l.signerLinks);
+      for (const [i, link] of l.links.entries()) {
+        expect(link, `leaf ${l.seq} link ${i}`).toBe(latest.get(l.subjects[i]!) ?? null);
+        if (link !== null) expect(byHash.get(link)?.subjects).toContain(l.subjects[i]);
+      }
+      for (const [i, link] of l.signerLinks.entries())
+        expect(link, `leaf ${l.seq} signer link ${i}`).toBe(latest.get(l.signers[i]!) ?? null);
+      for (const subject of l.subjects) latest.set(subject, l.leafHash);
+    }
+  });
+
+  it('are exactly what the ledger fold writes from the same records and broker times', () => {
+    const db = openLedgerDb(':memory:');
+    try {
+      const store = new LedgerStore(db);
+      const authority = VerifyingKey.fromBytes(fromHex(frozenV2.keys.authority!.publicKey));
+      const folder = LedgerFolder.open(store, { authority, ed: nodeEd25519 });
+      const records = frozenV2.events.map((e, n) => ({
+        offset: n,
+        value: fromHex(e.signedEvent),
+        timestamp: goldenAppendedAt(n),
+      }));
+      expect(folder.fold(records)).toMatchObject({ appended: records.length, rejected: 0 });
+      for (const l of frozenV2.leaves) expect(toHex(store.leaf(l.seq)!.leaf), `leaf ${l.seq}`).toBe(l.leaf);
+      // The checkpoints carry the roots of these very leaves.
+      const last = frozenV2.checkpoints.at(-1)!;
+      expect(last.size).toBe(folder.size);
+      expect(toBase64(folder.root())).toBe(last.root);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('the frozen checkpoints verify under the published vkey', () => {
+    for (const c of frozenV2.checkpoints) {
+      expect(verifyCheckpoint(c.note, frozenV2.checkpointKey.vkey).size).toBe(c.size);
     }
   });
 });

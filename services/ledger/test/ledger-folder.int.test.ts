@@ -4,6 +4,7 @@ import {
   encodeCustodyEvent,
   encodeSignedEvent,
   nodeEd25519,
+  SigningKey,
   signEvent,
 } from '@rxledger/events';
 import { inclusionProof, leafHash, merkleTreeHash, verifyInclusion } from '@rxledger/tlog';
@@ -36,7 +37,8 @@ describe('LedgerFolder on a real SQLite file', () => {
     const entries = leaves.map((l) => decodeLedgerEntry(l.leaf));
     expect(entries.map((e) => e.seq)).toEqual([0, 1, 2]);
     expect(entries[0]!.signedEvent).toEqual(g.value);
-    expect(entries[0]!.links).toEqual([]);
+    // The genesis links its 10 registry subjects (5 parties, 5 keys) to nothing: nothing came before.
+    expect(entries[0]!.links).toEqual(Array(10).fill(null));
     expect(entries[1]!.links).toEqual([null, null]);
     expect(entries[2]!.links).toEqual([leafHash(leaves[1]!.leaf)]);
     expect(leaves.map((l) => l.hash)).toEqual(leaves.map((l) => leafHash(l.leaf)));
@@ -307,10 +309,38 @@ describe('LedgerFolder on a real SQLite file', () => {
   it('is deterministic: two nodes folding the same records in different batch sizes write identical bytes', () => {
     const records = [genesis()];
     for (let i = 0; i < 60; i++) records.push(commission([pack(i), sscc(i)]));
+    // Registry leaves between custody leaves, so registry and signer links cross batch boundaries.
+    const rotated = SigningKey.generate();
+    records.push(
+      chain.event(chain.authority, {
+        type: 'REGISTRY',
+        changes: [
+          {
+            kind: 'AddKey',
+            gln: GLN.maker,
+            keyId: rotated.keyId,
+            publicKey: rotated.verifyingKey.bytes,
+            validFrom: 0,
+          },
+        ],
+      } as never),
+    );
     for (let i = 0; i < 60; i += 3)
       records.push(
-        chain.event(chain.maker, { type: 'SHIP', items: [pack(i), sscc(i)], to: GLN.distributor } as never),
+        chain.event(
+          i % 2 === 0 ? chain.maker : rotated,
+          { type: 'SHIP', items: [pack(i), sscc(i)], to: GLN.distributor } as never,
+          GLN.maker,
+        ),
       );
+    records.push(
+      chain.event(chain.authority, {
+        type: 'REGISTRY',
+        changes: [
+          { kind: 'RevokeKey', gln: GLN.maker, keyId: chain.maker.keyId, revokedAt: T0, reason: 'x' },
+        ],
+      } as never),
+    );
     records.push(chain.record(new Uint8Array([0xc3, 0x01, 9])));
 
     const other = tempLedger(chain.authority.verifyingKey);
@@ -318,6 +348,7 @@ describe('LedgerFolder on a real SQLite file', () => {
       ledger.folder.fold(records);
       for (let i = 0; i < records.length; i += 7) other.folder.fold(records.slice(i, i + 7));
       const size = ledger.folder.size;
+      expect(size).toBe(83); // every record but the undecodable one
       expect(other.folder.size).toBe(size);
       for (let seq = 0; seq < size; seq++)
         expect(other.store.leaf(seq)!.leaf).toEqual(ledger.store.leaf(seq)!.leaf);

@@ -66,7 +66,12 @@ export {
   writeVerifyingKeyFile,
 } from './key-file.ts';
 export { keyIdOf, SigningKey, VerifyingKey } from './keys.ts';
-export { decodeLedgerEntry, encodeLedgerEntry, type LedgerEntry } from './ledger-entry.ts';
+export {
+  type DecodedLedgerEntry,
+  decodeLedgerEntry,
+  encodeLedgerEntry,
+  type LedgerEntry,
+} from './ledger-entry.ts';
 export {
   ENTITLEMENTS,
   maySign,
@@ -78,6 +83,13 @@ export { namedItems } from './named-items.ts';
 export { ownsGtin } from './owns-gtin.ts';
 export { parsingCanonicalForm } from './parsing-canonical-form.ts';
 export { createRegistry, type Party, type RegisteredKey, type RegistryState } from './registry-state.ts';
+export {
+  keySubject,
+  linkSubjects,
+  partySubject,
+  registrySubjects,
+  signerSubjects,
+} from './registry-subjects.ts';
 export { formatRfc3339, parseRfc3339, type ZonedTime } from './rfc3339.ts';
 export { type DecodedRecord, type KnownSchema, SchemaSet, SINGLE_OBJECT_MAGIC } from './schema-set.ts';
 export { RECORD_NAMES, rxledgerSchemas, SCHEMAS } from './schemas.ts';

@@ -7,11 +7,15 @@ function load(file: string): unknown {
   return JSON.parse(readFileSync(new URL(`../schemas/${file}`, import.meta.url), 'utf8'));
 }
 
-/** Full record names of the current schema versions. */
+/**
+ * Full record names of every schema version rxledger reads. Ledgers write LedgerEntry v2; v1 leaves
+ * (written before registry links) stay readable, and the single-object fingerprint tells them apart.
+ */
 export const RECORD_NAMES = {
   custodyEvent: 'rxledger.v1.CustodyEvent',
   signedEvent: 'rxledger.v1.SignedEvent',
   ledgerEntry: 'rxledger.v1.LedgerEntry',
+  ledgerEntryV2: 'rxledger.v2.LedgerEntry',
 } as const;
 
 /** Every schema version rxledger reads, as parsed `.avsc` JSON. */
@@ -19,6 +23,7 @@ export const SCHEMAS: readonly unknown[] = Object.freeze([
   load('custody-event.v1.avsc'),
   load('signed-event.v1.avsc'),
   load('ledger-entry.v1.avsc'),
+  load('ledger-entry.v2.avsc'),
 ]);
 
 /** The SchemaSet of every rxledger record version; `rxledgerSchemas.toJSON()` is `GET /v1/schemas`. */

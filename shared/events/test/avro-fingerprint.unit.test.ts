@@ -49,7 +49,7 @@ describe('rxledger schemas', () => {
 
   it('serve as fingerprint hex → schema JSON for GET /v1/schemas', () => {
     const served = rxledgerSchemas.toJSON();
-    expect(Object.keys(served)).toHaveLength(3);
+    expect(Object.keys(served)).toHaveLength(4);
     for (const [fp, schema] of Object.entries(served)) {
       expect(fp).toMatch(/^[0-9a-f]{16}$/);
       // A client can recompute the key from what it is served.
@@ -58,7 +58,13 @@ describe('rxledger schemas', () => {
     expect(JSON.parse(JSON.stringify(served))).toEqual(served);
   });
 
-  it('name the three current records', () => {
+  it.each(vectors.rxledgerSchemas)('pin the fingerprint of $name ($file)', (v) => {
+    const known = rxledgerSchemas.get(v.name)!;
+    expect(known.fingerprint).toBe(v.fingerprint);
+    if (v.canonical !== undefined) expect(known.canonicalForm).toBe(v.canonical);
+  });
+
+  it('name every record version: custody event, signed event, ledger entry v1 and v2', () => {
     expect(rxledgerSchemas.list().map((s) => s.name)).toEqual(Object.values(RECORD_NAMES));
   });
 

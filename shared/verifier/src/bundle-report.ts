@@ -8,6 +8,8 @@ export const CHECK_NAMES = [
   'leaf decoding',
   'registry inclusion',
   'registry signature',
+  'registry links',
+  'signer links',
   'registry completeness',
   'entry inclusion',
   'entry signature',

@@ -3,7 +3,7 @@ import { toHex } from '@rxledger/tlog';
 import type { BundleCheck } from './bundle-report.ts';
 import type { DecodedLeaf } from './decode-leaf.ts';
 
-/** An entry of the bundle with its leaf hash, and its records if it decoded. */
+/** A leaf of the bundle with its leaf hash, and its records if it decoded. */
 export interface LinkedLeaf {
   index: number;
   hash: Uint8Array;

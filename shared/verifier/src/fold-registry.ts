@@ -44,8 +44,13 @@ export function foldRegistry(
       return;
     }
     // The ledger's own admission rule: the genesis by the anchor, later leaves by a key the registry
-    // so far lets sign REGISTRY, every signature checked with @noble.
-    const admission = admitRecord(decoded.leaf.entry.signedEvent, { registry: state, ed: nobleEd25519 });
+    // so far lets sign REGISTRY, every signature checked with @noble, the time window by the broker
+    // time of v2 leaves.
+    const admission = admitRecord(decoded.leaf.entry.signedEvent, {
+      registry: state,
+      ed: nobleEd25519,
+      appendedAt: decoded.leaf.entry.appendedAt,
+    });
     if (!admission.ok) {
       fail(`${admission.code}: ${admission.message}`);
       return;

@@ -10,6 +10,7 @@ import {
 } from '@rxledger/tlog';
 import type { BundleCheck, BundleReport, CheckName, TimelineEntry, VerifierTrust } from './bundle-report.ts';
 import { checkLinks } from './check-links.ts';
+import { checkRegistryLinks, type RegistryLinksResult } from './check-registry-links.ts';
 import { checkSchemas } from './check-schemas.ts';
 import { checkSigner } from './check-signer.ts';
 import { type DecodeResult, decodeLeaf } from './decode-leaf.ts';
@@ -66,11 +67,19 @@ export function verifyBundle(bundle: unknown, trust: VerifierTrust): BundleRepor
   const entryLeaves = entries.map(toLeaf);
   for (const l of [...registryLeaves, ...entryLeaves]) checks.push(decodingCheck(l, schemas));
 
-  // 4-6. The registry: proofs, the fold from the genesis, and what can be said about completeness.
+  // 4-6. The registry: proofs, the fold from the genesis, the v2 registry and signer links, and what
+  // can be said about completeness.
   for (const l of registryLeaves) checks.push(inclusionCheck('registry inclusion', l, checkpoint));
   const { history, checks: registryChecks } = foldRegistry(registryLeaves, anchor);
   checks.push(...registryChecks);
-  checks.push(completenessCheck(registryLeaves, entryLeaves, registryChecks, checkpoint));
+  const hashed = (l: Leaf) => ({
+    index: l.index,
+    hash: l.hash,
+    ...(l.decoded.ok ? { leaf: l.decoded.leaf } : {}),
+  });
+  const links = guardedLinks(() => checkRegistryLinks(registryLeaves.map(hashed), entryLeaves.map(hashed)));
+  checks.push(...links.checks);
+  checks.push(completenessCheck(registryLeaves, entryLeaves, registryChecks, links, checkpoint));
 
   // 7-8. Every entry: its proof, then its signer against the registry.
   for (const l of entryLeaves) checks.push(inclusionCheck('entry inclusion', l, checkpoint));
@@ -90,12 +99,7 @@ export function verifyBundle(bundle: unknown, trust: VerifierTrust): BundleRepor
 
   // 9. Hash links of the item and its containers.
   const bundleLeaves = new Map([...registryLeaves, ...entryLeaves].map((l) => [toHex(l.hash), l.index]));
-  const linked = entryLeaves.map((l) => ({
-    index: l.index,
-    hash: l.hash,
-    ...(l.decoded.ok ? { leaf: l.decoded.leaf } : {}),
-  }));
-  checks.push(...guardedAll('hash links', () => checkLinks(item, linked, bundleLeaves)));
+  checks.push(...guardedAll('hash links', () => checkLinks(item, entryLeaves.map(hashed), bundleLeaves)));
 
   // 10. Every leaf says which leaf it is.
   for (const l of [...registryLeaves, ...entryLeaves]) {
@@ -200,6 +204,7 @@ function completenessCheck(
   registry: readonly Leaf[],
   entries: readonly Leaf[],
   registryChecks: readonly BundleCheck[],
+  links: RegistryLinksResult,
   checkpoint: Checkpoint | undefined,
 ): BundleCheck {
   const what = 'registry completeness';
@@ -223,12 +228,37 @@ function completenessCheck(
       detail: `REGISTRY leaves among the entries, missing from the registry list: ${stray.map((l) => l.index).join(', ')}`,
     };
   }
+  const at = `registry leaves at ${registry.map((l) => l.index).join(', ')}, the genesis at 0`;
+  if (links.missing.length > 0) {
+    return {
+      ok: false,
+      what,
+      detail: `${at}; the bundle leaves out registry leaves its links point at: ${links.missing.join(', ')}`,
+    };
+  }
+  const v2 = [...registry, ...entries].every((l) => l.decoded.ok && l.decoded.leaf.entry.version === 2);
+  if (v2) {
+    const unlinked = links.checks.filter((c) => !c.ok).map((c) => c.index ?? '?');
+    return unlinked.length > 0
+      ? {
+          ok: false,
+          what,
+          detail: `${at}; not proven: the links of leaves ${unlinked.join(', ')} do not match`,
+        }
+      : {
+          ok: true,
+          what,
+          detail:
+            `${at}. Proven by the links (LedgerEntry v2): every registry leaf a party or key chain passes ` +
+            `through, and the latest naming each signer's party and key before it signed, is in the bundle`,
+        };
+  }
   const below = checkpoint === undefined ? '' : ` below size ${checkpoint.size}`;
   return {
     ok: true,
     what,
     detail:
-      `registry leaves at ${registry.map((l) => l.index).join(', ')}, the genesis at 0. Inclusion proofs show ` +
+      `${at}. Inclusion proofs show ` +
       `these leaves are in the log, not that no other registry leaf exists${below}: that rests on the bundle's word`,
   };
 }
@@ -248,6 +278,17 @@ function guarded(what: CheckName, index: number, check: () => BundleCheck): Bund
     return check();
   } catch (err) {
     return { ok: false, what, index, detail: `check failed: ${message(err)}` };
+  }
+}
+
+function guardedLinks(check: () => RegistryLinksResult): RegistryLinksResult {
+  try {
+    return check();
+  } catch (err) {
+    return {
+      checks: [{ ok: false, what: 'registry links', detail: `check failed: ${message(err)}` }],
+      missing: [],
+    };
   }
 }
 

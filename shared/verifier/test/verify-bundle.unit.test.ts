@@ -44,7 +44,11 @@ describe('verifyBundle on a bundle the ledger serves', () => {
     expect(count('entry signature')).toBe(11);
     expect(count('registry signature')).toBe(2);
     expect(count('leaf seq')).toBe(13);
-    expect(count('schema fingerprint')).toBe(3);
+    // LedgerEntry v2: one registry links check per registry leaf, one signer links check per leaf.
+    expect(count('registry links')).toBe(2);
+    expect(count('signer links')).toBe(13);
+    // Custody event, signed event, ledger entry v1 and v2.
+    expect(count('schema fingerprint')).toBe(4);
     expect(count('hash links')).toBe(3);
     expect(report.checkpoint).toMatchObject({ origin: ORIGIN, size: 15 });
   });
@@ -97,7 +101,9 @@ describe('verifyBundle on a bundle the ledger serves', () => {
 
   it('says what cannot be proven: later leaves of the item and registry completeness', () => {
     const detail = (what: CheckName) => report.checks.find((c) => c.what === what && c.ok)?.detail;
-    expect(detail('registry completeness')).toMatch(/not that no other registry leaf exists below size 15/);
+    expect(detail('registry completeness')).toMatch(
+      /^registry leaves at 0, 5, the genesis at 0\. Proven by the links \(LedgerEntry v2\)/,
+    );
     expect(detail('hash links')).toMatch(/no later leaf naming it can be ruled out/);
   });
 
@@ -240,16 +246,29 @@ describe('verifyBundle against a dishonest ledger (leaves altered, tree and chec
 
   it('fails an entry signed by a key the registry does not know', () => {
     const r = dishonest(13, (leaf) => resign(leaf, s.chain.outsider));
-    expect(failures(r)).toEqual([failed('entry signature', 13, /UNKNOWN_KEY/)]);
+    // Its signer link for the key still points at the genesis, which never named the outsider's key.
+    expect(failures(r)).toEqual([
+      failed('signer links', 13, /^rxledger:key:[0-9a-f]{16}: link points at leaf 0, but .* is none$/),
+      failed('registry completeness', undefined, /not proven: the links of leaves 13 do not match/),
+      failed('entry signature', 13, /UNKNOWN_KEY/),
+    ]);
   });
 
   it('fails an entry by a party not entitled to its type', () => {
     const r = dishonest(13, (leaf) =>
       resign(leaf, s.chain.distributor, (e) => ({ ...e, party: GLN.distributor, site: GLN.distributor })),
     );
-    expect(failures(r)).toEqual([
+    // The distributor's latest registry leaf before 13 is the AddKey at 5, not what the links say.
+    expect(failures(r)).toContainEqual(
       failed('entry signature', 13, /ROLE_NOT_ENTITLED: DISPENSE needs role PHARMACY/),
-    ]);
+    );
+    expect(failures(r)).toContainEqual(
+      failed(
+        'signer links',
+        13,
+        new RegExp(`rxledger:party:${GLN.distributor}: link points at leaf 0, .* is leaf 5`),
+      ),
+    );
   });
 
   it('fails a link that skips a leaf naming the item', () => {

@@ -1,4 +1,11 @@
-import { decodeCustodyEvent, decodeLedgerEntry, decodeSignedEvent, namedItems } from '@rxledger/events';
+import {
+  type DecodedLedgerEntry,
+  decodeCustodyEvent,
+  decodeLedgerEntry,
+  decodeSignedEvent,
+  linkSubjects,
+  signerSubjects,
+} from '@rxledger/events';
 import { bytesEqual, CompactRange, leafHash, parseCheckpoint, toHex } from '@rxledger/tlog';
 import type { LedgerStore } from '../store/ledger-store.ts';
 
@@ -6,7 +13,7 @@ import type { LedgerStore } from '../store/ledger-store.ts';
 export interface AuditFinding {
   /** The leaf index, or the checkpoint's tree size for a checkpoint. */
   seq: number;
-  what: 'database' | 'leaf' | 'leaf-hash' | 'links' | 'tree-node' | 'checkpoint';
+  what: 'database' | 'leaf' | 'leaf-hash' | 'links' | 'signer-links' | 'tree-node' | 'checkpoint';
   message: string;
 }
 
@@ -19,8 +26,9 @@ export interface AuditReport {
 }
 
 /**
- * Recomputes every leaf hash, every per-item link and every stored tree node from the leaves
- * themselves, and every checkpoint's root, stopping at the first mismatch. Reads the database only.
+ * Recomputes every leaf hash, every hash link (per item, and for v2 leaves per registry party and key,
+ * and each leaf's signer links) and every stored tree node from the leaves themselves, and every
+ * checkpoint's root, stopping at the first mismatch. Reads the database only.
  */
 export function auditLedger(
   store: LedgerStore,
@@ -53,11 +61,15 @@ export function auditLedger(
   for (let seq = 0; seq < size; seq++) {
     const stored = store.leaf(seq);
     if (!stored) return report({ seq, what: 'leaf', message: `leaf ${seq} is missing` });
-    let entry: ReturnType<typeof decodeLedgerEntry>;
-    let items: string[];
+    let entry: DecodedLedgerEntry;
+    let subjects: string[];
+    let signers: string[];
     try {
       entry = decodeLedgerEntry(stored.leaf);
-      items = namedItems(decodeCustodyEvent(decodeSignedEvent(entry.signedEvent).event));
+      const signed = decodeSignedEvent(entry.signedEvent);
+      const event = decodeCustodyEvent(signed.event);
+      subjects = linkSubjects(event, entry.version);
+      signers = entry.version === 2 ? signerSubjects(event.party, signed.keyId) : [];
     } catch (err) {
       return report({ seq, what: 'leaf', message: `leaf ${seq} does not decode: ${(err as Error).message}` });
     }
@@ -71,20 +83,17 @@ export function auditLedger(
         message: `stored hash ${toHex(stored.hash)} is not SHA-256(0x00 || leaf) = ${toHex(hash)}`,
       });
     }
-    const expected = items.map((item) => heads.get(item) ?? null);
-    const bad = expected.findIndex((h, i) => {
-      const got = entry.links[i];
-      return got === undefined || (h === null ? got !== null : got === null || !bytesEqual(h, got));
-    });
-    if (bad >= 0 || entry.links.length !== expected.length) {
-      const i = Math.max(bad, 0);
-      return report({
-        seq,
-        what: 'links',
-        message: `link ${i} (${items[i] ?? '?'}) does not point at the previous leaf naming that item`,
-      });
+    const badLink = firstMismatch(subjects, entry.links, heads);
+    if (badLink !== undefined) {
+      const message = `link ${badLink} (${subjects[badLink] ?? '?'}) does not point at the previous leaf naming it`;
+      return report({ seq, what: 'links', message });
     }
-    for (const item of items) heads.set(item, hash);
+    const badSigner = firstMismatch(signers, entry.signerLinks ?? [], heads);
+    if (badSigner !== undefined) {
+      const message = `signer link ${badSigner} (${signers[badSigner] ?? '?'}) does not point at the latest registry leaf naming it`;
+      return report({ seq, what: 'signer-links', message });
+    }
+    for (const subject of subjects) heads.set(subject, hash);
 
     for (const node of range.append(hash)) {
       if (node.level === 0) continue;
@@ -132,4 +141,22 @@ export function auditLedger(
       });
   }
   return { leaves: size, treeNodes, checkpoints: nextCheckpoint };
+}
+
+// The index of the first of `links` that is not the head of its subject (or the first missing or extra
+// link), undefined when all match. Only REGISTRY leaves name registry subjects, so a subject's head is
+// the latest registry leaf naming it: what both links and signer links must point at.
+function firstMismatch(
+  subjects: readonly string[],
+  links: readonly (Uint8Array | null)[],
+  heads: ReadonlyMap<string, Uint8Array>,
+): number | undefined {
+  const n = Math.max(subjects.length, links.length);
+  for (let i = 0; i < n; i++) {
+    const want = i < subjects.length ? (heads.get(subjects[i]!) ?? null) : undefined;
+    const got = links[i];
+    if (want === undefined || got === undefined) return i;
+    if (want === null ? got !== null : got === null || !bytesEqual(want, got)) return i;
+  }
+  return undefined;
 }

@@ -8,9 +8,10 @@ import {
   decodeSignedEvent,
   type Ed25519,
   encodeLedgerEntry,
-  namedItems,
+  linkSubjects,
   type RegistryState,
   type RejectionCode,
+  signerSubjects,
   type VerifyingKey,
 } from '@rxledger/events';
 import { readCanonicalItem } from '@rxledger/gs1';
@@ -28,8 +29,8 @@ export interface FoldResult {
 }
 
 /**
- * Folds consumed records into the log: checks each, appends accepted ones as leaves with their
- * per-item hash links, and commits the batch with the next Kafka offset. Holds the registry and the
+ * Folds consumed records into the log: checks each, appends accepted ones as LedgerEntry v2 leaves
+ * (the broker time, per-item and per-party/per-key registry hash links, signer links), and commits the batch with the next Kafka offset. Holds the registry and the
  * compact range in memory; both are rebuilt from the database on open.
  */
 export class LedgerFolder {
@@ -116,6 +117,13 @@ export class LedgerFolder {
     };
 
     for (const record of fresh) {
+      // The leaf carries the broker time (appendedAt, an Avro long): a record without a usable one
+      // is refused here rather than failing the leaf's encoding and stalling the fold.
+      if (!Number.isSafeInteger(record.timestamp)) {
+        const message = `the broker timestamp ${String(record.timestamp)} is not an integer of epoch ms`;
+        reject({ ...record, timestamp: 0 }, { ok: false, code: 'UNPROCESSABLE', message });
+        continue;
+      }
       const checked = checkRecord(
         record,
         registry,
@@ -148,8 +156,23 @@ export class LedgerFolder {
       registry = appended.registry;
 
       const seq = range.size;
-      const links = appended.items.map((item) => heads.get(item) ?? this.#store.itemHead(item) ?? null);
-      const leaf = encodeLedgerEntry({ seq, signedEvent: record.value!, links });
+      // Items and registry subjects share one head per subject (they cannot collide: GS1 URIs vs
+      // rxledger:…). Only REGISTRY leaves name registry subjects, so a subject's head is the latest
+      // registry leaf naming it: what signerLinks point at.
+      // A head read from the store is kept for the rest of the batch: signer subjects repeat on
+      // nearly every leaf, and a later registry leaf of the batch overwrites it.
+      const head = (subject: string) => {
+        const known = heads.get(subject) ?? this.#store.itemHead(subject);
+        if (known !== undefined) heads.set(subject, known);
+        return known ?? null;
+      };
+      const leaf = encodeLedgerEntry({
+        seq,
+        appendedAt: record.timestamp,
+        signedEvent: record.value!,
+        links: appended.items.map(head),
+        signerLinks: signerSubjects(event.party, signed.keyId).map(head),
+      });
       const hash = leafHash(leaf);
       nodes.push(...range.append(hash));
       for (const item of appended.items) heads.set(item, hash);
@@ -181,7 +204,8 @@ export class LedgerFolder {
 
 /**
  * What an admitted event changes besides the log, computed without touching the store: the registry
- * (a REGISTRY event that does not apply is refused), the items it names and its index rows. Pure, so an
+ * (a REGISTRY event that does not apply is refused), the subjects its links follow (the items it
+ * names, then a REGISTRY event's party and key subjects) and its index rows. Pure, so an
  * unexpected exception here refuses the one record (UNPROCESSABLE) instead of stalling the fold forever:
  * every node running the same code refuses the same record.
  */
@@ -205,7 +229,7 @@ function appendable(
       }
       registry = applied.state;
     }
-    return { ok: true, registry, items: namedItems(event), index: indexRows(event) };
+    return { ok: true, registry, items: linkSubjects(event), index: indexRows(event) };
   } catch (err) {
     return {
       ok: false,

@@ -2,8 +2,11 @@ import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
 
-/** Bumped when the tables change; a node refuses a database written by a different layout. */
-export const LEDGER_DB_VERSION = 2;
+/**
+ * Bumped when the tables or the leaves change; a node refuses a database written by a different
+ * layout and is rebuilt from the topic. 3: LedgerEntry v2 leaves, registry subjects in item_leaves.
+ */
+export const LEDGER_DB_VERSION = 3;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -32,7 +35,9 @@ CREATE TABLE IF NOT EXISTS tree (
   PRIMARY KEY (level, idx)
 ) WITHOUT ROWID;
 
--- Every leaf that names an item (pack or container), for provenance and links.
+-- Every leaf that names an item (pack or container), for provenance and links; and every REGISTRY
+-- leaf by the registry subjects it touches (rxledger:party:<gln>, rxledger:key:<keyId>), for the
+-- registry chains and signer links. Item URIs start https://, subjects rxledger:, so they never meet.
 CREATE TABLE IF NOT EXISTS item_leaves (
   item TEXT    NOT NULL,
   seq  INTEGER NOT NULL,

@@ -17,7 +17,11 @@ export interface StoredLeaf {
 export interface LeafRow extends StoredLeaf {
   /** Content hash of the event bytes, for the eventId idempotency check. */
   contentHash: Uint8Array;
-  /** Items the event names (DESIGN §4 links order). */
+  /**
+   * The subjects the leaf's links follow, in links order: the items the event names, then a REGISTRY
+   * event's registry subjects (rxledger:party:…, rxledger:key:…). All go to item_leaves, so each
+   * subject's head is one look-up; registry subjects never collide with the GS1 URIs of items.
+   */
   items: string[];
   /** Packs a COMMISSION brings into existence, by gtin + lot. */
   lots?: Array<{ gtin: string; lot: string; item: string }>;
