@@ -228,7 +228,7 @@ export function buildWireVectors(): WireVectors {
 
   const events: WireVectors['events'] = [];
   const leaves: WireVectors['leaves'] = [];
-  const hashes: Uint8Array[] = [];
+  const leafBytes: Uint8Array[] = [];
   const heads = new Map<string, Uint8Array>();
   for (const { name, signer, event } of goldenEvents(keys)) {
     const eventBytes = encodeCustodyEvent(event);
@@ -248,7 +248,7 @@ export function buildWireVectors(): WireVectors {
     const leaf = encodeLedgerEntry({ seq: leaves.length, signedEvent: record, links });
     const hash = leafHash(leaf);
     for (const item of items) heads.set(item, hash);
-    hashes.push(hash);
+    leafBytes.push(leaf);
     leaves.push({
       seq: leaves.length,
       items,
@@ -257,8 +257,9 @@ export function buildWireVectors(): WireVectors {
       leafHash: toHex(hash),
     });
   }
-  const checkpoints = [1, 2, 7, hashes.length].map((size) => {
-    const root = merkleTreeHash(hashes.slice(0, size));
+  // RFC 9162 roots of the leaves (merkleTreeHash leaf-hashes its entries itself).
+  const checkpoints = [1, 2, 7, leafBytes.length].map((size) => {
+    const root = merkleTreeHash(leafBytes.slice(0, size));
     const note = signCheckpoint(formatCheckpoint({ origin: ORIGIN, size, root }), checkpointSigner);
     return { size, root: toBase64(root), note };
   });
@@ -418,8 +419,7 @@ export function buildWireVectorsV2(): WireVectorsV2 {
     };
   });
   const checkpointSigner = ed25519Signer(ORIGIN, seedOf(9));
-  // Roots over the leaves themselves (merkleTreeHash leaf-hashes its entries). v1's checkpoints were
-  // built over the leaf hashes as entries, so they are not the roots of wire.json's leaves; frozen.
+  // Roots over the leaves themselves (merkleTreeHash leaf-hashes its entries).
   const checkpoints = [1, 12, 13, leafBytes.length].map((size) => {
     const root = merkleTreeHash(leafBytes.slice(0, size));
     const note = signCheckpoint(formatCheckpoint({ origin: ORIGIN, size, root }), checkpointSigner);

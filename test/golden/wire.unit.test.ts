@@ -8,7 +8,7 @@ import {
   VerifyingKey,
   verifyEventSignature,
 } from '@rxledger/events';
-import { fromHex, leafHash, toBase64, toHex, verifyCheckpoint } from '@rxledger/tlog';
+import { fromHex, leafHash, merkleTreeHash, toBase64, toHex, verifyCheckpoint } from '@rxledger/tlog';
 import { describe, expect, it } from 'vitest';
 import { LedgerFolder } from '../../services/ledger/src/fold/ledger-folder.ts';
 import { openLedgerDb } from '../../services/ledger/src/store/ledger-db.ts';
@@ -62,12 +62,14 @@ describe('golden wire vectors (DESIGN §4)', () => {
     }
   });
 
-  it('the frozen checkpoints verify under the published vkey', () => {
+  it('the frozen checkpoints verify under the published vkey and carry the RFC 9162 root of the frozen leaves', () => {
+    const leaves = frozen.leaves.map((l) => fromHex(l.leaf));
     for (const c of frozen.checkpoints) {
       const checkpoint = verifyCheckpoint(c.note, frozen.checkpointKey.vkey, {
         origin: frozen.checkpointKey.name,
       });
       expect(checkpoint.size).toBe(c.size);
+      expect(toHex(checkpoint.root)).toBe(toHex(merkleTreeHash(leaves.slice(0, c.size))));
     }
   });
 });

@@ -9,6 +9,7 @@ function flakyStore(failures: number) {
   const saved: StoredCheckpoint[] = [];
   let left = failures;
   const store = {
+    setMeta: () => {},
     latestCheckpoint: () => saved.at(-1),
     saveCheckpoint: (c: StoredCheckpoint) => {
       if (left-- > 0) throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });

@@ -30,7 +30,18 @@ export function custodyTopicName(channel: string): string {
 export async function ensureCustodyTopic(admin: Admin, opts: CustodyTopicOptions): Promise<string> {
   const topic = custodyTopicName(opts.channel);
   const existing = await admin.listTopics();
-  if (!existing.includes(topic)) {
+  if (!existing.includes(topic)) await createCustodyTopic(admin, topic, opts);
+  await assertCustodyTopic(admin, topic);
+  return topic;
+}
+
+// On a multi-broker KRaft cluster kafkajs asks the broker that took createTopics for the new topic's
+// metadata; a broker that has not applied the creation yet answers this, though the topic exists.
+const NOT_YET_HOSTED = /does not host this topic-partition|UNKNOWN_TOPIC_OR_PARTITION/i;
+const TOPIC_EXISTS = /already exists|TOPIC_ALREADY_EXISTS/i;
+
+async function createCustodyTopic(admin: Admin, topic: string, opts: CustodyTopicOptions): Promise<void> {
+  try {
     await admin.createTopics({
       waitForLeaders: true,
       topics: [
@@ -49,9 +60,31 @@ export async function ensureCustodyTopic(admin: Admin, opts: CustodyTopicOptions
         },
       ],
     });
+  } catch (err) {
+    // Created meanwhile by another node's setup, or created but not yet known to the broker asked.
+    const message = String((err as Error).message);
+    if (!NOT_YET_HOSTED.test(message) && !TOPIC_EXISTS.test(message)) throw err;
   }
-  await assertCustodyTopic(admin, topic);
-  return topic;
+  await waitForLeader(admin, topic, 30_000);
+}
+
+/** Waits, boundedly, until every broker's metadata gives the topic's partition a leader. */
+async function waitForLeader(admin: Admin, topic: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      if ((topics[0]?.partitions[0]?.leader ?? -1) >= 0) return;
+    } catch (err) {
+      if (!NOT_YET_HOSTED.test(String((err as Error).message))) throw err;
+    }
+    if (Date.now() > deadline) {
+      throw new KafkaSetupError(
+        `topic ${topic} was created but has no partition leader after ${timeoutMs} ms`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /** Connects an admin client just long enough to ensure the channel's topic exists. */

@@ -6,8 +6,18 @@ import {
   linkSubjects,
   signerSubjects,
 } from '@rxledger/events';
-import { bytesEqual, CompactRange, leafHash, parseCheckpoint, toHex } from '@rxledger/tlog';
-import type { LedgerStore } from '../store/ledger-store.ts';
+import {
+  bytesEqual,
+  type Checkpoint,
+  CompactRange,
+  leafHash,
+  type NoteVerifier,
+  parseCheckpoint,
+  parseVerifierKey,
+  toHex,
+  verifyCheckpoint,
+} from '@rxledger/tlog';
+import type { LedgerStore, StoredCheckpoint } from '../store/ledger-store.ts';
 
 /** The first thing in a ledger database that does not match what its stored data implies. */
 export interface AuditFinding {
@@ -25,6 +35,27 @@ export interface AuditReport {
   finding?: AuditFinding;
 }
 
+/** Why a stored checkpoint is not the signed note of `size` leaves with `root`, if it is not. */
+function checkpointProblem(
+  cp: StoredCheckpoint,
+  size: number,
+  root: Uint8Array,
+  verifier: NoteVerifier | undefined,
+): string | undefined {
+  let noted: Checkpoint;
+  try {
+    noted = verifier
+      ? verifyCheckpoint(cp.note, verifier, { origin: verifier.name })
+      : parseCheckpoint(cp.note.slice(0, cp.note.indexOf('\n\n') + 1));
+  } catch (err) {
+    return `checkpoint of size ${size}: its note does not verify: ${(err as Error).message}`;
+  }
+  if (!bytesEqual(cp.root, root) || !bytesEqual(noted.root, root) || noted.size !== size) {
+    return `checkpoint of size ${size} does not carry the recomputed root ${toHex(root)}`;
+  }
+  return undefined;
+}
+
 /**
  * Recomputes every leaf hash, every hash link (per item, and for v2 leaves per registry party and key,
  * and each leaf's signer links) and every stored tree node from the leaves themselves, and every
@@ -33,7 +64,10 @@ export interface AuditReport {
 export function auditLedger(
   store: LedgerStore,
   onProgress?: (seq: number, size: number) => void,
+  /** The node's checkpoint verifier key (C2SP vkey); without one, signatures are not checked. */
+  checkpointKey?: string,
 ): AuditReport {
+  const verifier = checkpointKey === undefined ? undefined : parseVerifierKey(checkpointKey);
   // SQLite's own page checks first: a flipped byte in a page header or an index is caught here.
   const check = store.db.pragma('quick_check', { simple: true });
   if (check !== 'ok') {
@@ -117,16 +151,8 @@ export function auditLedger(
       }
     }
     while (nextCheckpoint < checkpoints.length && checkpoints[nextCheckpoint] === seq + 1) {
-      const cp = store.checkpoint(seq + 1)!;
-      const root = range.root();
-      const noted = parseCheckpoint(cp.note.slice(0, cp.note.indexOf('\n\n') + 1));
-      if (!bytesEqual(cp.root, root) || !bytesEqual(noted.root, root) || noted.size !== seq + 1) {
-        return report({
-          seq: seq + 1,
-          what: 'checkpoint',
-          message: `checkpoint of size ${seq + 1} does not carry the recomputed root ${toHex(root)}`,
-        });
-      }
+      const problem = checkpointProblem(store.checkpoint(seq + 1)!, seq + 1, range.root(), verifier);
+      if (problem) return report({ seq: seq + 1, what: 'checkpoint', message: problem });
       nextCheckpoint++;
     }
     if (onProgress && seq % 10_000 === 0) onProgress(seq, size);

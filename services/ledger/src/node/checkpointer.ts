@@ -1,6 +1,9 @@
 import type { Logger } from '@rxledger/runtime';
-import { formatCheckpoint, type NoteSigner, signCheckpoint } from '@rxledger/tlog';
+import { formatCheckpoint, formatVerifierKey, type NoteSigner, signCheckpoint } from '@rxledger/tlog';
 import type { LedgerStore } from '../store/ledger-store.ts';
+
+/** Where a node records its checkpoint verifier key (C2SP vkey) in its own database. */
+export const CHECKPOINT_VKEY_META = 'checkpoint_vkey';
 
 /**
  * Signs a C2SP checkpoint of the committed tree whenever it has grown, so checkpoints lag new leaves
@@ -23,6 +26,9 @@ export function createCheckpointer(opts: {
   let timer: NodeJS.Timeout | undefined;
   let failing = false;
   const now = opts.now ?? Date.now;
+  // The key the node signs with, so `rxledger audit` can check every stored note's signature even when
+  // no key is given on its command line (one given there is the stronger anchor).
+  opts.store.setMeta(CHECKPOINT_VKEY_META, formatVerifierKey(opts.signer.name, opts.signer.publicKey));
   const checkpointNow = () => {
     const { size, root } = opts.current();
     const latest = opts.store.latestCheckpoint();
