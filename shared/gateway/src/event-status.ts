@@ -30,7 +30,7 @@ export function mountEventStatus(app: Express, deps: RouteDeps): void {
       const own = deps.cache.peek(party.gln, id);
       if (own === undefined) {
         for (const gln of deps.hostedGlns()) {
-          if (gln !== party.gln && deps.cache.peek(gln, id) !== undefined) return notFound(res, id);
+          if (gln !== party.gln && deps.cache.peek(gln, id) !== undefined) return notFound(res);
         }
       }
       const published = own?.acknowledged === true;
@@ -56,7 +56,7 @@ export function mountEventStatus(app: Express, deps: RouteDeps): void {
           ...(reason !== undefined && { reason }),
         });
       }
-      if (reply.status === 404) return published ? pending() : notFound(res, id);
+      if (reply.status === 404) return published ? pending() : notFound(res);
       deps.log.warn({ status: reply.status, route: '/v1/events/{id}' }, 'unexpected answer from the ledger');
       if (published) return pending();
       throw new UnavailableError(`the ledger answered ${reply.status} for this event; try again later`);
@@ -66,8 +66,9 @@ export function mountEventStatus(app: Express, deps: RouteDeps): void {
   });
 }
 
-function notFound(res: Response, id: string): void {
-  res.status(404).json({ error: { code: 'NOT_FOUND', message: `no event ${id} of this party is known` } });
+// The same bytes for "never seen" and "another party's": the answer must not tell them apart.
+function notFound(res: Response): void {
+  res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such event of this party is known' } });
 }
 
 function isEventState(body: unknown, id: string): body is EventState {

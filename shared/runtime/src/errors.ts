@@ -31,8 +31,9 @@ export interface FieldIssue {
 export class ValidationError extends RxError {
   readonly issues: FieldIssue[];
 
-  constructor(issues: FieldIssue[], message?: string) {
-    super('VALIDATION', message ?? issues.map((i) => `${i.field}: ${i.reason}`).join('; '), { status: 400 });
+  /** `code` names the rule more precisely than VALIDATION where a client may act on it (BEYOND_LOG). */
+  constructor(issues: FieldIssue[], message?: string, code = 'VALIDATION') {
+    super(code, message ?? issues.map((i) => `${i.field}: ${i.reason}`).join('; '), { status: 400 });
     this.issues = issues;
   }
 }

@@ -172,7 +172,9 @@ export function sendError(res: Response, err: unknown, log: Logger): void {
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const type = (err as { type?: string }).type;
     const code = BODY_ERROR_CODES[type ?? ''] ?? 'BAD_REQUEST';
-    res.status(status).json({ error: { code, message: (err as Error).message } });
+    const message = (err as Error).message;
+    // A body that is not JSON at all has one field at fault: the body.
+    res.status(status).json({ error: { code, message }, errors: [{ field: '(body)', reason: message }] });
     return;
   }
   log.error({ err }, 'unhandled error');

@@ -6,14 +6,14 @@ import type { HostileSystem, PartnerKind } from './hostile-system.ts';
 export type Service = 'ledger' | PartnerKind;
 
 /**
- * Who a request claims to be: nobody, a ledger token by role (`pharmacist:<gln>`, `partner:<kind>`), a
+ * Who a request claims to be: nobody, a ledger token by role (`pharmacist:<gln>`, `partner:<kind|gln>`), a
  * scanner key (`scanner:<gln>` or `scanner:<gln>@<site>`), or a raw Authorization header.
  */
 export type Auth =
   | 'none'
   | 'regulator'
   | `pharmacist:${string}`
-  | `partner:${PartnerKind}`
+  | `partner:${string}`
   | `scanner:${string}`
   | { header: string };
 
@@ -83,7 +83,7 @@ export class HttpDriver implements LedgerProbe {
         : kind === 'pharmacist'
           ? this.sys.pharmacistTokens[arg!]
           : kind === 'partner'
-            ? this.sys.partnerTokens[arg as PartnerKind]
+            ? this.sys.partnerTokens[arg!]
             : this.sys.scannerKeys[arg!];
     if (secret === undefined) throw new Error(`no credential for ${auth}`);
     return `Bearer ${secret}`;

@@ -36,11 +36,12 @@ interface Identities {
   authorityKeyFile: string;
   regulatorToken: string;
   pharmacistTokens: Record<string, string>;
-  partnerTokens?: Record<PartnerKind, string>;
   parties: Array<{
     kind: PartnerKind;
     gln: string;
     keyFile: string;
+    /** The party's own token at the ledger (one per party). */
+    ledgerToken: string;
     scanners: Array<{ site: string; key: string }>;
   }>;
 }
@@ -58,7 +59,8 @@ export interface HostileSystem {
   topic: string;
   regulatorToken: string;
   pharmacistTokens: Record<string, string>;
-  partnerTokens: Partial<Record<PartnerKind, string>>;
+  /** Ledger tokens of the partner parties: by GLN, and by kind for the first party of that kind. */
+  partnerTokens: Record<string, string>;
   /** Scanner key by `gln` (the party's first scanner) and by `gln@site`. */
   scannerKeys: Record<string, string>;
   /** Signing keys by party GLN, and the registry authority's. */
@@ -123,7 +125,7 @@ export async function startHostileSystem(brokers: string[]): Promise<HostileSyst
     topic,
     regulatorToken: ids.regulatorToken,
     pharmacistTokens: ids.pharmacistTokens,
-    partnerTokens: ids.partnerTokens ?? {},
+    partnerTokens: partnerTokensOf(ids.parties),
     scannerKeys,
     keys,
     exits,
@@ -147,4 +149,13 @@ export async function startHostileSystem(brokers: string[]): Promise<HostileSyst
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function partnerTokensOf(parties: Identities['parties']): Record<string, string> {
+  const tokens: Record<string, string> = {};
+  for (const p of parties) {
+    tokens[p.gln] = p.ledgerToken;
+    tokens[p.kind] ??= p.ledgerToken;
+  }
+  return tokens;
 }

@@ -31,7 +31,7 @@ function one() {
   sent++;
   const started = performance.now();
   const wall = Date.now();
-  const p = fetch(url, { headers, signal: AbortSignal.timeout(30000) })
+  const p = fetch(url, { headers, signal: AbortSignal.timeout(5000) })
     .then(async (res) => {
       await res.arrayBuffer();
       latencies.push(performance.now() - started);

@@ -174,6 +174,9 @@ export function answerRoutes(app: Express, deps: AnswerDeps): void {
     const principal = tokens.authenticate(req);
     requireRole(principal, ['regulator', 'partner'], 'event state');
     const eventId = req.params.id!;
+    if (!EVENT_ID.test(eventId)) {
+      throw new ValidationError([{ field: 'id', reason: 'an eventId is 1 to 128 of A-Z a-z 0-9 . _ : -' }]);
+    }
     const { party } = parseQuery(eventStateQuery, req.query);
     const asked = (signer: string | null) =>
       signer !== null && mayRead(principal, signer) && (party === undefined || party === signer);
@@ -204,6 +207,8 @@ export function answerRoutes(app: Express, deps: AnswerDeps): void {
       .json({ error: { code: 'UNKNOWN_EVENT', message: `this ledger has not seen event ${eventId} (yet)` } });
   });
 }
+
+const EVENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Whether an event's state is the principal's to read: a regulator's, or its own parties' events. */
 function mayRead(principal: Principal, party: string): boolean {

@@ -1,7 +1,17 @@
+import { isValidGln, parseExpiry } from '@rxledger/gs1';
 import { z } from 'zod';
+
+function validExpiry(s: string): boolean {
+  try {
+    parseExpiry(s, new Date());
+    return true;
+  } catch {
+    return false;
+  }
+}
 import { queryInteger } from './query.ts';
 
-const gln = z.string().regex(/^\d{13}$/, 'must be a GLN-13');
+const gln = z.string().refine(isValidGln, 'must be a GLN-13 with a correct check digit');
 const rfc3339 = z.string().refine((s) => !Number.isNaN(Date.parse(s)) && /[zZ]|[+-]\d\d:\d\d$/.test(s), {
   message: 'must be an RFC 3339 time with an offset',
 });
@@ -18,7 +28,12 @@ export const verifyQuery = z
     gtin: z.string().max(14).optional().describe('GTIN-8/12/13/14'),
     serial: z.string().max(20).optional(),
     lot: z.string().max(20).optional(),
-    expiry: z.string().max(6).optional().describe('YYMMDD'),
+    expiry: z
+      .string()
+      .max(6)
+      .refine((s) => validExpiry(s), 'must be a date YYMMDD (DD 00 meaning the end of the month)')
+      .optional()
+      .describe('YYMMDD'),
     at: gln.optional().describe('GLN of the party at whose counter or dock the pack is scanned'),
     pharmacy: gln.optional().describe('alias of at, as the pharmacy service sends it'),
   })

@@ -1,13 +1,13 @@
 import { rxledgerSchemas } from '@rxledger/events';
-import { RxError } from '@rxledger/runtime';
+import { RxError, ValidationError } from '@rxledger/runtime';
 import { consistencyProof, inclusionProof, toBase64 } from '@rxledger/tlog';
 import type { Express } from 'express';
 import { z } from 'zod';
 import type { LedgerStore } from '../store/ledger-store.ts';
 import { parseQuery, queryInteger } from './query.ts';
 
-export const inclusionQuery = z.object({ index: queryInteger('index'), size: queryInteger('size') });
-export const consistencyQuery = z.object({ from: queryInteger('from'), to: queryInteger('to') });
+export const inclusionQuery = z.object({ index: queryInteger('index'), size: queryInteger('size') }).strict();
+export const consistencyQuery = z.object({ from: queryInteger('from'), to: queryInteger('to') }).strict();
 
 /**
  * The public routes of the log (DESIGN §5): checkpoint, proofs and schemas. They reveal hashes
@@ -27,8 +27,7 @@ export function logRoutes(app: Express, store: LedgerStore): void {
   app.get('/v1/proofs/inclusion', (req, res) => {
     const { index, size } = parseQuery(inclusionQuery, req.query);
     beyondSigned(store, 'size', size);
-    if (index >= size)
-      throw new RxError('BAD_INDEX', `index ${index} must be below size ${size}`, { status: 400 });
+    if (index >= size) fieldError('index', 'BAD_INDEX', `index ${index} must be below size ${size}`);
     const proof = inclusionProof(store.hashReader(), index, size);
     res.json({
       index,
@@ -41,7 +40,7 @@ export function logRoutes(app: Express, store: LedgerStore): void {
   app.get('/v1/proofs/consistency', (req, res) => {
     const { from, to } = parseQuery(consistencyQuery, req.query);
     beyondSigned(store, 'to', to);
-    if (from > to) throw new RxError('BAD_RANGE', `from ${from} must not exceed to ${to}`, { status: 400 });
+    if (from > to) fieldError('from', 'BAD_RANGE', `from ${from} must not exceed to ${to}`);
     const proof = from === 0 || from === to ? [] : consistencyProof(store.hashReader(), from, to);
     res.json({ from, to, proof: proof.map(toBase64) });
   });
@@ -59,10 +58,12 @@ export function logRoutes(app: Express, store: LedgerStore): void {
 function beyondSigned(store: LedgerStore, name: string, size: number): void {
   const signed = store.latestCheckpoint()?.size ?? 0;
   if (size > signed) {
-    throw new RxError(
-      'BEYOND_LOG',
-      `${name} ${size} is beyond the latest signed checkpoint (size ${signed}); ask for at most ${signed}`,
-      { status: 400 },
-    );
+    const reason = `${name} ${size} is beyond the latest signed checkpoint (size ${signed}); ask for at most ${signed}`;
+    fieldError(name, 'BEYOND_LOG', reason);
   }
+}
+
+/** A 400 naming the query parameter at fault, under a code a client can act on. */
+function fieldError(field: string, code: string, reason: string): never {
+  throw new ValidationError([{ field, reason }], reason, code);
 }

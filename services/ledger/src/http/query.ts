@@ -6,7 +6,12 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.ou
   const parsed = schema.safeParse(query);
   if (parsed.success) return parsed.data;
   throw new ValidationError(
-    parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(query)', reason: i.message })),
+    parsed.error.issues.flatMap((i) =>
+      // An unknown parameter is named itself, not the query as a whole.
+      i.code === 'unrecognized_keys'
+        ? i.keys.map((key) => ({ field: key, reason: 'is not a parameter of this route' }))
+        : [{ field: i.path.join('.') || '(query)', reason: i.message }],
+    ),
   );
 }
 
