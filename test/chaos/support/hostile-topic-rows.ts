@@ -5,8 +5,8 @@
 //
 // Codes where two rules overlap: a record older than 7 days behind its broker timestamp is
 // EVENT_TIME_TOO_OLD, but one before 2000-01-01 is EVENT_TIME_BEFORE_FLOOR (the absolute rule first);
-// a list longer than its bound (items > MAX_ITEMS) is TOO_LARGE, a string longer than its bound is
-// INVALID_EVENT (a field that fails its rule), as it is today. Where the issue leaves the order of two
+// TOO_LARGE is the whole record over 1 MiB; a list or a string longer than its bound is INVALID_EVENT
+// (a field that fails its rule, named in the message). Where the issue leaves the order of two
 // checks open, a row lists every code that keeps its promise. Rejections of records whose signature did
 // not verify must name no party (issue finding 6), and no stored rejection may exceed 4 KB.
 import {
@@ -763,7 +763,7 @@ function fieldRows(): TopicRow[] {
     ),
     maker('RECALL lot of 21 characters', recall({ lot: chars('L', 21) }), rejected('INVALID_EVENT')),
     maker(`items: ${MAX_ITEMS} (the bound)`, () => ({ items: packs(MAX_ITEMS) }), ACCEPTED),
-    maker(`items: ${MAX_ITEMS + 1}`, () => ({ items: packs(MAX_ITEMS + 1) }), rejected('TOO_LARGE')),
+    maker(`items: ${MAX_ITEMS + 1}`, () => ({ items: packs(MAX_ITEMS + 1) }), rejected('INVALID_EVENT')),
   ];
 }
 
