@@ -16,7 +16,15 @@ interface Identities {
   checkpointKeyFile: string;
   regulatorToken: string;
   pharmacistTokens: Record<string, string>;
-  partnerTokens: Record<string, string>;
+  /** Each partner party with its own ledger token. */
+  parties: Array<{ kind: string; ledgerToken: string }>;
+}
+
+/** The ledger token of the first party of a kind. */
+function partnerToken(identities: Identities, kind: string): string {
+  const party = identities.parties.find((p) => p.kind === kind);
+  if (!party) throw new Error(`the demo identities hold no ${kind} party`);
+  return party.ledgerToken;
 }
 
 /** One request down an error path: what it sends, and the status class it must get (4xx). */
@@ -189,12 +197,12 @@ describe('no secret in any log of the chaos run', () => {
         { headers: bearer(pharmacistToken) },
       ),
       'pharmacist token scanning garbage': await refusedRequest(
-        `${ledger}/v1/verify?scan=${encodeURIComponent(identities.partnerTokens.manufacturer!)}`,
+        `${ledger}/v1/verify?scan=${encodeURIComponent(partnerToken(identities, 'manufacturer'))}`,
         { headers: bearer(pharmacistToken) },
       ),
       'partner token asking for a recall scope it does not own': await refusedRequest(
         `${ledger}/v1/recalls/scope?gtin=${GTIN}&lot=L`,
-        { headers: bearer(identities.partnerTokens.distributor!) },
+        { headers: bearer(partnerToken(identities, 'distributor')) },
       ),
       'token as a verify serial': await refusedRequest(
         `${ledger}/v1/verify?gtin=${GTIN}&serial=${identities.regulatorToken}`,

@@ -31,7 +31,7 @@ export async function ensureCustodyTopic(admin: Admin, opts: CustodyTopicOptions
   const topic = custodyTopicName(opts.channel);
   const existing = await admin.listTopics();
   if (!existing.includes(topic)) await createCustodyTopic(admin, topic, opts);
-  await assertCustodyTopic(admin, topic);
+  await whileNotYetHosted(() => assertCustodyTopic(admin, topic), 30_000);
   return topic;
 }
 
@@ -68,20 +68,28 @@ async function createCustodyTopic(admin: Admin, topic: string, opts: CustodyTopi
   await waitForLeader(admin, topic, 30_000);
 }
 
-/** Waits, boundedly, until every broker's metadata gives the topic's partition a leader. */
+/** Waits, boundedly, until the metadata the admin reads gives the topic's partition a leader. */
 async function waitForLeader(admin: Admin, topic: string, timeoutMs: number): Promise<void> {
+  const led = await whileNotYetHosted(async () => {
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+    return (topics[0]?.partitions[0]?.leader ?? -1) >= 0;
+  }, timeoutMs);
+  if (!led)
+    throw new KafkaSetupError(`topic ${topic} was created but has no partition leader after ${timeoutMs} ms`);
+}
+
+/**
+ * Runs `step` until it returns anything but false, again while a broker answers that it does not host
+ * the new topic yet, for at most `timeoutMs`; then the last answer (or error) stands.
+ */
+async function whileNotYetHosted<T>(step: () => Promise<T>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-      if ((topics[0]?.partitions[0]?.leader ?? -1) >= 0) return;
+      const result = await step();
+      if (result !== false || Date.now() > deadline) return result;
     } catch (err) {
-      if (!NOT_YET_HOSTED.test(String((err as Error).message))) throw err;
-    }
-    if (Date.now() > deadline) {
-      throw new KafkaSetupError(
-        `topic ${topic} was created but has no partition leader after ${timeoutMs} ms`,
-      );
+      if (!NOT_YET_HOSTED.test(String((err as Error).message)) || Date.now() > deadline) throw err;
     }
     await new Promise((r) => setTimeout(r, 200));
   }
