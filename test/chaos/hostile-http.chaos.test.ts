@@ -6,7 +6,13 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { describeAnswer, HttpDriver, type HttpRow, judgeHttp } from './support/hostile-http.ts';
 import { httpRows, KNOWN_SERIAL, SETUP } from './support/hostile-http-rows.ts';
-import { Tally, VERIFY_BASELINE, VERIFY_P99_MS, VERIFY_PER_SECOND } from './support/hostile-summary.ts';
+import {
+  Tally,
+  VERIFY_BASELINE,
+  VERIFY_P99_MS,
+  VERIFY_PER_SECOND,
+  VERIFY_WARMUP,
+} from './support/hostile-summary.ts';
 import { type HostileSystem, OWN_GTIN, PARTY, startHostileSystem } from './support/hostile-system.ts';
 import { quantile, startVerifyStream, type VerifyStreamResult } from './support/hostile-verify-stream.ts';
 
@@ -37,6 +43,7 @@ describe('hostile HTTP input', () => {
       headers: { authorization: `Bearer ${sys.scannerKeys[PARTY.pharmacy1]}` },
       perSecond: VERIFY_PER_SECOND,
       baseline: VERIFY_BASELINE,
+      warmup: VERIFY_WARMUP,
     });
     await stream.baselined;
   });

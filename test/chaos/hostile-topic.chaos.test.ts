@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { HttpDriver } from './support/hostile-http.ts';
 import { pack } from './support/hostile-items.ts';
 import { makerEvent, partyEvent, record, type World } from './support/hostile-records.ts';
-import { Tally, VERIFY_BASELINE, VERIFY_P99_MS, VERIFY_PER_SECOND } from './support/hostile-summary.ts';
+import {
+  Tally,
+  VERIFY_BASELINE,
+  VERIFY_P99_MS,
+  VERIFY_PER_SECOND,
+  VERIFY_WARMUP,
+} from './support/hostile-summary.ts';
 import { type HostileSystem, OWN_GTIN, PARTY, startHostileSystem } from './support/hostile-system.ts';
 import { TopicJudge } from './support/hostile-topic.ts';
 import { topicRows } from './support/hostile-topic-rows.ts';
@@ -68,6 +74,7 @@ describe('hostile records on the custody topic', () => {
       headers: { authorization: `Bearer ${sys.scannerKeys[PARTY.pharmacy1]}` },
       perSecond: VERIFY_PER_SECOND,
       baseline: VERIFY_BASELINE,
+      warmup: VERIFY_WARMUP,
     });
     await stream.baselined;
   });

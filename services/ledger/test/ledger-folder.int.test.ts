@@ -344,19 +344,41 @@ describe('LedgerFolder on a real SQLite file', () => {
     records.push(chain.record(new Uint8Array([0xc3, 0x01, 9])));
 
     const other = tempLedger(chain.authority.verifyingKey);
+    const sliced = tempLedger(chain.authority.verifyingKey);
     try {
       ledger.folder.fold(records);
       for (let i = 0; i < records.length; i += 7) other.folder.fold(records.slice(i, i + 7));
+      // As the node's consumer folds: one batch, in slices ended by a time budget (0 ms: one record
+      // per call), each committed before the next, the caller passing on what is left.
+      let rest = records;
+      while (rest.length > 0) {
+        const r = sliced.folder.fold(rest, undefined, { budgetMs: 0 });
+        expect(r.consumed).toBe(1);
+        expect(sliced.store.nextOffset()).toBe(rest[0]!.offset + 1);
+        rest = rest.slice(r.consumed);
+      }
       const size = ledger.folder.size;
       expect(size).toBe(83); // every record but the undecodable one
-      expect(other.folder.size).toBe(size);
-      for (let seq = 0; seq < size; seq++)
-        expect(other.store.leaf(seq)!.leaf).toEqual(ledger.store.leaf(seq)!.leaf);
-      expect(other.folder.root()).toEqual(ledger.folder.root());
-      expect(other.store.rejections({ limit: 100 })).toEqual(ledger.store.rejections({ limit: 100 }));
+      for (const node of [other, sliced]) {
+        expect(node.folder.size).toBe(size);
+        for (let seq = 0; seq < size; seq++)
+          expect(node.store.leaf(seq)!.leaf).toEqual(ledger.store.leaf(seq)!.leaf);
+        expect(node.folder.root()).toEqual(ledger.folder.root());
+        expect(node.store.rejections({ limit: 100 })).toEqual(ledger.store.rejections({ limit: 100 }));
+      }
     } finally {
       other.close();
+      sliced.close();
     }
+  });
+
+  it('counts records below the stored position as consumed, and folds none of them again', () => {
+    const records = [genesis(), ...Array.from({ length: 5 }, (_, i) => commission([pack(i)]))];
+    ledger.folder.fold(records.slice(0, 4));
+    const again = ledger.folder.fold(records, undefined, { budgetMs: 0 });
+    expect(again).toMatchObject({ appended: 1, consumed: 5, size: 5 });
+    expect(ledger.folder.fold(records.slice(0, 5))).toMatchObject({ appended: 0, consumed: 5, size: 5 });
+    expect(ledger.folder.fold(records)).toMatchObject({ appended: 1, consumed: 6, size: 6 });
   });
 
   it('resumes after a restart at the next unconsumed record and proves every leaf from stored subtrees', () => {

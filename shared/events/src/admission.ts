@@ -9,6 +9,7 @@ import { verifyEventSignature } from './event-signature.ts';
 import type { VerifyingKey } from './keys.ts';
 import { maySign } from './may-sign.ts';
 import { ownsGtin } from './owns-gtin.ts';
+import type { FieldIssue } from '@rxledger/runtime/errors';
 import type { RegistryState } from './registry-state.ts';
 import { decodeSignedEvent, type SignedEvent } from './signed-event.ts';
 import { checkCustodyEvent, MAX_FUTURE_MS } from './validate-custody-event.ts';
@@ -69,6 +70,27 @@ export interface AdmissionContext {
   latenessMs?: number | undefined;
   /** The record's SignedEvent, when the caller decoded it already. */
   signed?: SignedEvent | undefined;
+  /** readEventContent(signed), when the caller worked it out already (only together with `signed`). */
+  content?: EventContent | undefined;
+}
+
+/**
+ * A record's custody event, decoded, with what the event rules say of it (judged at the event's own
+ * time): the part of the admission rule that depends on nothing but the record, so a caller may work
+ * it out ahead and hand it in (the fold does, in slices, beside the signature checks).
+ */
+export type EventContent =
+  { ok: true; event: CustodyEvent; issues: readonly FieldIssue[] } | { ok: false; message: string };
+
+export function readEventContent(signed: SignedEvent): EventContent {
+  let event: CustodyEvent;
+  try {
+    event = decodeCustodyEvent(signed.event);
+  } catch (err) {
+    return { ok: false, message: bounded(`custody event: ${codecMessage(err)}`) };
+  }
+  // The event's own time, not the broker's: the verifier of a leaf must judge exactly as the fold did.
+  return { ok: true, event, issues: checkCustodyEvent(event, { now: event.eventTime }) };
 }
 
 /**
@@ -92,17 +114,14 @@ function admit(value: Uint8Array | null, ctx: AdmissionContext): Admission {
     return reject('TOO_LARGE', `record value is ${value.length} bytes; at most ${MAX_RECORD_BYTES}`);
   }
   let signed: SignedEvent;
-  let event: CustodyEvent;
   try {
     signed = ctx.signed ?? decodeSignedEvent(value);
   } catch (err) {
     return reject('UNDECODABLE', bounded(`signed event: ${codecMessage(err)}`));
   }
-  try {
-    event = decodeCustodyEvent(signed.event);
-  } catch (err) {
-    return reject('UNDECODABLE', bounded(`custody event: ${codecMessage(err)}`));
-  }
+  const content = (ctx.signed && ctx.content) || readEventContent(signed);
+  if (!content.ok) return reject('UNDECODABLE', content.message);
+  const { event } = content;
   const signer = signerKey(ctx.registry, signed, event);
   if (!signer.ok) return signer;
   const signature = verifyEventSignature(ctx.ed, signed, signer.key);
@@ -115,7 +134,7 @@ function admit(value: Uint8Array | null, ctx: AdmissionContext): Admission {
     keyId: signed.keyId,
     eventType: event.type,
   };
-  const problem = judgeSigned(event, signed.keyId, ctx);
+  const problem = judgeSigned(content, signed.keyId, ctx);
   return problem ? { ...problem, attribution: by } : { ok: true, signed, event };
 }
 
@@ -149,7 +168,7 @@ function signerKey(
 
 // Everything judged of a record whose signature verified.
 function judgeSigned(
-  event: CustodyEvent,
+  { event, issues }: Extract<EventContent, { ok: true }>,
   keyId: string,
   ctx: AdmissionContext,
 ): Extract<Admission, { ok: false }> | undefined {
@@ -159,8 +178,6 @@ function judgeSigned(
     const may = maySign(ctx.registry, { keyId, type: event.type, time: event.eventTime, party: event.party });
     if (!may.ok) return reject(may.code, may.message);
   }
-  // The event's own time, not the broker's: the verifier of a leaf must judge exactly as the fold did.
-  const issues = checkCustodyEvent(event, { now: event.eventTime });
   if (issues.length > 0) {
     return reject('INVALID_EVENT', bounded(issues.map((i) => `${i.field}: ${i.reason}`).join('; ')));
   }

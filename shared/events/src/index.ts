@@ -9,7 +9,9 @@ export {
   checkEventTime,
   DEFAULT_LATENESS_MS,
   EVENT_TIME_FLOOR,
+  type EventContent,
   MAX_RECORD_BYTES,
+  readEventContent,
   REJECTION_CODES,
   type RejectionCode,
 } from './admission.ts';

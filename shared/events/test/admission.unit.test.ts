@@ -6,10 +6,12 @@ import {
   createRegistry,
   encodeCustodyEvent,
   encodeSignedEvent,
+  decodeSignedEvent,
   MAX_RECORD_BYTES,
   nobleEd25519,
   nodeEd25519,
   type RegistryState,
+  readEventContent,
   type SigningKey,
   signEvent,
 } from '../src/index.ts';
@@ -148,5 +150,40 @@ describe('admitRecord: the one admission rule', () => {
       code: 'INVALID_EVENT',
       attribution: { party: GLN.manufacturer, keyId: KEYS.manufacturer.keyId, eventType: 'SHIP' },
     });
+  });
+
+  it('judges alike whether the caller hands in the event content worked out ahead or not', () => {
+    const registry = started();
+    const forged = new Uint8Array(sign(ship(at), KEYS.manufacturer));
+    forged[forged.length - 3]! ^= 1;
+    const records = [
+      sign(ship(at), KEYS.manufacturer),
+      forged,
+      sign(ship(at - 8 * 86_400_000), KEYS.manufacturer),
+      sign(
+        { ...ship(at), items: ['https://id.gs1.org/01/04012345123457/21/X'] } as CustodyEvent,
+        KEYS.manufacturer,
+      ),
+      sign({ ...ship(at), items: [SGTIN('SN1'), SGTIN('SN1')] }, KEYS.manufacturer),
+      encodeSignedEvent({
+        ...decodeSignedEvent(sign(ship(at), KEYS.manufacturer)),
+        event: new Uint8Array([0xc3, 1, 2]),
+      }),
+    ];
+    const codes = records.map((value) => {
+      const ctx = { registry, ed: nodeEd25519, appendedAt: at };
+      const alone = admitRecord(value, ctx);
+      const signed = decodeSignedEvent(value);
+      expect(admitRecord(value, { ...ctx, signed, content: readEventContent(signed) })).toEqual(alone);
+      return alone.ok ? 'ok' : alone.code;
+    });
+    expect(codes).toEqual([
+      'ok',
+      'BAD_SIGNATURE',
+      'EVENT_TIME_TOO_OLD',
+      'INVALID_EVENT',
+      'INVALID_EVENT',
+      'UNDECODABLE',
+    ]);
   });
 });

@@ -5,7 +5,8 @@ import { validateSerial } from './serial-lot.ts';
 
 /** A serialised pack (SGTIN) or a logistic unit (SSCC), with its canonical rxledger URI. */
 export type ItemId =
-  { kind: 'sgtin'; gtin: string; serial: string; uri: string } | { kind: 'sscc'; sscc: string; uri: string };
+  | { readonly kind: 'sgtin'; readonly gtin: string; readonly serial: string; readonly uri: string }
+  | { readonly kind: 'sscc'; readonly sscc: string; readonly uri: string };
 
 /**
  * The canonical rxledger URI of a pack: `https://id.gs1.org/01/{gtin14}/21/{serial, percent-encoded}`.

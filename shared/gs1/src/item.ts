@@ -9,6 +9,19 @@ import { isUrn, scanAis } from './scan.ts';
 // form: a fixed day keeps readCanonicalItem's explanation the same on every node and every day.
 const EXPLAIN_DAY = new Date('2000-01-01T00:00:00Z');
 
+// The fold reads each item of an event several times (the admission rule, the event check, its links
+// and index rows), and answers read the items of the events they fold again: valid canonical URIs
+// read lately are kept, frozen, so each is parsed once. Bounded: emptied when full.
+const RECENTLY_READ_MAX = 50_000;
+const recentlyRead = new Map<string, ItemId>();
+
+function remember(uri: string, item: ItemId): ItemId {
+  if (recentlyRead.size >= RECENTLY_READ_MAX) recentlyRead.clear();
+  const frozen = Object.freeze(item);
+  recentlyRead.set(uri, frozen);
+  return frozen;
+}
+
 /** The item of an input already in canonical form with valid values; undefined sends it the long way. */
 function quickItem(input: string): ItemId | undefined {
   try {
@@ -76,8 +89,10 @@ export function parseItem(input: string, options: DigitalLinkOptions = {}): Item
  */
 export function readCanonicalItem(uri: string): ItemId {
   checkLength('canonical item URI', uri, MAX_CANONICAL_ITEM_LENGTH);
+  const known = recentlyRead.get(uri);
+  if (known) return known;
   const quick = quickItem(uri);
-  if (quick) return quick;
+  if (quick) return remember(uri, quick);
   // Not canonical, or invalid: the general parser tells which, and for which AI.
   const item = parseItem(uri, { today: EXPLAIN_DAY });
   if (item.uri === uri) return item;

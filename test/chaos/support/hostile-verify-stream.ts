@@ -1,6 +1,8 @@
 // A steady stream of counter verifies running beside the hostile inputs: a fixed rate of GET /v1/verify
 // on a known pack, sent whether or not earlier ones have answered (open loop, so a stall shows as the
-// latency of every request it holds up). It runs on a worker thread so that the test's own work (building
+// latency of every request it holds up). The first requests warm the freshly started processes up (their
+// first connections, lazily loaded code, JIT): they are sent and answered like the rest, and reported
+// apart, not in the latencies. It runs on a worker thread so that the test's own work (building
 // a 33 MB body, say) cannot delay the sends or the clock that times them.
 import { Worker } from 'node:worker_threads';
 
@@ -14,11 +16,14 @@ export interface VerifyStreamResult {
   sent: number;
   /** How many of the first answers were measured before any hostile input (the idle baseline). */
   baseline: number;
+  /** The warm-up requests (the first ones sent), answered but kept out of `latencies`. */
+  warmup: { sent: number; maxMs: number };
 }
 
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { url, headers, perSecond, baseline } = workerData;
+const { url, headers, perSecond, baseline, warmup } = workerData;
+const warm = { sent: warmup, maxMs: 0 };
 const latencies = [];
 const sentAt = [];
 const statuses = {};
@@ -28,16 +33,20 @@ const inflight = new Set();
 const period = 1000 / perSecond;
 const t0 = performance.now();
 function one() {
-  sent++;
+  const warming = sent++ < warmup;
   const started = performance.now();
   const wall = Date.now();
   const p = fetch(url, { headers, signal: AbortSignal.timeout(5000) })
     .then(async (res) => {
       await res.arrayBuffer();
+      statuses[res.status] = (statuses[res.status] || 0) + 1;
+      if (warming) {
+        warm.maxMs = Math.max(warm.maxMs, performance.now() - started);
+        return;
+      }
       latencies.push(performance.now() - started);
       sentAt.push(wall);
       if (latencies.length === baseline) parentPort.postMessage({ type: 'baseline' });
-      statuses[res.status] = (statuses[res.status] || 0) + 1;
     })
     .catch(() => { statuses.error = (statuses.error || 0) + 1; })
     .finally(() => inflight.delete(p));
@@ -53,14 +62,14 @@ parentPort.on('message', async (msg) => {
   if (msg !== 'stop') return;
   stopped = true;
   await Promise.allSettled([...inflight]);
-  parentPort.postMessage({ type: 'done', latencies, sentAt, statuses, sent, baseline });
+  parentPort.postMessage({ type: 'done', latencies, sentAt, statuses, sent, baseline, warmup: warm });
 });
 tick();
 `;
 
 /**
- * Starts the stream. `baselined` resolves once `baseline` requests have been answered, before any
- * hostile input is sent: the idle latency the run is compared with (this host is shared, and its speed
+ * Starts the stream. `baselined` resolves once the `warmup` requests and then `baseline` more have
+ * been answered, before any hostile input is sent: the idle latency the run is compared with (this host is shared, and its speed
  * drifts). `stop()` waits for the requests in flight and gives every measurement.
  */
 export function startVerifyStream(opts: {
@@ -68,6 +77,7 @@ export function startVerifyStream(opts: {
   headers: Record<string, string>;
   perSecond: number;
   baseline: number;
+  warmup: number;
 }): { baselined: Promise<void>; stop(): Promise<VerifyStreamResult> } {
   const worker = new Worker(WORKER, { eval: true, workerData: opts });
   const baselined = new Promise<void>((resolve, reject) => {

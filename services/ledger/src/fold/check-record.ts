@@ -1,9 +1,12 @@
+import { setImmediate } from 'node:timers/promises';
 import {
   type Admission,
   admitRecord,
   decodeSignedEvent,
   type Ed25519,
+  type EventContent,
   MAX_RECORD_BYTES,
+  readEventContent,
   type RegistryState,
   type SignedEvent,
   signingPayload,
@@ -18,9 +21,14 @@ export interface ConsumedRecord {
   timestamp: number;
 }
 
-/** What was learnt about a record ahead of the fold: its decoded envelope and, maybe, a signature verdict. */
+/**
+ * What was learnt about a record ahead of the fold: its decoded envelope and event with the event
+ * rules' verdict on it, and, maybe, a signature verdict.
+ */
 export interface Prechecked {
   signed: SignedEvent;
+  /** readEventContent(signed); absent if working it out threw (the fold then judges it itself). */
+  content?: EventContent;
   /** The key bytes the signature was checked against, and whether it verified. */
   verdict?: { key: Uint8Array; ok: boolean };
 }
@@ -44,6 +52,7 @@ export function checkRecord(
     appendedAt: record.timestamp,
     latenessMs,
     signed: pre?.signed,
+    content: pre?.content,
   });
 }
 
@@ -61,9 +70,13 @@ function withVerdict(ed: Ed25519, verdict: Prechecked['verdict']): Ed25519 {
   };
 }
 
+/** Work precheck does before it lets the event loop answer queries (ms). */
+const PRECHECK_SLICE_MS = 5;
+
 /**
- * Decodes the envelopes of `records` and checks their signatures on `pool` against the keys the
- * registry holds now. Records whose key is unknown yet (added later in the same batch) get no verdict.
+ * Decodes the envelopes and events of `records`, applies the event rules, and checks their signatures
+ * on `pool` against the keys the registry holds now, yielding to the event loop every few ms. Records
+ * whose key is unknown yet (added later in the same batch) get no verdict.
  */
 export async function precheck(
   records: readonly ConsumedRecord[],
@@ -75,7 +88,12 @@ export async function precheck(
   const out = new Map<number, Prechecked>();
   const jobs: Array<{ key: Uint8Array; message: Uint8Array; signature: Uint8Array }> = [];
   const owners: Prechecked[] = [];
+  let yieldAt = performance.now() + PRECHECK_SLICE_MS;
   for (const record of records) {
+    if (performance.now() >= yieldAt) {
+      await setImmediate();
+      yieldAt = performance.now() + PRECHECK_SLICE_MS;
+    }
     if (!record.value || record.value.length === 0 || record.value.length > MAX_RECORD_BYTES) continue;
     let signed: SignedEvent;
     try {
@@ -84,6 +102,11 @@ export async function precheck(
       continue;
     }
     const pre: Prechecked = { signed };
+    try {
+      pre.content = readEventContent(signed);
+    } catch {
+      // Left to the fold, which refuses the record with the reason.
+    }
     out.set(record.offset, pre);
     const key = registry.started ? registry.keys.get(signed.keyId)?.publicKey : registry.anchor;
     if (key && signed.keyId === key.keyId && signed.signature.length === 64) {

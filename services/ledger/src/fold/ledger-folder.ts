@@ -26,6 +26,20 @@ export interface FoldResult {
   duplicates: number;
   /** Tree size after the batch. */
   size: number;
+  /**
+   * How many of the records given were handled (folded, or skipped as already folded) and committed:
+   * all of them, unless a time budget ended the fold early. The rest are untouched.
+   */
+  consumed: number;
+}
+
+export interface FoldOptions {
+  /**
+   * Stop after the record during which this many ms have passed, and commit what was folded so far:
+   * the caller yields to its event loop and folds the rest, so that no batch blocks answers for long.
+   * Unbounded when omitted.
+   */
+  budgetMs?: number;
 }
 
 /**
@@ -85,120 +99,171 @@ export class LedgerFolder {
   }
 
   /**
-   * Folds one batch and commits it. When this returns the batch and its offset are durable; if the
-   * commit throws, nothing of the batch is kept, in the database or in memory.
+   * Folds a batch of records in offset order and commits what it folded: all of them, or with a
+   * budget, those up to the record during which the budget ran out (`consumed` says how many). When
+   * this returns, what it folded and the next offset are durable; if the commit throws, nothing of
+   * the call is kept, in the database or in memory.
    */
-  fold(records: readonly ConsumedRecord[], prechecked?: ReadonlyMap<number, Prechecked>): FoldResult {
+  fold(
+    records: readonly ConsumedRecord[],
+    prechecked?: ReadonlyMap<number, Prechecked>,
+    opts: FoldOptions = {},
+  ): FoldResult {
     const from = this.#store.nextOffset();
-    const fresh = records.filter((r) => r.offset >= from);
-    const result: FoldResult = { appended: 0, rejected: 0, duplicates: 0, size: this.#range.size };
-    if (fresh.length === 0) return result;
-
-    const range = CompactRange.fromHashes(this.#range.size, this.#range.hashes());
-    let registry = this.#registry;
-    const leaves: LeafRow[] = [];
-    const nodes: TreeNode[] = [];
-    const rejections: RejectionRow[] = [];
-    const heads = new Map<string, Uint8Array>();
-    const ids = new Map<string, Uint8Array>();
-
-    const reject = (record: ConsumedRecord, r: Rejected) => {
-      const by = r.attribution;
-      rejections.push({
-        kafkaOffset: record.offset,
-        eventId: by?.eventId ?? null,
-        party: by?.party ?? null,
-        keyId: by?.keyId ?? null,
-        eventType: by?.eventType ?? null,
-        code: r.code,
-        message: r.message,
-        receivedAt: record.timestamp,
-      });
+    // Records below the stored position were folded before (a re-read after a join or a failure).
+    let start = 0;
+    while (start < records.length && records[start]!.offset < from) start++;
+    const result: FoldResult = {
+      appended: 0,
+      rejected: 0,
+      duplicates: 0,
+      size: this.#range.size,
+      consumed: start,
     };
+    if (start === records.length) return result;
+    const deadline = opts.budgetMs === undefined ? Infinity : performance.now() + opts.budgetMs;
 
-    for (const record of fresh) {
-      // The leaf carries the broker time (appendedAt, an Avro long): a record without a usable one
-      // is refused here rather than failing the leaf's encoding and stalling the fold.
-      if (!Number.isSafeInteger(record.timestamp)) {
-        const message = `the broker timestamp ${String(record.timestamp)} is not an integer of epoch ms`;
-        reject({ ...record, timestamp: 0 }, { ok: false, code: 'UNPROCESSABLE', message });
-        continue;
-      }
-      const checked = checkRecord(
-        record,
-        registry,
-        this.#ed,
-        prechecked?.get(record.offset),
-        this.#latenessMs,
-      );
-      if (!checked.ok) {
-        reject(record, checked);
-        continue;
-      }
-      const { signed, event } = checked;
-      const by = { eventId: event.eventId, party: event.party, keyId: signed.keyId, eventType: event.type };
-      const idKey = `${event.party}/${event.eventId}`;
-      const contentHash = sha256(signed.event);
-      const seen = ids.get(idKey) ?? this.#store.eventId(event.party, event.eventId)?.contentHash;
-      if (seen) {
-        if (bytesEqual(seen, contentHash)) result.duplicates++;
-        else {
-          const message = `${event.party} already used eventId ${event.eventId} for an event with different content`;
-          reject(record, { ok: false, code: 'EVENT_ID_CONFLICT', message, attribution: by });
-        }
-        continue;
-      }
-      const appended = appendable(registry, event, signed.keyId);
-      if (!appended.ok) {
-        reject(record, { ...appended, attribution: by });
-        continue;
-      }
-      registry = appended.registry;
-
-      const seq = range.size;
-      // Items and registry subjects share one head per subject (they cannot collide: GS1 URIs vs
-      // rxledger:…). Only REGISTRY leaves name registry subjects, so a subject's head is the latest
-      // registry leaf naming it: what signerLinks point at.
-      // A head read from the store is kept for the rest of the batch: signer subjects repeat on
-      // nearly every leaf, and a later registry leaf of the batch overwrites it.
-      const head = (subject: string) => {
-        const known = heads.get(subject) ?? this.#store.itemHead(subject);
-        if (known !== undefined) heads.set(subject, known);
-        return known ?? null;
-      };
-      const leaf = encodeLedgerEntry({
-        seq,
-        appendedAt: record.timestamp,
-        signedEvent: record.value!,
-        links: appended.items.map(head),
-        signerLinks: signerSubjects(event.party, signed.keyId).map(head),
-      });
-      const hash = leafHash(leaf);
-      nodes.push(...range.append(hash));
-      for (const item of appended.items) heads.set(item, hash);
-      ids.set(idKey, contentHash);
-      leaves.push({
-        seq,
-        leaf,
-        hash,
-        kafkaOffset: record.offset,
-        eventId: event.eventId,
-        eventType: event.type,
-        eventTime: event.eventTime,
-        party: event.party,
-        contentHash,
-        items: appended.items,
-        ...appended.index,
-      });
+    const pending = new PendingFold(this.#store, this.#range, this.#registry, this.#ed, this.#latenessMs);
+    let end = start;
+    while (end < records.length && (end === start || performance.now() < deadline)) {
+      const record = records[end++]!;
+      pending.add(record, prechecked?.get(record.offset));
     }
+    this.#store.commit(pending.write(records[end - 1]!.offset + 1));
+    this.#range = pending.range;
+    this.#registry = pending.registry;
+    return { ...pending.counts(), size: pending.range.size, consumed: end };
+  }
+}
 
-    this.#store.commit({ leaves, nodes, rejections, nextOffset: fresh[fresh.length - 1]!.offset + 1 });
-    this.#range = range;
-    this.#registry = registry;
-    result.appended = leaves.length;
-    result.rejected = rejections.length;
-    result.size = range.size;
-    return result;
+/**
+ * One fold call's work before its commit: the leaves, tree nodes and rejections it adds, and the
+ * registry and tree as they stand after them. Nothing of it is seen outside until the caller commits
+ * `write()` and adopts `range` and `registry`.
+ */
+class PendingFold {
+  readonly range: CompactRange;
+  registry: RegistryState;
+  readonly #store: LedgerStore;
+  readonly #ed: Ed25519;
+  readonly #latenessMs: number | undefined;
+  readonly #leaves: LeafRow[] = [];
+  readonly #nodes: TreeNode[] = [];
+  readonly #rejections: RejectionRow[] = [];
+  /** The latest leaf hash of each subject named in this call, or read for it from the store. */
+  readonly #heads = new Map<string, Uint8Array>();
+  /** Content hashes of the eventIds accepted in this call, by `party/eventId`. */
+  readonly #ids = new Map<string, Uint8Array>();
+  #duplicates = 0;
+
+  constructor(
+    store: LedgerStore,
+    range: CompactRange,
+    registry: RegistryState,
+    ed: Ed25519,
+    latenessMs: number | undefined,
+  ) {
+    this.#store = store;
+    this.range = CompactRange.fromHashes(range.size, range.hashes());
+    this.registry = registry;
+    this.#ed = ed;
+    this.#latenessMs = latenessMs;
+  }
+
+  /** Judges one record and appends it as a leaf, counts it as a duplicate, or records its rejection. */
+  add(record: ConsumedRecord, pre: Prechecked | undefined): void {
+    // The leaf carries the broker time (appendedAt, an Avro long): a record without a usable one
+    // is refused here rather than failing the leaf's encoding and stalling the fold.
+    if (!Number.isSafeInteger(record.timestamp)) {
+      const message = `the broker timestamp ${String(record.timestamp)} is not an integer of epoch ms`;
+      return this.#reject({ ...record, timestamp: 0 }, { ok: false, code: 'UNPROCESSABLE', message });
+    }
+    const checked = checkRecord(record, this.registry, this.#ed, pre, this.#latenessMs);
+    if (!checked.ok) return this.#reject(record, checked);
+    const { signed, event } = checked;
+    const by = { eventId: event.eventId, party: event.party, keyId: signed.keyId, eventType: event.type };
+    const idKey = `${event.party}/${event.eventId}`;
+    const contentHash = sha256(signed.event);
+    const seen = this.#ids.get(idKey) ?? this.#store.eventId(event.party, event.eventId)?.contentHash;
+    if (seen) {
+      if (bytesEqual(seen, contentHash)) this.#duplicates++;
+      else {
+        const message = `${event.party} already used eventId ${event.eventId} for an event with different content`;
+        this.#reject(record, { ok: false, code: 'EVENT_ID_CONFLICT', message, attribution: by });
+      }
+      return;
+    }
+    const appended = appendable(this.registry, event, signed.keyId);
+    if (!appended.ok) return this.#reject(record, { ...appended, attribution: by });
+    this.registry = appended.registry;
+    this.#ids.set(idKey, contentHash);
+    this.#append(record, event, signed.keyId, contentHash, appended);
+  }
+
+  #append(
+    record: ConsumedRecord,
+    event: CustodyEvent,
+    keyId: string,
+    contentHash: Uint8Array,
+    appended: Extract<ReturnType<typeof appendable>, { ok: true }>,
+  ): void {
+    const seq = this.range.size;
+    const leaf = encodeLedgerEntry({
+      seq,
+      appendedAt: record.timestamp,
+      signedEvent: record.value!,
+      links: appended.items.map((s) => this.#head(s)),
+      signerLinks: signerSubjects(event.party, keyId).map((s) => this.#head(s)),
+    });
+    const hash = leafHash(leaf);
+    this.#nodes.push(...this.range.append(hash));
+    for (const item of appended.items) this.#heads.set(item, hash);
+    this.#leaves.push({
+      seq,
+      leaf,
+      hash,
+      kafkaOffset: record.offset,
+      eventId: event.eventId,
+      eventType: event.type,
+      eventTime: event.eventTime,
+      party: event.party,
+      contentHash,
+      items: appended.items,
+      ...appended.index,
+    });
+  }
+
+  // Items and registry subjects share one head per subject (they cannot collide: GS1 URIs vs
+  // rxledger:…). Only REGISTRY leaves name registry subjects, so a subject's head is the latest
+  // registry leaf naming it: what signerLinks point at. A head read from the store is kept for the
+  // rest of the call: signer subjects repeat on nearly every leaf, and a later leaf overwrites it.
+  #head(subject: string): Uint8Array | null {
+    const known = this.#heads.get(subject) ?? this.#store.itemHead(subject);
+    if (known !== undefined) this.#heads.set(subject, known);
+    return known ?? null;
+  }
+
+  #reject(record: ConsumedRecord, r: Rejected): void {
+    const by = r.attribution;
+    this.#rejections.push({
+      kafkaOffset: record.offset,
+      eventId: by?.eventId ?? null,
+      party: by?.party ?? null,
+      keyId: by?.keyId ?? null,
+      eventType: by?.eventType ?? null,
+      code: r.code,
+      message: r.message,
+      receivedAt: record.timestamp,
+    });
+  }
+
+  counts(): Pick<FoldResult, 'appended' | 'rejected' | 'duplicates'> {
+    return { appended: this.#leaves.length, rejected: this.#rejections.length, duplicates: this.#duplicates };
+  }
+
+  /** What to commit: everything added, and `nextOffset` as the position to resume from. */
+  write(nextOffset: number) {
+    return { leaves: this.#leaves, nodes: this.#nodes, rejections: this.#rejections, nextOffset };
   }
 }
 
