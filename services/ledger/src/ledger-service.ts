@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
-import { nodeEd25519, type SigningKey, type VerifyingKey } from '@rxledger/events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SigningKey, VerifyingKey } from '@rxledger/events';
 import {
   checkCustodyTopic,
   createKafkaClient,
@@ -10,22 +10,21 @@ import {
   custodyTopicName,
   type KafkaSecurity,
 } from '@rxledger/kafka';
-import { createHttpService, type Logger, type Readiness } from '@rxledger/runtime';
-import { ed25519Signer } from '@rxledger/tlog';
+import { createHttpService, InvariantViolation, type Logger, type Readiness } from '@rxledger/runtime';
+import { CompactRange, ed25519Signer } from '@rxledger/tlog';
 import type { Admin } from 'kafkajs';
 import { Counter, Gauge } from 'prom-client';
 import { type TokenFile, TokenRegistry } from './auth/principal.ts';
-import { type ConsumedRecord, type Prechecked, precheck } from './fold/check-record.ts';
-import { LedgerFolder } from './fold/ledger-folder.ts';
+import type { FoldResult } from './fold/ledger-folder.ts';
 import { answerRoutes } from './http/answer-routes.ts';
 import { logRoutes } from './http/log-routes.ts';
 import { ledgerOpenApi } from './http/openapi.ts';
 import { createCheckpointer } from './node/checkpointer.ts';
-import { SignaturePool } from './node/signature-pool.ts';
-import { createTopicConsumer } from './node/topic-consumer.ts';
+import { FoldThread } from './node/fold-thread.ts';
 import { ItemHistory } from './query/item-history.ts';
 import { openLedgerDb } from './store/ledger-db.ts';
 import { LedgerStore } from './store/ledger-store.ts';
+import { StoredRegistry } from './store/stored-registry.ts';
 
 export interface LedgerServiceOptions {
   host: string;
@@ -62,13 +61,11 @@ export interface LedgerService {
   readonly store: LedgerStore;
 }
 
-/** Work the fold does before it commits and lets the event loop answer queries (ms). */
-const FOLD_SLICE_MS = 8;
-
 /** A ledger node: folds the channel's topic into its Merkle log and answers queries over HTTP. */
 export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
   mkdirSync(opts.dataDir, { recursive: true });
-  const db = openLedgerDb(join(opts.dataDir, 'ledger.sqlite'));
+  const dbPath = join(opts.dataDir, 'ledger.sqlite');
+  const db = openLedgerDb(dbPath);
   const store = new LedgerStore(db);
   const topic = custodyTopicName(opts.channel);
   const known = store.meta('topic');
@@ -77,13 +74,12 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
     throw new Error(`${opts.dataDir} holds a fold of ${known}, not ${topic}; use another DATA_DIR`);
   }
   store.setMeta('topic', topic);
-  const folder = LedgerFolder.open(store, { authority: opts.authority, ed: nodeEd25519 });
-  const kafka = createKafkaClient({
-    brokers: opts.brokers,
-    security: opts.kafkaSecurity,
-    clientId: 'rxledger-ledger',
-    log: opts.log,
-  });
+  // Answers read the registry and the tree as committed by the fold thread.
+  const registry = new StoredRegistry(store, opts.authority);
+  const committedTree = () => {
+    const size = store.size();
+    return { size, root: CompactRange.fromReader(store.hashReader(), size).root() };
+  };
   // Probes (topic exists? how far is the topic?) try once: the connect loop below and the next
   // readiness probe are their retries, and a stop() must not wait out kafkajs' own backoff.
   const probes = createKafkaClient({
@@ -98,7 +94,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
     store,
     origin: opts.origin,
     signer: ed25519Signer(opts.origin, seed),
-    current: () => ({ size: folder.size, root: folder.root() }),
+    current: committedTree,
     log: opts.log,
     intervalMs: opts.checkpointIntervalMs,
   });
@@ -140,7 +136,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
           const problems = await checkCustodyTopic(await connectedAdmin(), topic);
           if (problems.length > 0) return unfit(custodyTopicError(topic, problems));
           if (stopped) return;
-          await consumer.start();
+          await thread!.start();
           waiting = undefined;
           opts.log.info({ topic }, 'consuming');
           return;
@@ -152,7 +148,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
         failures++;
         waiting = `Kafka unreachable: ${(err as Error).message}`;
         opts.log.warn({ err, failures }, `${waiting}; trying again`);
-        await consumer.stop().catch(() => {});
+        await thread?.stop().catch(() => {});
         delayMs = Math.min(10_000, 250 * 2 ** failures);
       }
       // Aborted by stop(): the pause ends at once.
@@ -173,7 +169,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
   };
 
   // Set when the HTTP shell registers its metrics.
-  let onFolded: (r: ReturnType<LedgerFolder['fold']>) => void = () => {};
+  let onFolded: (r: FoldResult) => void = () => {};
   const http = createHttpService({
     name: 'ledger',
     host: opts.host,
@@ -185,7 +181,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
         store,
         history: new ItemHistory(store),
         tokens: new TokenRegistry(opts.tokens),
-        registry: () => folder.registry,
+        registry: () => registry.current(),
         checkpointNow: () => checkpointer.checkpointNow(),
       });
       logRoutes(app, store);
@@ -213,41 +209,47 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
     },
   });
 
-  const pool = new SignaturePool(opts.verifyThreads, {
-    onWorkerDied: (err) => opts.log.error({ err }, 'a signature worker died; it was replaced'),
-  });
-  const consumer = createTopicConsumer<Map<number, Prechecked>>({
-    kafka,
-    topic,
-    // A fresh group per process: offsets live in the node's database, and a restarted node must not
-    // wait for the coordinator to time out its dead predecessor.
-    groupId: `rxledger-ledger-${createHash('sha256').update(resolve(opts.dataDir)).digest('hex').slice(0, 12)}-${randomUUID().slice(0, 8)}`,
-    position: () => store.nextOffset(),
-    log: opts.log,
-    prepare: (records) => precheck(records, folder.registry, (jobs) => pool.verify(jobs)),
-    onBatch: async (records: ConsumedRecord[], prechecked) => {
-      // In slices of a few ms, yielding between them: a verify waits for one slice at most, not for
-      // a thousand records or a 10,000-item event's neighbours.
-      let result = folder.fold(records, prechecked, { budgetMs: FOLD_SLICE_MS });
-      onFolded(result);
-      for (let done = result.consumed; done < records.length; done += result.consumed) {
-        await setImmediate();
-        result = folder.fold(records.slice(done), prechecked, { budgetMs: FOLD_SLICE_MS });
-        onFolded(result);
-      }
-      if (Date.now() - lastProgressLog > 5_000) {
-        lastProgressLog = Date.now();
-        const high = await highWatermark().catch(() => undefined);
+  // A fresh group per process: offsets live in the node's database, and a restarted node must not
+  // wait for the coordinator to time out its dead predecessor.
+  const groupId = `rxledger-ledger-${createHash('sha256').update(resolve(opts.dataDir)).digest('hex').slice(0, 12)}-${randomUUID().slice(0, 8)}`;
+  let thread: FoldThread | undefined;
+  const folded = (result: FoldResult) => {
+    onFolded(result);
+    if (Date.now() - lastProgressLog < 5_000) return;
+    lastProgressLog = Date.now();
+    void highWatermark()
+      .then((high) => {
         const next = store.nextOffset();
-        if (high !== undefined && high - next > 1_000) {
-          opts.log.info(
-            { offset: next, high, size: result.size },
-            `rebuilding: offset ${next} of ${high} (${((100 * next) / high).toFixed(1)}%)`,
-          );
+        if (high - next <= 1_000) return;
+        opts.log.info(
+          { offset: next, high, size: result.size },
+          `rebuilding: offset ${next} of ${high} (${((100 * next) / high).toFixed(1)}%)`,
+        );
+      })
+      .catch(() => {});
+  };
+  const openThread = () =>
+    FoldThread.open({
+      dbPath,
+      brokers: opts.brokers,
+      security: opts.kafkaSecurity,
+      topic,
+      groupId,
+      authority: opts.authority,
+      verifyThreads: opts.verifyThreads,
+      logLevel: opts.log.level,
+      onFolded: folded,
+      onExit: (err) => {
+        if (err instanceof InvariantViolation) {
+          // As if thrown here: the process-level handler ends the process (runtime's lifecycle.ts).
+          process.nextTick(() => {
+            throw err;
+          });
+          return;
         }
-      }
-    },
-  });
+        unfit(new Error(`the fold thread stopped: ${err.message}`));
+      },
+    });
 
   return {
     store,
@@ -256,7 +258,8 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
      * while Kafka is down; connecting and folding go on in the background, retried until stop().
      */
     async start() {
-      opts.log.info({ topic, size: folder.size, offset: store.nextOffset() }, 'ledger opened');
+      thread = await openThread();
+      opts.log.info({ topic, size: store.size(), offset: store.nextOffset() }, 'ledger opened');
       checkpointer.start();
       const url = await http.start();
       connecting = connect().catch((err: unknown) => {
@@ -272,14 +275,13 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
       // The connect loop finishes its current attempt (a probe that does not retry, or a consumer
       // start) before the consumer is stopped, so no consumer can start after it.
       await connecting;
-      await consumer.stop();
+      await thread?.close();
       checkpointer.stop();
       try {
         checkpointer.checkpointNow();
       } catch (err) {
         opts.log.error({ err }, 'final checkpoint failed; the next start signs it');
       }
-      await pool.close();
       await admin?.disconnect().catch(() => {});
       db.close();
     },

@@ -164,7 +164,7 @@ describe('admitRecord: the one admission rule', () => {
         { ...ship(at), items: ['https://id.gs1.org/01/04012345123457/21/X'] } as CustodyEvent,
         KEYS.manufacturer,
       ),
-      sign({ ...ship(at), items: [SGTIN('SN1'), SGTIN('SN1')] }, KEYS.manufacturer),
+      sign({ ...ship(at), items: [SGTIN('SN1'), SGTIN('SN1')] } as CustodyEvent, KEYS.manufacturer),
       encodeSignedEvent({
         ...decodeSignedEvent(sign(ship(at), KEYS.manufacturer)),
         event: new Uint8Array([0xc3, 1, 2]),

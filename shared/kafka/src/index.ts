@@ -19,11 +19,14 @@ export {
 } from './kafka-endpoint.ts';
 export { freePort } from './free-port.ts';
 export {
+  fromPlainSecurity,
   type KafkaSecurity,
   kafkaJsSecurity,
+  type PlainKafkaSecurity,
   readKafkaSecurity,
   type SaslMechanism,
   Secret,
+  toPlainSecurity,
 } from './kafka-security.ts';
 export { kafkaReadiness } from './kafka-readiness.ts';
 export { KafkaSetupError } from './kafka-setup-error.ts';

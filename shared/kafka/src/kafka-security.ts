@@ -39,6 +39,43 @@ const MECHANISMS: Record<string, SaslMechanism> = {
   'SCRAM-SHA-512': 'scram-sha-512',
 };
 
+/**
+ * KafkaSecurity as plain data, to hand to a worker thread (a structured clone keeps no class, so the
+ * password travels revealed: never log it). fromPlainSecurity makes it a KafkaSecurity again.
+ */
+export interface PlainKafkaSecurity {
+  tls?: { ca?: Uint8Array; cert?: Uint8Array; key?: Uint8Array; servername?: string };
+  sasl?: { mechanism: SaslMechanism; username: string; password: string };
+}
+
+export function toPlainSecurity(security: KafkaSecurity | undefined): PlainKafkaSecurity | undefined {
+  if (!security) return undefined;
+  const { tls, sasl } = security;
+  return {
+    ...(tls ? { tls: { ...tls } } : {}),
+    ...(sasl ? { sasl: { ...sasl, password: sasl.password.reveal() } } : {}),
+  };
+}
+
+export function fromPlainSecurity(plain: PlainKafkaSecurity | undefined): KafkaSecurity | undefined {
+  if (!plain) return undefined;
+  const { tls, sasl } = plain;
+  const buffer = (b: Uint8Array | undefined) => (b ? Buffer.from(b) : undefined);
+  return {
+    ...(tls
+      ? {
+          tls: {
+            ...(tls.ca ? { ca: buffer(tls.ca) } : {}),
+            ...(tls.cert ? { cert: buffer(tls.cert) } : {}),
+            ...(tls.key ? { key: buffer(tls.key) } : {}),
+            ...(tls.servername ? { servername: tls.servername } : {}),
+          },
+        }
+      : {}),
+    ...(sasl ? { sasl: { ...sasl, password: new Secret(sasl.password) } } : {}),
+  };
+}
+
 /** The `ssl` and `sasl` parts of a kafkajs configuration. */
 export function kafkaJsSecurity(security: KafkaSecurity | undefined): Pick<KafkaConfig, 'ssl' | 'sasl'> {
   const out: Pick<KafkaConfig, 'ssl' | 'sasl'> = {};

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { kafkaJsSecurity, readKafkaSecurity } from '../src/kafka-security.ts';
+import {
+  fromPlainSecurity,
+  kafkaJsSecurity,
+  readKafkaSecurity,
+  toPlainSecurity,
+} from '../src/kafka-security.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rxledger-kafka-env-'));
 const file = (name: string, text: string) => {
@@ -55,6 +60,24 @@ describe('Kafka security from the environment', () => {
     // Whoever logs the options object sees no password.
     expect(JSON.stringify(security)).not.toContain(SECRET);
     expect(inspect(security, { depth: 5 })).not.toContain(SECRET);
+  });
+
+  it('crosses to a worker thread as plain data and comes back the same for kafkajs', () => {
+    const security = readKafkaSecurity('ledger', {
+      KAFKA_SASL_MECHANISM: 'scram-sha-256',
+      KAFKA_SASL_USERNAME: 'ledger',
+      KAFKA_SASL_PASSWORD_FILE: file('pw2', `${SECRET}\n`),
+      KAFKA_TLS_CA_FILE: file('ca2.pem', PEM_CERT),
+      KAFKA_TLS_SERVERNAME: 'kafka.internal',
+    });
+    // What postMessage does to workerData: classes lost, Buffers become Uint8Arrays.
+    const across = structuredClone(toPlainSecurity(security));
+    expect(across?.tls?.ca).not.toBeInstanceOf(Buffer);
+    const back = fromPlainSecurity(across);
+    expect(kafkaJsSecurity(back)).toEqual(kafkaJsSecurity(security));
+    expect(back?.tls?.ca).toBeInstanceOf(Buffer);
+    expect(inspect(back, { depth: 5 })).not.toContain(SECRET);
+    expect(fromPlainSecurity(structuredClone(toPlainSecurity(undefined)))).toBeUndefined();
   });
 
   it('turns TLS on with the system CAs for KAFKA_TLS=1 alone', () => {

@@ -14,4 +14,5 @@ export {
 export { deriveItemState } from './derive-item-state.ts';
 export { type CustodyStatus, type CustodyStep, type EntityState, entityState } from './entity-state.ts';
 export { evolve } from './evolve.ts';
+export { focusEvent } from './focus.ts';
 export { foldCustody } from './fold-custody.ts';

@@ -3,9 +3,6 @@ import {
   applyRegistryEvent,
   type CustodyEvent,
   createRegistry,
-  decodeCustodyEvent,
-  decodeLedgerEntry,
-  decodeSignedEvent,
   type Ed25519,
   encodeLedgerEntry,
   linkSubjects,
@@ -17,6 +14,7 @@ import {
 import { readCanonicalItem } from '@rxledger/gs1';
 import { bytesEqual, CompactRange, leafHash, type TreeNode } from '@rxledger/tlog';
 import type { LeafRow, LedgerStore, RejectionRow } from '../store/ledger-store.ts';
+import { applyStoredRegistryLeaves } from '../store/stored-registry.ts';
 import { type ConsumedRecord, checkRecord, type Prechecked, type Rejected } from './check-record.ts';
 
 export interface FoldResult {
@@ -73,13 +71,7 @@ export class LedgerFolder {
     store: LedgerStore,
     opts: { authority: VerifyingKey; ed: Ed25519; /** default DEFAULT_LATENESS_MS */ latenessMs?: number },
   ): LedgerFolder {
-    let registry = createRegistry(opts.authority);
-    for (const seq of store.registrySeqs()) {
-      const signed = decodeSignedEvent(decodeLedgerEntry(store.leaf(seq)!.leaf).signedEvent);
-      const applied = applyRegistryEvent(registry, decodeCustodyEvent(signed.event), signed.keyId);
-      if (!applied.ok) throw new Error(`stored registry leaf ${seq} no longer applies: ${applied.message}`);
-      registry = applied.state;
-    }
+    const { registry } = applyStoredRegistryLeaves(store, createRegistry(opts.authority));
     const range = CompactRange.fromReader(store.hashReader(), store.size());
     return new LedgerFolder(store, opts.ed, registry, range, opts.latenessMs);
   }

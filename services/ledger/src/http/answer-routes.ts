@@ -114,9 +114,7 @@ export function answerRoutes(app: Express, deps: AnswerDeps): void {
     }
     const page = store.lotItemsPage(gtin, lot, { after: q.after, limit: q.limit });
     // One fold over the union of the page's pack histories: packs share their cases' and pallets' leaves.
-    const seqs = new Map<number, ReturnType<ItemHistory['event']>>();
-    for (const pack of page.items) for (const e of history.entries(pack)) seqs.set(e.seq, e.event);
-    const world = foldCustody([...seqs].map(([seq, event]) => ({ seq, event })));
+    const world = foldCustody(history.entries(page.items));
     const recalls = store.recallSeqs(gtin, lot).map((seq) => {
       const event = history.event(seq);
       return {

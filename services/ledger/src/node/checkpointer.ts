@@ -7,8 +7,8 @@ export const CHECKPOINT_VKEY_META = 'checkpoint_vkey';
 
 /**
  * Signs a C2SP checkpoint of the committed tree whenever it has grown, so checkpoints lag new leaves
- * by at most `intervalMs`. Runs on the fold's thread, between batches, so size and root always
- * describe committed data.
+ * by at most `intervalMs`. Runs on the thread that answers queries; `current` reads size and root
+ * from the database as the fold thread committed them, so they always describe committed data.
  *
  * A tick that fails (SQLite busy, a full disk) is logged and tried again on the next tick: the timer
  * MUST NOT throw, since an exception in a timer callback would end the process.

@@ -19,7 +19,7 @@ interface InFlight {
 }
 
 /**
- * Ed25519 verification on worker threads, so that the fold's thread spends its time folding
+ * Ed25519 verification on worker threads of the fold thread, so that it spends its time folding
  * (DESIGN §6: verify ahead of the fold). Answers are hints: the fold still runs every check, and
  * anything the pool did not see is verified inline.
  *

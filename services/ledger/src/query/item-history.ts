@@ -4,13 +4,14 @@ import {
   decodeLedgerEntry,
   decodeSignedEvent,
 } from '@rxledger/events';
-import type { CustodyEntry } from '../custody/index.ts';
+import { type CustodyEntry, focusEvent } from '../custody/index.ts';
 import type { LedgerStore } from '../store/ledger-store.ts';
 
 /**
- * Reads what the custody fold needs about one item: every leaf naming it, every leaf naming any
- * container that ever held it or held one of those (transitively), and the recalls of its lot.
- * Decoded events are cached by seq: leaves never change, and a pallet's leaves serve every pack on it.
+ * Reads what the custody fold needs about some items: every leaf naming one of them, every leaf naming
+ * any container that ever held one or held one of those (transitively), and the recalls of their lots;
+ * each event focused on those items and containers (focusEvent). Decoded events are cached by seq:
+ * leaves never change, and a pallet's leaves serve every pack on it.
  */
 export class ItemHistory {
   readonly #store: LedgerStore;
@@ -22,20 +23,27 @@ export class ItemHistory {
     this.#capacity = capacity;
   }
 
-  /** The custody entries relevant to `item`, in ledger order. */
-  entries(item: string): CustodyEntry[] {
-    const own = this.#store.itemLinks(item, true);
-    const seqs = new Set(own.seqs);
-    const seen = new Set([item]);
-    const queue = [...own.parents];
-    for (let parent = queue.pop(); parent !== undefined; parent = queue.pop()) {
-      if (seen.has(parent)) continue;
-      seen.add(parent);
-      const links = this.#store.itemLinks(parent, false);
-      for (const seq of links.seqs) seqs.add(seq);
-      queue.push(...links.parents);
+  /** The custody entries relevant to `items` (one, or several folded together), in ledger order. */
+  entries(items: string | readonly string[]): CustodyEntry[] {
+    const seqs = new Set<number>();
+    const subjects = new Set<string>();
+    for (const item of typeof items === 'string' ? [items] : items) {
+      if (subjects.has(item)) continue;
+      subjects.add(item);
+      const own = this.#store.itemLinks(item, true);
+      for (const seq of own.seqs) seqs.add(seq);
+      const queue = [...own.parents];
+      for (let parent = queue.pop(); parent !== undefined; parent = queue.pop()) {
+        if (subjects.has(parent)) continue;
+        subjects.add(parent);
+        const links = this.#store.itemLinks(parent, false);
+        for (const seq of links.seqs) seqs.add(seq);
+        queue.push(...links.parents);
+      }
     }
-    return [...seqs].sort((a, b) => a - b).map((seq) => ({ seq, event: this.event(seq) }));
+    return [...seqs]
+      .sort((a, b) => a - b)
+      .map((seq) => ({ seq, event: focusEvent(this.event(seq), subjects) }));
   }
 
   /** The custody event in leaf `seq`. */

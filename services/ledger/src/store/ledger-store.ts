@@ -134,7 +134,9 @@ export class LedgerStore {
       recallSeqs: db.prepare<[string, string], { seq: number }>(
         'SELECT seq FROM recalls WHERE gtin = ? AND lot = ? ORDER BY seq',
       ),
-      registrySeqs: db.prepare<[], { seq: number }>('SELECT seq FROM registry_leaves ORDER BY seq'),
+      registrySeqs: db.prepare<[number], { seq: number }>(
+        'SELECT seq FROM registry_leaves WHERE seq >= ? ORDER BY seq',
+      ),
       eventId: db.prepare<[string, string], { content_hash: Buffer; seq: number }>(
         'SELECT content_hash, seq FROM event_ids WHERE party = ? AND event_id = ?',
       ),
@@ -293,8 +295,8 @@ export class LedgerStore {
     return this.#s.recallSeqs.all(gtin, lot).map((r) => r.seq);
   }
 
-  registrySeqs(): number[] {
-    return this.#s.registrySeqs.all().map((r) => r.seq);
+  registrySeqs(from = 0): number[] {
+    return this.#s.registrySeqs.all(from).map((r) => r.seq);
   }
 
   /** The accepted record of `party`'s `eventId`, if any: the idempotency look-up. */
