@@ -8,6 +8,7 @@ import { findOrStartKafka } from '@rxledger/kafka';
 import { startDemoServices } from '../infra/demo/demo-services.ts';
 import { stopChildren } from '../infra/supervisor.ts';
 import { bigLedger } from './sections/big-ledger.ts';
+import { type FixedRateResult, fixedRate } from './sections/fixed-rate.ts';
 import { bareExpress, loadInTurns } from './sections/http-load.ts';
 import { ingest } from './sections/ingest.ts';
 import { rawKafka, verifyRate } from './sections/limits.ts';
@@ -15,6 +16,9 @@ import { round, until } from './stats.ts';
 
 const PACKS = Number(process.env.BENCH_PACKS ?? 100_000);
 const INGEST_S = Number(process.env.BENCH_INGEST_S ?? 60);
+/** The counter's realistic load: verifies offered at a fixed rate, whatever the answers do. */
+const COUNTER_RATE = 2_000;
+const COUNTER_S = 10;
 const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 const started = Date.now();
@@ -45,6 +49,7 @@ try {
   let ingestResult;
   let verifyLoad;
   let bare;
+  let counter: { ledger: FixedRateResult; bareExpress: FixedRateResult } | undefined;
   try {
     ingestResult = await ingest(system, {
       seconds: INGEST_S,
@@ -93,16 +98,23 @@ try {
     await stopChildren(partners);
     children.splice(0, children.length, ...children.filter((c) => !partners.includes(c)));
     const ceiling = await bareExpress();
+    const verifyTarget = {
+      url: `${system.services.ledger.url}/v1/verify?gtin=00614141123452&serial=VERIFY1&lot=V1&expiry=281231`,
+      headers: { authorization: `Bearer ${token}` },
+    };
     try {
-      [verifyLoad, bare] = await loadInTurns(
-        {
-          url: `${system.services.ledger.url}/v1/verify?gtin=00614141123452&serial=VERIFY1&lot=V1&expiry=281231`,
-          headers: { authorization: `Bearer ${token}` },
-        },
-        { url: ceiling.url, headers: {} },
-        4,
-        5,
+      [verifyLoad, bare] = await loadInTurns(verifyTarget, { url: ceiling.url, headers: {} }, 4, 5);
+      say(
+        `counter latency: ${COUNTER_RATE} req/s offered (open loop), ${COUNTER_S} s each, verify then bare express`,
       );
+      const offered = async (url: string, headers: Record<string, string>) => {
+        await fixedRate(url, headers, { perSecond: COUNTER_RATE, seconds: 2 });
+        return fixedRate(url, headers, { perSecond: COUNTER_RATE, seconds: COUNTER_S });
+      };
+      counter = {
+        ledger: await offered(verifyTarget.url, verifyTarget.headers),
+        bareExpress: await offered(ceiling.url, {}),
+      };
     } finally {
       ceiling.stop();
     }
@@ -124,6 +136,7 @@ try {
     limits: { rawKafka: raw, ed25519VerifyPerCorePerS: verifyPerCore },
     ingest: ingestResult,
     verify: { ledger: verifyLoad, bareExpress: bare },
+    counter,
     bigLedger: big,
     ratios: {
       ingest: Math.min(ingestResult.ackedPerS, ingestResult.foldedPerS) / limit,
@@ -162,6 +175,12 @@ try {
       'ceiling',
     ],
     ['verify ratio', `${round(results.ratios.verify, 2)}`, '>= 0.7'],
+    [
+      `verify at ${COUNTER_RATE} req/s offered, p50 / p99 / p99.9`,
+      fixedRateCell(counter!.ledger),
+      'p99 <= 5',
+    ],
+    [`bare express at ${COUNTER_RATE} req/s offered, same`, fixedRateCell(counter!.bareExpress), 'floor'],
     ['fold from pre-filled topic, first 200,000', `${round(big.fold200kPerS)} rec/s`, ''],
     [`rebuild ${big.records} records`, `${round(big.rebuildPerS)} rec/s (${round(big.rebuildS)} s)`, ''],
     [
@@ -188,4 +207,10 @@ try {
 } finally {
   await kafka.stop();
   await rm(dataDir, { recursive: true, force: true });
+}
+
+// p50 / p99 / p99.9 of a fixed-rate run, and what went wrong, if anything.
+function fixedRateCell(r: FixedRateResult): string {
+  const failed = r.sent - r.answered + r.non2xx;
+  return `${round(r.p50Ms, 1)} / ${round(r.p99Ms, 1)} / ${round(r.p999Ms, 1)} ms${failed ? ` (${failed} failed)` : ''}`;
 }

@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { distEntry, runsBuilt } from '@rxledger/runtime';
 
 export interface ChildService {
   name: string;
@@ -21,7 +22,20 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=16'];
 
 /**
- * Forks one service's main.ts with an IPC channel (so it stops by itself if this supervisor dies),
+ * What to fork for a service, run the way this supervisor runs: built JavaScript from dist/ (with source
+ * maps for readable stack traces), or its TypeScript main through tsx.
+ */
+export function serviceCommand(name: string): { modulePath: string; execArgv: string[] } {
+  return runsBuilt
+    ? { modulePath: distEntry(name), execArgv: ['--enable-source-maps', ...SERVICE_NODE_FLAGS] }
+    : {
+        modulePath: join(root, 'services', name, 'src', 'main.ts'),
+        execArgv: ['--import', 'tsx', ...SERVICE_NODE_FLAGS],
+      };
+}
+
+/**
+ * Forks one service (serviceCommand) with an IPC channel (so it stops by itself if this supervisor dies),
  * sends its JSON log to `logDir/<name>.log`, echoes warnings and errors, and resolves with the URL the
  * service announces over IPC once it listens.
  */
@@ -33,10 +47,11 @@ export async function startChildService(
   await mkdir(logDir, { recursive: true });
   const logFile = join(logDir, `${name}.log`);
   const out = createWriteStream(logFile, { flags: 'a' });
-  const child = fork(join(root, 'services', name, 'src', 'main.ts'), [], {
+  const { modulePath, execArgv } = serviceCommand(name);
+  const child = fork(modulePath, [], {
     cwd: root,
     env: { ...process.env, ...env },
-    execArgv: ['--import', 'tsx', ...SERVICE_NODE_FLAGS],
+    execArgv,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   child.stderr!.on('data', (chunk: Buffer) => {

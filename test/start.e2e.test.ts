@@ -81,12 +81,49 @@ describe('npm start', () => {
       expect(log).not.toContain(credentials.ledger.regulatorToken);
     }
 
-    const pids = execFileSync('ps', ['-o', 'pid=', '-g', String(start.pid)])
+    // An event posted as a scanner would lands: the built fold thread folds it.
+    const maker = credentials.services.manufacturer.parties[0];
+    const posted = await fetch(`${urls.manufacturer}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${maker.scanners[0].key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        events: [
+          {
+            type: 'COMMISSION',
+            items: [`https://id.gs1.org/01/00614141123452/21/START${process.pid}`],
+            lot: 'S1',
+            expiry: '281231',
+          },
+        ],
+      }),
+    });
+    expect(posted.status).toBe(202);
+    const [eventId] = ((await posted.json()) as { eventIds: string[] }).eventIds;
+    let state = '';
+    for (let i = 0; i < 100 && state !== 'ACCEPTED'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const res = await fetch(`${urls.manufacturer}/v1/events/${eventId}`, {
+        headers: { authorization: `Bearer ${maker.scanners[0].key}` },
+      });
+      state = ((await res.json()) as { state: string }).state;
+    }
+    expect(state).toBe('ACCEPTED');
+
+    // Production runs built JavaScript (infra/build.mjs): no TypeScript loader in any process.
+    const processes = execFileSync('ps', ['-o', 'pid=,args=', '-g', String(start.pid)])
       .toString()
       .split('\n')
-      .map((s) => Number(s.trim()))
-      .filter((n) => n > 0);
+      .map((line) => line.trim())
+      .filter(Boolean);
+    const pids = processes.map((line) => Number(line.split(' ')[0])).filter((n) => n > 0);
     expect(pids.length).toBeGreaterThanOrEqual(5);
+    expect(processes.filter((line) => line.includes('tsx'))).toEqual([]);
+    for (const name of Object.keys(urls)) {
+      expect(
+        processes.some((line) => line.includes(`dist/${name}.mjs`)),
+        name,
+      ).toBe(true);
+    }
 
     const exited = new Promise((resolve) => start!.once('exit', resolve));
     process.kill(-start.pid!, 'SIGINT');

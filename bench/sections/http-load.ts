@@ -1,6 +1,7 @@
 // Verify under load, beside a bare express handler on the same machine (the HTTP ceiling).
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { distEntry, runsBuilt } from '@rxledger/runtime';
 import autocannon from 'autocannon';
 import { SERVICE_NODE_FLAGS } from '../../infra/supervisor.ts';
 
@@ -59,9 +60,16 @@ export async function loadInTurns(
 
 /** Starts the bare express handler in its own process; returns its verify URL and a stop function. */
 export async function bareExpress(): Promise<{ url: string; stop(): void }> {
-  const child = fork(fileURLToPath(new URL('../bare-express.ts', import.meta.url)), [], {
-    // The services' own flags, so the ceiling is measured as the services run.
-    execArgv: ['--import', 'tsx', ...SERVICE_NODE_FLAGS],
+  // Started the way the bench runs (built or source), with the services' own flags, so the ceiling is
+  // measured as the services run.
+  const [modulePath, execArgv] = runsBuilt
+    ? [distEntry('bare-express'), ['--enable-source-maps', ...SERVICE_NODE_FLAGS]]
+    : [
+        fileURLToPath(new URL('../bare-express.ts', import.meta.url)),
+        ['--import', 'tsx', ...SERVICE_NODE_FLAGS],
+      ];
+  const child = fork(modulePath, [], {
+    execArgv,
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const port = await new Promise<string>((resolve) =>

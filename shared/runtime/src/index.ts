@@ -1,3 +1,4 @@
+export { distEntry, runsBuilt } from './built.ts';
 export { ConfigError, env, readConfig } from './config.ts';
 export {
   type FieldIssue,

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { VerifyingKey } from '@rxledger/events';
 import { type KafkaSecurity, type PlainKafkaSecurity, toPlainSecurity } from '@rxledger/kafka';
-import { INVARIANT_EXIT_CODE, InvariantViolation } from '@rxledger/runtime';
+import { distEntry, INVARIANT_EXIT_CODE, InvariantViolation, runsBuilt } from '@rxledger/runtime';
 import type { FoldResult } from '../fold/ledger-folder.ts';
 
 /** What the fold thread is started with (a structured clone: plain data only). */
@@ -70,7 +70,11 @@ export class FoldThread {
       verifyThreads: opts.verifyThreads,
       logLevel: opts.logLevel,
     };
-    const worker = new Worker(new URL('./fold-thread-entry.mjs', import.meta.url), { workerData: data });
+    // Built code starts the built thread; TypeScript source starts it through its tsx entry.
+    const entry = runsBuilt
+      ? distEntry('fold-thread-worker')
+      : new URL('./fold-thread-entry.mjs', import.meta.url);
+    const worker = new Worker(entry, { workerData: data });
     const thread = new FoldThread(worker);
     return new Promise((resolve, reject) => {
       let opened = false;
