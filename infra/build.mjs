@@ -16,7 +16,7 @@ const PRODUCTION = {
   manufacturer: 'services/manufacturer/src/main.ts',
   distributor: 'services/distributor/src/main.ts',
   pharmacy: 'services/pharmacy/src/main.ts',
-  'fold-thread-worker': 'services/ledger/src/node/fold-thread-worker.ts',
+  'fold-thread-worker': 'services/ledger/src/fold/fold-thread-worker.ts',
   rxledger: 'services/ledger/src/cli/rxledger.ts',
 };
 const ENTRIES = process.argv.includes('--production')

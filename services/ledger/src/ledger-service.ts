@@ -1,27 +1,20 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { SigningKey, VerifyingKey } from '@rxledger/events';
-import {
-  checkCustodyTopic,
-  createKafkaClient,
-  custodyTopicError,
-  custodyTopicName,
-  type KafkaSecurity,
-} from '@rxledger/kafka';
-import { createHttpService, InvariantViolation, type Logger, type Readiness } from '@rxledger/runtime';
+import { custodyTopicName, type KafkaSecurity } from '@rxledger/kafka';
+import { createHttpService, InvariantViolation, type Logger } from '@rxledger/runtime';
 import { CompactRange, ed25519Signer } from '@rxledger/tlog';
-import type { Admin } from 'kafkajs';
-import { Counter, Gauge } from 'prom-client';
+import { ItemHistory } from './answers/item-history.ts';
 import { type TokenFile, TokenRegistry } from './auth/principal.ts';
+import { FoldThread } from './fold/fold-thread.ts';
 import type { FoldResult } from './fold/ledger-folder.ts';
-import { answerRoutes } from './http/answer-routes.ts';
-import { logRoutes } from './http/log-routes.ts';
-import { ledgerOpenApi } from './http/openapi.ts';
 import { createCheckpointer } from './node/checkpointer.ts';
-import { FoldThread } from './node/fold-thread.ts';
-import { ItemHistory } from './query/item-history.ts';
+import { createTopicLink } from './node/topic-link.ts';
+import { answerRoutes } from './routes/answer-routes.ts';
+import { foldMetrics } from './routes/fold-metrics.ts';
+import { logRoutes } from './routes/log-routes.ts';
+import { ledgerOpenApi } from './routes/openapi.ts';
 import { openLedgerDb } from './store/ledger-db.ts';
 import { LedgerStore } from './store/ledger-store.ts';
 import { StoredRegistry } from './store/stored-registry.ts';
@@ -61,113 +54,27 @@ export interface LedgerService {
   readonly store: LedgerStore;
 }
 
-/** A ledger node: folds the channel's topic into its Merkle log and answers queries over HTTP. */
+/**
+ * A ledger node, along its data path: the topic link (node/topic-link.ts) connects and starts the fold
+ * thread (fold/fold-thread.ts: intake, then the fold, committed to the database), and the HTTP routes
+ * (routes/) answer from the same database through the answers layer (answers/) on this thread.
+ */
 export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
-  mkdirSync(opts.dataDir, { recursive: true });
-  const dbPath = join(opts.dataDir, 'ledger.sqlite');
-  const db = openLedgerDb(dbPath);
-  const store = new LedgerStore(db);
   const topic = custodyTopicName(opts.channel);
-  const known = store.meta('topic');
-  if (known && known !== topic) {
-    db.close();
-    throw new Error(`${opts.dataDir} holds a fold of ${known}, not ${topic}; use another DATA_DIR`);
-  }
-  store.setMeta('topic', topic);
+  const { db, store, dbPath } = openNodeStore(opts.dataDir, topic);
   // Answers read the registry and the tree as committed by the fold thread.
   const registry = new StoredRegistry(store, opts.authority);
-  const committedTree = () => {
-    const size = store.size();
-    return { size, root: CompactRange.fromReader(store.hashReader(), size).root() };
-  };
-  // Probes (topic exists? how far is the topic?) try once: the connect loop below and the next
-  // readiness probe are their retries, and a stop() must not wait out kafkajs' own backoff.
-  const probes = createKafkaClient({
+  const checkpointer = nodeCheckpointer(store, opts);
+  let thread: FoldThread | undefined;
+  const link = createTopicLink({
     brokers: opts.brokers,
     security: opts.kafkaSecurity,
-    clientId: 'rxledger-ledger',
+    topic,
     log: opts.log,
-    retry: { retries: 0 },
+    position: () => store.nextOffset(),
+    consume: { start: () => thread!.start(), stop: async () => thread?.stop() },
+    onUnfit: (err) => opts.onFatal?.(err),
   });
-  const seed = opts.checkpointKey.exportSeed();
-  const checkpointer = createCheckpointer({
-    store,
-    origin: opts.origin,
-    signer: ed25519Signer(opts.origin, seed),
-    current: committedTree,
-    log: opts.log,
-    intervalMs: opts.checkpointIntervalMs,
-  });
-  seed.fill(0);
-
-  let admin: Admin | undefined;
-  let stopped = false;
-  let lastProgressLog = 0;
-  // Why the node is not consuming yet (Kafka down, topic missing), for /readyz; undefined once it is.
-  let waiting: string | undefined = 'connecting to Kafka';
-  let connecting: Promise<void> | undefined;
-  const wake = new AbortController();
-  const connectedAdmin = async (): Promise<Admin> => {
-    admin ??= probes.admin();
-    await admin.connect();
-    return admin;
-  };
-  const highWatermark = async () => {
-    const [partition] = await (await connectedAdmin()).fetchTopicOffsets(topic);
-    return Number(partition?.high ?? 0);
-  };
-  // A node may start before the broker answers or before the channel's topic is created (by
-  // `npm start`, compose's setup, or an operator); it waits rather than failing, and says why.
-  const topicExists = async () => (await (await connectedAdmin()).listTopics()).includes(topic);
-  const noTopic = `waiting for topic ${topic} to be created`;
-  // Refuses the topic for good: /readyz says why, and onFatal (the process's main) stops the service.
-  const unfit = (err: Error) => {
-    waiting = err.message;
-    opts.log.error({ topic }, err.message);
-    opts.onFatal?.(err);
-  };
-  const connect = async () => {
-    let failures = 0;
-    while (!stopped) {
-      let delayMs = 1_000;
-      try {
-        if (await topicExists()) {
-          // A topic that trims, compacts or lets producers choose timestamps cannot back a ledger.
-          const problems = await checkCustodyTopic(await connectedAdmin(), topic);
-          if (problems.length > 0) return unfit(custodyTopicError(topic, problems));
-          if (stopped) return;
-          await thread!.start();
-          waiting = undefined;
-          opts.log.info({ topic }, 'consuming');
-          return;
-        }
-        if (waiting !== noTopic) opts.log.warn({ topic }, noTopic);
-        waiting = noTopic;
-        failures = 0;
-      } catch (err) {
-        failures++;
-        waiting = `Kafka unreachable: ${(err as Error).message}`;
-        opts.log.warn({ err, failures }, `${waiting}; trying again`);
-        await thread?.stop().catch(() => {});
-        delayMs = Math.min(10_000, 250 * 2 ** failures);
-      }
-      // Aborted by stop(): the pause ends at once.
-      await sleep(delayMs, undefined, { signal: wake.signal }).catch(() => {});
-    }
-  };
-  const readiness = async (): Promise<Readiness> => {
-    if (waiting !== undefined) return { ready: false, detail: waiting };
-    try {
-      const high = await highWatermark();
-      const next = store.nextOffset();
-      return next >= high
-        ? { ready: true }
-        : { ready: false, detail: `catching up: at offset ${next} of ${high} (${high - next} behind)` };
-    } catch (err) {
-      return { ready: false, detail: `Kafka unreachable: ${(err as Error).message}` };
-    }
-  };
-
   // Set when the HTTP shell registers its metrics.
   let onFolded: (r: FoldResult) => void = () => {};
   const http = createHttpService({
@@ -175,7 +82,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
     host: opts.host,
     port: opts.port,
     log: opts.log,
-    readiness,
+    readiness: () => link.readiness(),
     routes: (app, metrics) => {
       answerRoutes(app, {
         store,
@@ -189,56 +96,24 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
       app.get('/v1/openapi.json', (_req, res) => {
         res.json(openapi);
       });
-      const records = new Counter({
-        name: 'ledger_records_total',
-        help: 'Records folded, by outcome',
-        labelNames: ['outcome'],
-        registers: [metrics],
-      });
-      const size = new Gauge({
-        name: 'ledger_tree_size',
-        help: 'Leaves in the Merkle log',
-        registers: [metrics],
-      });
-      onFolded = (r) => {
-        records.inc({ outcome: 'appended' }, r.appended);
-        records.inc({ outcome: 'rejected' }, r.rejected);
-        records.inc({ outcome: 'duplicate' }, r.duplicates);
-        size.set(r.size);
-      };
+      onFolded = foldMetrics(metrics);
     },
   });
-
-  // A fresh group per process: offsets live in the node's database, and a restarted node must not
-  // wait for the coordinator to time out its dead predecessor.
-  const groupId = `rxledger-ledger-${createHash('sha256').update(resolve(opts.dataDir)).digest('hex').slice(0, 12)}-${randomUUID().slice(0, 8)}`;
-  let thread: FoldThread | undefined;
-  const folded = (result: FoldResult) => {
-    onFolded(result);
-    if (Date.now() - lastProgressLog < 5_000) return;
-    lastProgressLog = Date.now();
-    void highWatermark()
-      .then((high) => {
-        const next = store.nextOffset();
-        if (high - next <= 1_000) return;
-        opts.log.info(
-          { offset: next, high, size: result.size },
-          `rebuilding: offset ${next} of ${high} (${((100 * next) / high).toFixed(1)}%)`,
-        );
-      })
-      .catch(() => {});
-  };
+  const progress = rebuildProgress(opts.log, () => store.nextOffset(), link.highWatermark);
   const openThread = () =>
     FoldThread.open({
       dbPath,
       brokers: opts.brokers,
       security: opts.kafkaSecurity,
       topic,
-      groupId,
+      groupId: consumerGroupId(opts.dataDir),
       authority: opts.authority,
       verifyThreads: opts.verifyThreads,
       logLevel: opts.log.level,
-      onFolded: folded,
+      onFolded: (result) => {
+        onFolded(result);
+        progress(result);
+      },
       onExit: (err) => {
         if (err instanceof InvariantViolation) {
           // As if thrown here: the process-level handler ends the process (runtime's lifecycle.ts).
@@ -247,7 +122,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
           });
           return;
         }
-        unfit(new Error(`the fold thread stopped: ${err.message}`));
+        link.unfit(new Error(`the fold thread stopped: ${err.message}`));
       },
     });
 
@@ -262,19 +137,15 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
       opts.log.info({ topic, size: store.size(), offset: store.nextOffset() }, 'ledger opened');
       checkpointer.start();
       const url = await http.start();
-      connecting = connect().catch((err: unknown) => {
-        opts.log.error({ err }, 'connecting to Kafka failed');
-      });
+      link.start();
       return url;
     },
     /** Stops at any point: before, during or after connecting, and after a failed start. */
     async stop() {
-      stopped = true;
-      wake.abort();
+      // The connect loop stops at once, finishing its current attempt while the port closes.
+      const linkStopped = link.stop();
       await http.stop();
-      // The connect loop finishes its current attempt (a probe that does not retry, or a consumer
-      // start) before the consumer is stopped, so no consumer can start after it.
-      await connecting;
+      await linkStopped;
       await thread?.close();
       checkpointer.stop();
       try {
@@ -282,8 +153,69 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
       } catch (err) {
         opts.log.error({ err }, 'final checkpoint failed; the next start signs it');
       }
-      await admin?.disconnect().catch(() => {});
+      await link.close();
       db.close();
     },
+  };
+}
+
+/** Opens (or creates) the node's database under `dataDir`; refuses one that holds a fold of another topic. */
+function openNodeStore(dataDir: string, topic: string) {
+  mkdirSync(dataDir, { recursive: true });
+  const dbPath = join(dataDir, 'ledger.sqlite');
+  const db = openLedgerDb(dbPath);
+  const store = new LedgerStore(db);
+  const known = store.meta('topic');
+  if (known && known !== topic) {
+    db.close();
+    throw new Error(`${dataDir} holds a fold of ${known}, not ${topic}; use another DATA_DIR`);
+  }
+  store.setMeta('topic', topic);
+  return { db, store, dbPath };
+}
+
+/** Signs checkpoints of the tree as the fold thread committed it, with the node's key. */
+function nodeCheckpointer(store: LedgerStore, opts: LedgerServiceOptions) {
+  const seed = opts.checkpointKey.exportSeed();
+  const checkpointer = createCheckpointer({
+    store,
+    origin: opts.origin,
+    signer: ed25519Signer(opts.origin, seed),
+    current: () => {
+      const size = store.size();
+      return { size, root: CompactRange.fromReader(store.hashReader(), size).root() };
+    },
+    log: opts.log,
+    intervalMs: opts.checkpointIntervalMs,
+  });
+  seed.fill(0);
+  return checkpointer;
+}
+
+/**
+ * A fresh consumer group per process: offsets live in the node's database, and a restarted node must
+ * not wait for the coordinator to time out its dead predecessor.
+ */
+function consumerGroupId(dataDir: string): string {
+  const node = createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 12);
+  return `rxledger-ledger-${node}-${randomUUID().slice(0, 8)}`;
+}
+
+/** Logs, at most every 5 s, how far a node that is more than 1,000 records behind has rebuilt. */
+function rebuildProgress(log: Logger, position: () => number, highWatermark: () => Promise<number>) {
+  let last = 0;
+  return (result: FoldResult) => {
+    if (Date.now() - last < 5_000) return;
+    last = Date.now();
+    void highWatermark()
+      .then((high) => {
+        const next = position();
+        if (high - next <= 1_000) return;
+        log.info(
+          { offset: next, high, size: result.size },
+          `rebuilding: offset ${next} of ${high} (${((100 * next) / high).toFixed(1)}%)`,
+        );
+      })
+      .catch(() => {});
   };
 }

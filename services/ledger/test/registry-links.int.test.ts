@@ -8,7 +8,7 @@ import {
 import { leafHash } from '@rxledger/tlog';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditLedger } from '../src/audit/audit-ledger.ts';
-import type { ConsumedRecord } from '../src/fold/check-record.ts';
+import type { ConsumedRecord } from '../src/intake/precheck.ts';
 import { tempLedger } from './support/temp-ledger.ts';
 import { GLN, pack, T0, TestChain } from './support/test-chain.ts';
 

@@ -1,7 +1,7 @@
 // A signature worker that dies is replaced and its work done by the replacement; nothing waits forever.
 import { nodeEd25519, SigningKey } from '@rxledger/events';
 import { describe, expect, it } from 'vitest';
-import { type SignatureJob, SignaturePool } from '../src/node/signature-pool.ts';
+import { type SignatureJob, SignaturePool } from '../src/intake/signature-pool.ts';
 
 /** `n` signatures of one key, every seventh of them broken. */
 function jobs(n: number): { jobs: SignatureJob[]; expected: boolean[] } {

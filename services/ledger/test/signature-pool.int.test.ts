@@ -1,7 +1,7 @@
 import { nodeEd25519, SigningKey } from '@rxledger/events';
 import { afterAll, describe, expect, it } from 'vitest';
-import { precheck } from '../src/fold/check-record.ts';
-import { SignaturePool } from '../src/node/signature-pool.ts';
+import { precheck } from '../src/intake/precheck.ts';
+import { SignaturePool } from '../src/intake/signature-pool.ts';
 import { tempLedger } from './support/temp-ledger.ts';
 import { GLN, pack, TestChain } from './support/test-chain.ts';
 

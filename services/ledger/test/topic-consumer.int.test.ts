@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createKafkaClient } from '@rxledger/kafka';
 import { createLogger } from '@rxledger/runtime';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import type { ConsumedRecord } from '../src/fold/check-record.ts';
-import { createTopicConsumer } from '../src/node/topic-consumer.ts';
+import type { ConsumedRecord } from '../src/intake/precheck.ts';
+import { createTopicConsumer } from '../src/intake/topic-consumer.ts';
 import { publishToChannel } from './support/publish.ts';
 
 const RECORDS = 2_500;

@@ -15,7 +15,8 @@ import { readCanonicalItem } from '@rxledger/gs1';
 import { bytesEqual, CompactRange, leafHash, type TreeNode } from '@rxledger/tlog';
 import type { LeafRow, LedgerStore, RejectionRow } from '../store/ledger-store.ts';
 import { applyStoredRegistryLeaves } from '../store/stored-registry.ts';
-import { type ConsumedRecord, checkRecord, type Prechecked, type Rejected } from './check-record.ts';
+import type { ConsumedRecord, Prechecked } from '../intake/precheck.ts';
+import { checkRecord, type Rejected } from './check-record.ts';
 
 export interface FoldResult {
   appended: number;

@@ -14,7 +14,7 @@ import {
 } from '@rxledger/tlog';
 import type { ProvenanceBundle } from '@rxledger/verifier';
 import { entityState, foldCustody } from '../../src/custody/index.ts';
-import { ItemHistory } from '../../src/query/item-history.ts';
+import { ItemHistory } from '../../src/answers/item-history.ts';
 import type { LedgerStore } from '../../src/store/ledger-store.ts';
 
 export interface MakeBundleOptions {

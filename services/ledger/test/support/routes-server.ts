@@ -2,10 +2,10 @@ import { SigningKey } from '@rxledger/events';
 import { createHttpService, createLogger } from '@rxledger/runtime';
 import { ed25519Signer } from '@rxledger/tlog';
 import { TokenRegistry } from '../../src/auth/principal.ts';
-import { answerRoutes } from '../../src/http/answer-routes.ts';
-import { logRoutes } from '../../src/http/log-routes.ts';
+import { answerRoutes } from '../../src/routes/answer-routes.ts';
+import { logRoutes } from '../../src/routes/log-routes.ts';
 import { createCheckpointer } from '../../src/node/checkpointer.ts';
-import { ItemHistory } from '../../src/query/item-history.ts';
+import { ItemHistory } from '../../src/answers/item-history.ts';
 import { tempLedger } from './temp-ledger.ts';
 import { TOKEN_FILE } from './test-tokens.ts';
 

@@ -9,7 +9,7 @@ import {
   SigningKey,
   signEvent,
 } from '@rxledger/events';
-import type { ConsumedRecord } from '../../src/fold/check-record.ts';
+import type { ConsumedRecord } from '../../src/intake/precheck.ts';
 
 export const GLN = {
   authority: '9000000000018',

@@ -3,7 +3,7 @@
 // as GET /v1/provenance assembles them. So the verifier is tested against what the ledger produces.
 import { nodeEd25519, SigningKey } from '@rxledger/events';
 import { ed25519Signer, formatVerifierKey } from '@rxledger/tlog';
-import type { ConsumedRecord } from '../../../../services/ledger/src/fold/check-record.ts';
+import type { ConsumedRecord } from '../../../../services/ledger/src/intake/precheck.ts';
 import { LedgerFolder } from '../../../../services/ledger/src/fold/ledger-folder.ts';
 import { openLedgerDb } from '../../../../services/ledger/src/store/ledger-db.ts';
 import { LedgerStore } from '../../../../services/ledger/src/store/ledger-store.ts';

@@ -1,6 +1,6 @@
 import { InvariantViolation, type Logger } from '@rxledger/runtime';
 import type { Consumer, Kafka } from 'kafkajs';
-import type { ConsumedRecord } from '../fold/check-record.ts';
+import type { ConsumedRecord } from './precheck.ts';
 
 export interface TopicConsumerOptions<P = undefined> {
   kafka: Kafka;

@@ -13,8 +13,8 @@ import { inclusionProof, parseCheckpoint, toBase64 } from '@rxledger/tlog';
 import type { Express } from 'express';
 import { type Principal, requireRole, type TokenRegistry } from '../auth/principal.ts';
 import { type EntityState, entityState, foldCustody } from '../custody/index.ts';
-import type { ItemHistory } from '../query/item-history.ts';
-import { judgeVerify, type VerifyQuery } from '../query/judge-verify.ts';
+import type { ItemHistory } from '../answers/item-history.ts';
+import { judgeVerify, type VerifyQuery } from '../answers/judge-verify.ts';
 import type { LedgerStore } from '../store/ledger-store.ts';
 import {
   eventStateQuery,

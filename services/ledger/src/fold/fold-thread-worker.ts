@@ -7,13 +7,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { nodeEd25519, VerifyingKey } from '@rxledger/events';
 import { createKafkaClient, fromPlainSecurity } from '@rxledger/kafka';
 import { createLogger, INVARIANT_EXIT_CODE, InvariantViolation } from '@rxledger/runtime';
-import { type ConsumedRecord, type Prechecked, precheck } from '../fold/check-record.ts';
-import { LedgerFolder } from '../fold/ledger-folder.ts';
+import { type ConsumedRecord, type Prechecked, precheck } from '../intake/precheck.ts';
+import { SignaturePool } from '../intake/signature-pool.ts';
+import { createTopicConsumer } from '../intake/topic-consumer.ts';
+import { LedgerFolder } from './ledger-folder.ts';
 import { openLedgerDb } from '../store/ledger-db.ts';
 import { LedgerStore } from '../store/ledger-store.ts';
 import type { FoldThreadData, FoldThreadMessage, FoldThreadRequest } from './fold-thread.ts';
-import { SignaturePool } from './signature-pool.ts';
-import { createTopicConsumer } from './topic-consumer.ts';
 
 /** Work the fold does before it commits and lets its thread take messages (ms). */
 const FOLD_SLICE_MS = 8;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeVerify } from '../../src/query/judge-verify.ts';
+import { judgeVerify } from '../../src/answers/judge-verify.ts';
 
 const GTIN = '04012345123456';
 const ctx = { today: '2026-01-15', role: 'pharmacist' as const };
