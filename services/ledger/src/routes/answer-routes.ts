@@ -1,4 +1,4 @@
-import { custodyEventToJson, ownsGtin, type RegistryState, rxledgerSchemas } from '@rxledger/events';
+import { ownsGtin, type RegistryState } from '@rxledger/events';
 import {
   Gs1Error,
   normalizeGtin,
@@ -9,12 +9,12 @@ import {
   validateSerial,
 } from '@rxledger/gs1';
 import { RxError, sendJson, ValidationError } from '@rxledger/runtime';
-import { inclusionProof, parseCheckpoint, toBase64 } from '@rxledger/tlog';
 import type { Express } from 'express';
 import { type Principal, requireRole, type TokenRegistry } from '../auth/principal.ts';
-import { type EntityState, entityState, foldCustody } from '../custody/index.ts';
 import type { ItemHistory } from '../answers/item-history.ts';
 import { judgeVerify, type VerifyQuery } from '../answers/judge-verify.ts';
+import { heldBy, itemState, provenanceAnswer } from '../answers/provenance.ts';
+import { recallScope } from '../answers/recall-scope.ts';
 import type { LedgerStore } from '../store/ledger-store.ts';
 import {
   eventStateQuery,
@@ -46,7 +46,7 @@ export function answerRoutes(app: Express, deps: AnswerDeps): void {
     const q = parseQuery(verifyQuery, req.query);
     const at = verifyingAt(principal, q.at ?? q.pharmacy);
     const pack = packFromQuery(q);
-    const state = stateOf(history, pack.uri);
+    const state = itemState(history, pack.uri);
     sendJson(
       res,
       judgeVerify(pack.query, state, {
@@ -64,39 +64,11 @@ export function answerRoutes(app: Express, deps: AnswerDeps): void {
     requireRole(principal, ['regulator', 'partner'], 'provenance');
     const { item } = parseQuery(provenanceQuery, req.query);
     const uri = gs1(() => parseItem(item).uri, 'item');
-    const entries = history.entries(uri);
-    const state = foldState(entries, uri);
+    const state = itemState(history, uri);
     // One answer, byte for byte, for "no such item" and "not yours" (not a 403 either): whether a pack
     // exists elsewhere is itself something a partner may not learn.
-    if (!state || (principal.role === 'partner' && !held(principal, state))) throw noProvenance();
-    const note = deps.checkpointNow();
-    const { size } = parseCheckpoint(note.slice(0, note.indexOf('\n\n') + 1));
-    const reader = store.hashReader();
-    const proven = (seq: number) => ({
-      index: seq,
-      leaf: toBase64(store.leaf(seq)!.leaf),
-      proof: inclusionProof(reader, seq, size).map(toBase64),
-    });
-    const seqs = state.history.filter((seq) => seq < size).sort((a, b) => a - b);
-    const anomaliesAt = new Map<number, string[]>();
-    for (const a of state.anomalies)
-      anomaliesAt.set(a.seq, [...(anomaliesAt.get(a.seq) ?? []), `${a.code}: ${a.message}`]);
-    res.json({
-      item: uri,
-      checkpoint: note,
-      entries: seqs.map(proven),
-      registry: store
-        .registrySeqs()
-        .filter((seq) => seq < size)
-        .map(proven),
-      schemas: rxledgerSchemas.toJSON(),
-      timeline: seqs.map((seq) => ({
-        index: seq,
-        ...custodyEventToJson(history.event(seq)),
-        ...(anomaliesAt.has(seq) ? { anomalies: anomaliesAt.get(seq) } : {}),
-      })),
-      status: summary(state),
-    });
+    if (!state || (principal.role === 'partner' && !heldBy(principal.glns, state))) throw noProvenance();
+    res.json(provenanceAnswer(store, history, uri, state, deps.checkpointNow()));
   });
 
   app.get('/v1/recalls/scope', (req, res) => {
@@ -112,25 +84,8 @@ export function answerRoutes(app: Express, deps: AnswerDeps): void {
         { status: 403 },
       );
     }
-    const page = store.lotItemsPage(gtin, lot, { after: q.after, limit: q.limit });
-    // One fold over the union of the page's pack histories: packs share their cases' and pallets' leaves.
-    const world = foldCustody(history.entries(page.items));
-    const recalls = store.recallSeqs(gtin, lot).map((seq) => {
-      const event = history.event(seq);
-      return {
-        index: seq,
-        eventTime: new Date(event.eventTime).toISOString(),
-        reason: event.type === 'RECALL' ? event.reason : '',
-      };
-    });
-    res.json({
-      gtin,
-      lot,
-      recalls,
-      count: page.count,
-      packs: page.items.map((item) => ({ item, ...summary(entityState(world, item)!) })),
-      ...(page.more ? { next: itemCursor.encode(page.items.at(-1)!) } : {}),
-    });
+    const { last, ...page } = recallScope(store, history, gtin, lot, { after: q.after, limit: q.limit });
+    res.json({ ...page, ...(last === undefined ? {} : { next: itemCursor.encode(last) }) });
   });
 
   app.get('/v1/rejections', (req, res) => {
@@ -253,23 +208,6 @@ function packFromQuery(q: { scan?: string; gtin?: string; serial?: string; lot?:
   return { uri: gs1(() => sgtinUri(query.gtin, query.serial), 'serial'), query };
 }
 
-function stateOf(history: ItemHistory, uri: string): EntityState | undefined {
-  return foldState(history.entries(uri), uri);
-}
-
-function foldState(entries: ReturnType<ItemHistory['entries']>, uri: string): EntityState | undefined {
-  return entries.length === 0 ? undefined : entityState(foldCustody(entries), uri);
-}
-
-/**
- * Whether one of the partner's parties legitimately held the item: commissioned it, was shipped it by
- * its legitimate custodian, or received it from a shipment to it (directly or inside a container).
- * Events that broke the custody rules are evidence only and never count (DESIGN §3).
- */
-function held(principal: Principal, state: EntityState): boolean {
-  return state.custodySteps.some((step) => principal.glns.includes(step.party));
-}
-
 /**
  * The provenance 404, the same bytes for an item the ledger does not know and one that is not yours;
  * it does not echo the item, so that two items' answers can be compared too.
@@ -278,23 +216,6 @@ function noProvenance(): RxError {
   return new RxError('UNKNOWN_ITEM', 'the ledger has no provenance of this item open to you', {
     status: 404,
   });
-}
-
-function summary(state: EntityState) {
-  return {
-    status:
-      state.recalled && (state.status === 'ACTIVE' || state.status === 'IN_TRANSIT')
-        ? 'RECALLED'
-        : state.status,
-    custodian: state.custodian,
-    location: state.location,
-    parent: state.parent,
-    inTransitTo: state.status === 'IN_TRANSIT' ? state.inTransit?.to : undefined,
-    lot: state.lot,
-    expiry: state.expiry,
-    recalled: state.recalled !== undefined,
-    anomalies: state.anomalies.map((a) => ({ code: a.code, index: a.seq, message: a.message })),
-  };
 }
 
 /** Runs a GS1 parse, turning its error into a 400 naming the query parameter. */

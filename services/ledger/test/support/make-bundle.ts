@@ -1,20 +1,20 @@
-// Provenance bundles assembled from a folded ledger store, shaped exactly as GET /v1/provenance
-// answers (DESIGN §4-§5): the checkpoint, the item's entries chosen as the custody fold chooses them,
-// every registry leaf, an RFC 9162 inclusion proof for each, and the schemas.
-import { custodyEventToJson, rxledgerSchemas } from '@rxledger/events';
+// Provenance bundles assembled from a folded ledger store by the same code as GET /v1/provenance
+// (answers/provenance.ts), against a checkpoint signed here, optionally over a dishonest ledger's leaves.
 import {
   type HashReader,
-  inclusionProof,
   leafHash,
   MemoryHashStore,
   type NoteSigner,
   rootFromReader,
   signCheckpoint,
-  toBase64,
 } from '@rxledger/tlog';
 import type { ProvenanceBundle } from '@rxledger/verifier';
-import { entityState, foldCustody } from '../../src/custody/index.ts';
 import { ItemHistory } from '../../src/answers/item-history.ts';
+import {
+  provenanceSeqs as answersProvenanceSeqs,
+  itemState,
+  provenanceAnswer,
+} from '../../src/answers/provenance.ts';
 import type { LedgerStore } from '../../src/store/ledger-store.ts';
 
 export interface MakeBundleOptions {
@@ -33,7 +33,8 @@ export interface MakeBundleOptions {
 }
 
 /**
- * The provenance bundle of `item` from a folded store, proven against a checkpoint signed now.
+ * The provenance bundle of `item` from a folded store, proven against a checkpoint signed now, as
+ * GET /v1/provenance assembles it (answers/provenance.ts).
  * @example makeBundle(ledger.store, pack(1), { signer, origin: 'test.log' })
  */
 export function makeBundle(store: LedgerStore, item: string, opts: MakeBundleOptions): ProvenanceBundle {
@@ -49,25 +50,12 @@ export function makeBundle(store: LedgerStore, item: string, opts: MakeBundleOpt
     memory.append(Array.from({ length: size }, (_, seq) => leafHash(leafAt(seq))));
     reader = memory;
   }
-  const root = rootFromReader(reader, size);
-  const proven = (seq: number) => ({
-    index: seq,
-    leaf: toBase64(leafAt(seq)),
-    proof: inclusionProof(reader, seq, size).map(toBase64),
-  });
+  const note = signCheckpoint({ origin: opts.origin, size, root: rootFromReader(reader, size) }, opts.signer);
   const history = new ItemHistory(store);
-  const seqs = opts.seqs ?? provenanceSeqs(store, item, size);
-  return {
-    item,
-    checkpoint: signCheckpoint({ origin: opts.origin, size, root }, opts.signer),
-    entries: seqs.map(proven),
-    registry: store
-      .registrySeqs()
-      .filter((seq) => seq < size)
-      .map(proven),
-    schemas: rxledgerSchemas.toJSON(),
-    timeline: seqs.map((seq) => ({ index: seq, ...custodyEventToJson(history.event(seq)) })),
-  };
+  return provenanceAnswer(store, history, item, itemState(history, item), note, {
+    source: { leafAt, reader },
+    seqs: opts.seqs,
+  });
 }
 
 /**
@@ -75,7 +63,6 @@ export function makeBundle(store: LedgerStore, item: string, opts: MakeBundleOpt
  * containers' leaves while it was inside them, and the recalls of its lot; ascending, below `size`.
  */
 export function provenanceSeqs(store: LedgerStore, item: string, size = store.size()): number[] {
-  // The same gathering the provenance route does, so tests prove what the route would serve.
-  const state = entityState(foldCustody(new ItemHistory(store).entries(item)), item);
-  return (state?.history ?? []).filter((seq) => seq < size).sort((a, b) => a - b);
+  const state = itemState(new ItemHistory(store), item);
+  return state ? answersProvenanceSeqs(state, size) : [];
 }
