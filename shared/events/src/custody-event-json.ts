@@ -1,4 +1,4 @@
-import { toBase64 } from './bytes.ts';
+import { toBase64 } from '@rxledger/tlog';
 import type { CustodyEvent, EventType } from './custody-event.ts';
 import { formatRfc3339 } from './rfc3339.ts';
 

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
-import { concat } from './bytes.ts';
+import { concatBytes } from '@rxledger/tlog';
 import type { Ed25519 } from './ed25519.ts';
 import { SigningKey, VerifyingKey } from './keys.ts';
 
@@ -18,7 +18,7 @@ function privateKeyObject(key: SigningKey): KeyObject {
   let ko = privateKeys.get(key);
   if (ko === undefined) {
     if (!(key instanceof SigningKey)) throw new TypeError('expected a SigningKey');
-    const der = concat(PKCS8_PREFIX, key.exportSeed());
+    const der = concatBytes(PKCS8_PREFIX, key.exportSeed());
     ko = createPrivateKey({ key: Buffer.from(der.buffer), format: 'der', type: 'pkcs8' });
     der.fill(0);
     privateKeys.set(key, ko);
@@ -32,7 +32,7 @@ function publicKeyObject(key: VerifyingKey): KeyObject {
     // Only a VerifyingKey has passed the small-order and canonical checks OpenSSL does not make.
     if (!(key instanceof VerifyingKey)) throw new TypeError('expected a VerifyingKey');
     ko = createPublicKey({
-      key: Buffer.from(concat(SPKI_PREFIX, key.bytes).buffer),
+      key: Buffer.from(concatBytes(SPKI_PREFIX, key.bytes).buffer),
       format: 'der',
       type: 'spki',
     });

@@ -1,4 +1,4 @@
-import { concat } from './bytes.ts';
+import { concatBytes } from '@rxledger/tlog';
 import type { Ed25519 } from './ed25519.ts';
 import type { SigningKey, VerifyingKey } from './keys.ts';
 import type { SignedEvent } from './signed-event.ts';
@@ -11,7 +11,7 @@ const L = 2n ** 252n + 27742317777372353535851937790883648493n;
 
 /** The bytes actually signed: utf8("rxledger/custody-event/v1\n") || eventBytes. */
 export function signingPayload(eventBytes: Uint8Array): Uint8Array {
-  return concat(CONTEXT_BYTES, eventBytes);
+  return concatBytes(CONTEXT_BYTES, eventBytes);
 }
 
 /** Signs encoded custody event bytes, giving the record to publish (encode it with `encodeSignedEvent`). */

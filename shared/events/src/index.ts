@@ -16,7 +16,7 @@ export {
   type RejectionCode,
 } from './admission.ts';
 export { applyRegistryEvent, type RegistryRejection, type RegistryResult } from './apply-registry-event.ts';
-export { fromBase64, fromHex, toBase64, toHex } from './bytes.ts';
+export { fromBase64, fromHex, toBase64, toHex } from '@rxledger/tlog';
 export { crc64Avro, fingerprintBytes, fingerprintHex } from './crc64-avro.ts';
 export {
   type AddKey,

@@ -1,5 +1,5 @@
 import { chmod, open, readFile, stat } from 'node:fs/promises';
-import { fromBase64, toBase64Url } from './bytes.ts';
+import { fromBase64Url, toBase64Url } from '@rxledger/tlog';
 import { KeyError } from './errors.ts';
 import { SigningKey, VerifyingKey } from './keys.ts';
 
@@ -112,7 +112,7 @@ function parseJwk(text: string, path: string): Record<string, unknown> {
 
 function decodeField(value: string, field: string, path: string): Uint8Array {
   try {
-    return fromBase64(value);
+    return fromBase64Url(value, field);
   } catch {
     throw new KeyError('KEY_FILE_FORMAT', `${path}: "${field}" is not base64url`);
   }

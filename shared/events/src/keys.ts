@@ -1,6 +1,6 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { toBase64, toHex } from './bytes.ts';
+import { toBase64, toHex } from '@rxledger/tlog';
 import { KeyError } from './errors.ts';
 
 const P = 2n ** 255n - 19n;

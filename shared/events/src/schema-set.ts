@@ -1,6 +1,7 @@
 import avro from 'avsc';
 import { checkAvroBounds } from './avro-bounds.ts';
-import { asBuffer, bytesEqual, toHex } from './bytes.ts';
+import { bytesEqual, toHex } from '@rxledger/tlog';
+import { asBuffer } from './bytes.ts';
 import { crc64Avro, fingerprintBytes, fingerprintHex } from './crc64-avro.ts';
 import { CodecError } from './errors.ts';
 import { parsingCanonicalForm } from './parsing-canonical-form.ts';

@@ -112,6 +112,36 @@ export function fromBase64(b64: string, what = 'base64'): Uint8Array {
   return out;
 }
 
+/** Base64url without padding (RFC 4648 §5), as JWK (RFC 7517) writes keys. */
+export function toBase64Url(bytes: Uint8Array): string {
+  checkBytes(bytes, 'toBase64Url');
+  return toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** Bytes of base64url without padding, canonical as fromBase64 requires (zero pad bits). */
+export function fromBase64Url(text: string, what = 'base64url'): Uint8Array {
+  if (typeof text !== 'string') throw new TlogError('INVALID_ENCODING', `${what}: expected a string`);
+  if (/[+/=]/.test(text)) {
+    throw new TlogError('INVALID_ENCODING', `${what}: base64url has no "+", "/" or "=" padding`);
+  }
+  if (text.length % 4 === 1)
+    throw new TlogError('INVALID_ENCODING', `${what}: impossible length ${text.length}`);
+  const std = text.replace(/-/g, '+').replace(/_/g, '/');
+  return fromBase64(std + '='.repeat((4 - (std.length % 4)) % 4), what);
+}
+
+/** The bytes of `parts`, one after another, in a new array. */
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  for (const p of parts) checkBytes(p, 'concatBytes');
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 /** UTF-8 bytes of a string; lone surrogates are refused rather than silently replaced. */
 export function utf8(text: string, what = 'text'): Uint8Array {
   if (typeof text !== 'string') throw new TlogError('INVALID_ARGUMENT', `${what}: expected a string`);

@@ -11,7 +11,18 @@ export {
   verifyCheckpoint,
 } from './checkpoint.ts';
 export { CompactRange } from './compact-range.ts';
-export { bytesEqual, fromBase64, fromHex, fromUtf8, toBase64, toHex, utf8 } from './encoding.ts';
+export {
+  bytesEqual,
+  concatBytes,
+  fromBase64,
+  fromBase64Url,
+  fromHex,
+  fromUtf8,
+  toBase64,
+  toBase64Url,
+  toHex,
+  utf8,
+} from './encoding.ts';
 export { ProofError, TlogError, type TlogErrorCode } from './errors.ts';
 export { type HashReader, rootFromReader, type TreeNode } from './hash-reader.ts';
 export {

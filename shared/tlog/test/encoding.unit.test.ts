@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { bytesEqual, fromBase64, fromHex, fromUtf8, toBase64, toHex, utf8 } from '../src/index.ts';
+import {
+  bytesEqual,
+  concatBytes,
+  fromBase64,
+  fromBase64Url,
+  fromHex,
+  fromUtf8,
+  toBase64,
+  toBase64Url,
+  toHex,
+  utf8,
+} from '../src/index.ts';
 import v from './vectors/encoding.json' with { type: 'json' };
 
 describe('base64 (RFC 4648 §4, canonical only)', () => {
@@ -48,5 +59,31 @@ describe('utf8 and bytesEqual', () => {
     expect(bytesEqual(Uint8Array.of(1, 2), Uint8Array.of(1, 2))).toBe(true);
     expect(bytesEqual(Uint8Array.of(1, 2), Uint8Array.of(1, 3))).toBe(false);
     expect(bytesEqual(Uint8Array.of(1), Uint8Array.of(1, 0))).toBe(false);
+  });
+});
+
+describe('base64url without padding (RFC 4648 §5, as JWK writes keys) and concatenation', () => {
+  it('round-trips every length, using - and _ where base64 has + and /', () => {
+    for (let n = 0; n < 40; n++) {
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 97 + 251) & 255);
+      const text = toBase64Url(bytes);
+      expect(text).not.toMatch(/[+/=]/);
+      expect(fromBase64Url(text)).toEqual(bytes);
+    }
+    expect(toBase64Url(Uint8Array.of(0xfb, 0xff))).toBe('-_8');
+  });
+
+  it('refuses padding, the standard alphabet, impossible lengths and non-zero pad bits, naming the field', () => {
+    expect(() => fromBase64Url('-_8=', 'x')).toThrow(/^x: /);
+    expect(() => fromBase64Url('+/8', 'x')).toThrow(/base64url has no/);
+    expect(() => fromBase64Url('AAAAA', 'x')).toThrow(/impossible length/);
+    expect(() => fromBase64Url('-_9', 'x')).toThrow(/non-zero padding bits/);
+  });
+
+  it('concatenates any number of parts into a new array', () => {
+    const a = Uint8Array.of(1, 2);
+    expect(concatBytes(a, Uint8Array.of(), Uint8Array.of(3))).toEqual(Uint8Array.of(1, 2, 3));
+    expect(concatBytes()).toEqual(new Uint8Array(0));
+    expect(concatBytes(a)).not.toBe(a);
   });
 });
