@@ -4,7 +4,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findOrStartKafka } from '@rxledger/kafka';
+import { findOrStartKafka, readKafkaVersion } from '@rxledger/kafka';
 import { startDemoServices } from '../infra/demo/demo-services.ts';
 import { stopChildren } from '../infra/supervisor.ts';
 import { bigLedger } from './sections/big-ledger.ts';
@@ -26,6 +26,7 @@ const dataDir = await mkdtemp(join(tmpdir(), 'rxledger-bench-'));
 const kafka = await findOrStartKafka({
   brokers: process.env.KAFKA_BROKERS?.split(',').filter(Boolean),
   dockerHost: process.env.DOCKER_HOST,
+  version: readKafkaVersion('bench', process.env),
   onProgress: (line) => say(`kafka: ${line}`),
 });
 try {

@@ -1,7 +1,7 @@
 // `npm start`: Kafka (found or started), the custody topic, the ledger and the three partner
 // services with demo parties and credentials. Ctrl-C stops everything it started.
 import { join } from 'node:path';
-import { findOrStartKafka, readKafkaSecurity } from '@rxledger/kafka';
+import { findOrStartKafka, readKafkaSecurity, readKafkaVersion } from '@rxledger/kafka';
 import { env, readConfig } from '@rxledger/runtime';
 import { z } from 'zod';
 import { startDemoServices } from './demo/demo-services.ts';
@@ -27,12 +27,14 @@ async function main() {
   const config = readConfig('rxledger', schema, process.env);
   // The services read the same variables themselves: they inherit this environment.
   const kafkaSecurity = readKafkaSecurity('rxledger', process.env);
+  const kafkaVersion = readKafkaVersion('rxledger', process.env);
   const dataDir = config.RXLEDGER_DATA_DIR;
   const t0 = Date.now();
   const kafka = await findOrStartKafka({
     brokers: config.KAFKA_BROKERS,
     security: kafkaSecurity,
     dockerHost: config.DOCKER_HOST,
+    version: kafkaVersion,
     dataDir: join(dataDir, 'kafka'),
     onProgress: (line) => say(`kafka     ${line}`),
   });

@@ -6,10 +6,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGateway } from '@rxledger/gateway';
-import { DEFAULT_KAFKA_VERSION, readKafkaSecurity } from '@rxledger/kafka';
+import { readKafkaSecurity } from '@rxledger/kafka';
 import { manufacturerProfile } from '@rxledger/manufacturer';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 // Not part of @rxledger/kafka's public face: only tests own a broker.
 import { type LocalBroker, startLocalBroker } from '../shared/kafka/src/local-broker.ts';
 import { GLN, GTIN, startSystem, type TestSystem } from './support/system.ts';
@@ -33,7 +33,7 @@ describe('the services on a SASL_SSL broker', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'rxledger-secure-sys-'));
     broker = await startLocalBroker({
-      version: DEFAULT_KAFKA_VERSION,
+      version: inject('kafkaVersion'),
       cacheDir: join(homedir(), '.cache', 'rxledger'),
       heap: '512m',
       onProgress: () => {},

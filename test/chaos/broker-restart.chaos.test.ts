@@ -4,8 +4,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_KAFKA_VERSION, type LocalBroker, startLocalBroker } from '@rxledger/kafka';
-import { afterAll, describe, expect, it } from 'vitest';
+import { type LocalBroker, startLocalBroker } from '@rxledger/kafka';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startSystem, type TestSystem } from '../support/system.ts';
 import { eventIdsOnTopic, notAccepted } from './support/landed-events.ts';
 import { type ScannerLoad, startScannerLoad, summarize } from './support/broker-scanners.ts';
@@ -28,7 +28,7 @@ describe('broker restart during ingest', () => {
 
   const startBroker = async (dir: string) =>
     startLocalBroker({
-      version: DEFAULT_KAFKA_VERSION,
+      version: inject('kafkaVersion'),
       cacheDir: join(homedir(), '.cache', 'rxledger'),
       dataDir: dir,
       // The log cleaner alone takes a 128 MB buffer at start.

@@ -1,8 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_KAFKA_VERSION } from '@rxledger/kafka';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 // Not part of @rxledger/kafka's public face: only tests own a broker they stop and restart.
 import { type LocalBroker, startLocalBroker } from '../../kafka/src/local-broker.ts';
 import type { Gateway, PartnerProfile } from '../src/gateway.ts';
@@ -30,7 +29,7 @@ describe('a broker that goes away and comes back', () => {
 
   const startBroker = (dir: string) =>
     startLocalBroker({
-      version: DEFAULT_KAFKA_VERSION,
+      version: inject('kafkaVersion'),
       cacheDir: join(homedir(), '.cache', 'rxledger'),
       dataDir: dir,
       heap: '512m',

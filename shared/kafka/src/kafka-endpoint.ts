@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { dockerAvailable, startDockerBroker } from './docker-broker.ts';
 import type { KafkaSecurity } from './kafka-security.ts';
+import { DEFAULT_KAFKA_VERSION } from './kafka-version.ts';
 import { startLocalBroker } from './local-broker.ts';
 import { waitForBroker } from './wait-for-broker.ts';
 
@@ -14,7 +15,7 @@ export interface KafkaEndpointOptions {
   dockerHost?: string | undefined;
   /** Skip the Docker attempt even when an engine answers. */
   noDocker?: boolean;
-  /** Apache Kafka version for the local broker. */
+  /** Apache Kafka version of a local broker (readKafkaVersion); default DEFAULT_KAFKA_VERSION. */
   version?: string;
   /** Cache for the resolved classpath; default ~/.cache/rxledger. */
   cacheDir?: string;
@@ -31,8 +32,6 @@ export interface KafkaEndpoint {
   /** Stops what this call started (nothing for an external broker). */
   stop(): Promise<void>;
 }
-
-export const DEFAULT_KAFKA_VERSION = '3.9.1';
 
 /**
  * Finds or starts Kafka the one way every entry point uses (DESIGN.md §7): the given brokers, else a

@@ -7,6 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { newClusterId } from './cluster-id.ts';
 import { freePort } from './free-port.ts';
 import { KafkaSetupError } from './kafka-setup-error.ts';
+import { compareKafkaLines } from './kafka-version.ts';
+import {
+  KAFKA_MAIN,
+  kafkaJavaArgs,
+  kraftServerProperties,
+  STORAGE_TOOL,
+  storageFormatArgs,
+} from './kraft-node.ts';
 import { assertCommand, resolveKafkaClasspath } from './maven-classpath.ts';
 import {
   makeBrokerCertificates,
@@ -20,7 +28,7 @@ import { waitForBroker } from './wait-for-broker.ts';
 const GUARDIAN = fileURLToPath(new URL('./guardian.mjs', import.meta.url));
 
 export interface LocalBrokerOptions {
-  /** Apache Kafka version to resolve from Maven Central. */
+  /** Apache Kafka version to resolve from Maven Central: 3.9.x or 4.x (readKafkaVersion). */
   version: string;
   /** Where the resolved classpath list is cached between runs. */
   cacheDir: string;
@@ -54,62 +62,19 @@ export interface LocalBroker {
 export async function startLocalBroker(opts: LocalBrokerOptions): Promise<LocalBroker> {
   await assertCommand('java', ['-version'], 'Java');
   const classpath = await resolveKafkaClasspath(opts);
+  const java = (mainClass: string, args: string[]) =>
+    kafkaJavaArgs(classpath, [`-Xmx${opts.heap}`, '-XX:+UseG1GC'], mainClass, args);
 
   const ephemeral = opts.dataDir === undefined;
   const dir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'rxledger-kafka-')));
   await mkdir(dir, { recursive: true });
-  const logDir = join(dir, 'log');
-  const formatted = existsSync(join(logDir, 'meta.properties'));
-  if (opts.secure && formatted) {
-    throw new KafkaSetupError(`a secure listener needs a fresh broker; ${dir} was formatted before`);
-  }
-  const ports = await choosePorts(dir, opts.secure !== undefined);
-  const secureUsers = opts.secure?.users ?? [];
-  for (const u of secureUsers) {
-    if (!/^[\w.-]+$/.test(u.username) || !/^[\w.-]+$/.test(u.password)) {
-      throw new KafkaSetupError(`secure listener user '${u.username}': use letters, digits, '.', '_' or '-'`);
-    }
-  }
-  const certificates = opts.secure ? await makeBrokerCertificates(join(dir, 'tls')) : undefined;
-  const properties = join(dir, 'server.properties');
-  await writeFile(
-    properties,
-    serverProperties(ports, logDir, certificates && secureListenerProperties(certificates, secureUsers)),
-  );
-
-  const java = (mainClass: string, args: string[]) => [
-    `-Xmx${opts.heap}`,
-    '-XX:+UseG1GC',
-    '-Djava.awt.headless=true',
-    '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
-    '-cp',
-    classpath.join(':'),
-    mainClass,
-    ...args,
-  ];
-
-  if (!formatted) {
-    opts.onProgress('formatting broker storage');
-    const clusterId = newClusterId();
-    const code = await runGuarded(
-      java('kafka.tools.StorageTool', [
-        'format',
-        '-t',
-        clusterId,
-        '-c',
-        properties,
-        ...scramArguments(secureUsers),
-      ]),
-      join(dir, 'format.log'),
-    );
-    if (code !== 0) {
-      throw new KafkaSetupError(`kafka storage format failed (exit ${code}); see ${join(dir, 'format.log')}`);
-    }
-  }
+  const { ports, properties, certificates, formatted } = await configureNode(dir, opts);
+  if (formatted) await assertReadableBy(dir, opts.version);
+  else await formatStorage(dir, properties, opts, java);
 
   const logFile = join(dir, 'broker.log');
-  opts.onProgress(`starting broker on 127.0.0.1:${ports.broker}`);
-  const guardian = spawnGuarded(java('kafka.Kafka', [properties]), logFile, ephemeral ? dir : undefined);
+  opts.onProgress(`starting Apache Kafka ${opts.version} on 127.0.0.1:${ports.broker}`);
+  const guardian = spawnGuarded(java(KAFKA_MAIN, [properties]), logFile, ephemeral ? dir : undefined);
   const spawned = new Promise<number>((resolve) =>
     guardian.on('message', (msg: { type?: string; pid?: number }) => {
       if (msg.type === 'spawned' && msg.pid) resolve(msg.pid);
@@ -145,6 +110,80 @@ export async function startLocalBroker(opts: LocalBrokerOptions): Promise<LocalB
       ? { brokers: [`127.0.0.1:${ports.secure}`], caFile: certificates.caFile }
       : undefined;
   return { brokers, logFile, pid: await spawned, ...(secure ? { secure } : {}), stop };
+}
+
+interface ConfiguredNode {
+  ports: Ports;
+  properties: string;
+  certificates?: { caFile: string; keystore: string; storePassword: string };
+  /** Whether the storage was formatted by an earlier start (a persistent dataDir). */
+  formatted: boolean;
+}
+
+/** Chooses the ports, makes the TLS material a secure listener needs and writes server.properties. */
+async function configureNode(dir: string, opts: LocalBrokerOptions): Promise<ConfiguredNode> {
+  const logDir = join(dir, 'log');
+  const formatted = existsSync(join(logDir, 'meta.properties'));
+  if (opts.secure && formatted) {
+    throw new KafkaSetupError(`a secure listener needs a fresh broker; ${dir} was formatted before`);
+  }
+  const ports = await choosePorts(dir, opts.secure !== undefined);
+  const secureUsers = opts.secure?.users ?? [];
+  for (const u of secureUsers) {
+    if (!/^[\w.-]+$/.test(u.username) || !/^[\w.-]+$/.test(u.password)) {
+      throw new KafkaSetupError(`secure listener user '${u.username}': use letters, digits, '.', '_' or '-'`);
+    }
+  }
+  const certificates = opts.secure ? await makeBrokerCertificates(join(dir, 'tls')) : undefined;
+  const properties = join(dir, 'server.properties');
+  await writeFile(
+    properties,
+    kraftServerProperties({
+      id: 1,
+      brokerPort: ports.broker,
+      controllerPort: ports.controller,
+      logDir,
+      voters: [{ id: 1, controllerPort: ports.controller }],
+      ...(certificates && ports.secure
+        ? { secure: { port: ports.secure, lines: secureListenerProperties(certificates, secureUsers) } }
+        : {}),
+    }),
+  );
+  return { ports, properties, formatted, ...(certificates ? { certificates } : {}) };
+}
+
+// The storage's metadata.version is the one its formatting Kafka wrote, and nothing here raises it, so
+// any Kafka of that line or newer reads it; an older line stops with "No MetadataVersion with feature
+// level N". A folder from before this file was kept was formatted by 3.9.1.
+const FORMATTED_BY = 'formatted-by-kafka';
+
+async function formatStorage(
+  dir: string,
+  properties: string,
+  opts: LocalBrokerOptions,
+  java: (mainClass: string, args: string[]) => string[],
+): Promise<void> {
+  opts.onProgress(`formatting broker storage (Apache Kafka ${opts.version})`);
+  const scram = scramArguments(opts.secure?.users ?? []);
+  const code = await runGuarded(
+    java(STORAGE_TOOL, storageFormatArgs(newClusterId(), properties, scram)),
+    join(dir, 'format.log'),
+  );
+  if (code !== 0) {
+    throw new KafkaSetupError(`kafka storage format failed (exit ${code}); see ${join(dir, 'format.log')}`);
+  }
+  await writeFile(join(dir, FORMATTED_BY), `${opts.version}\n`);
+}
+
+/** Refuses, naming KAFKA_VERSION, a Kafka line older than the one that formatted `dir`. */
+async function assertReadableBy(dir: string, version: string): Promise<void> {
+  const formattedBy = (await readFile(join(dir, FORMATTED_BY), 'utf8').catch(() => '3.9.1')).trim();
+  if (compareKafkaLines(formattedBy, version) <= 0) return;
+  throw new KafkaSetupError(
+    `KAFKA_VERSION: Apache Kafka ${version} cannot read the broker storage in ${dir}, which Kafka ` +
+      `${formattedBy} formatted (a newer metadata version); start it with KAFKA_VERSION=${formattedBy}, ` +
+      'or remove that folder to start afresh (its records are lost)',
+  );
 }
 
 function spawnGuarded(javaArgs: string[], logFile: string, scratchDir?: string): ChildProcess {
@@ -188,28 +227,4 @@ async function choosePorts(dir: string, secure: boolean): Promise<Ports> {
   }
   await writeFile(file, JSON.stringify(ports));
   return ports;
-}
-
-function serverProperties(ports: Ports, logDir: string, secureLines?: string[]): string {
-  const secure = secureLines && ports.secure ? `,SECURE://127.0.0.1:${ports.secure}` : '';
-  return `${[
-    'process.roles=broker,controller',
-    'node.id=1',
-    `controller.quorum.voters=1@127.0.0.1:${ports.controller}`,
-    `listeners=PLAINTEXT://127.0.0.1:${ports.broker},CONTROLLER://127.0.0.1:${ports.controller}${secure}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${ports.broker}${secure}`,
-    'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=PLAINTEXT',
-    `listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT${secure ? ',SECURE:SASL_SSL' : ''}`,
-    ...(secure ? secureLines! : []),
-    `log.dirs=${logDir}`,
-    'num.partitions=1',
-    'offsets.topic.replication.factor=1',
-    'offsets.topic.num.partitions=1',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
-    'group.initial.rebalance.delay.ms=0',
-    'auto.create.topics.enable=false',
-    'log.retention.hours=-1',
-  ].join('\n')}\n`;
 }

@@ -4,9 +4,11 @@ import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KafkaSetupError } from './kafka-setup-error.ts';
+import { kafkaVersionProblem } from './kafka-version.ts';
 
 /** The POM that names the broker's jars; its version property is overridden per call. */
 export const KAFKA_POM = fileURLToPath(new URL('../../../infra/kafka/pom.xml', import.meta.url));
+const KAFKA_ARTIFACT = 'org.apache.kafka:kafka_2.13';
 
 /**
  * Resolves the runtime classpath of Apache Kafka `version` through Maven, caching the resulting list
@@ -18,13 +20,15 @@ export async function resolveKafkaClasspath(opts: {
   cacheDir: string;
   onProgress: (line: string) => void;
 }): Promise<string[]> {
+  const problem = kafkaVersionProblem(opts.version);
+  if (problem) throw new KafkaSetupError(`KAFKA_VERSION: ${problem}`);
   const listFile = join(opts.cacheDir, `kafka-${opts.version}.classpath`);
   const cached = await readClasspath(listFile);
   if (cached) return cached;
 
   await assertCommand('mvn', ['-v'], 'Maven');
   await mkdir(opts.cacheDir, { recursive: true });
-  opts.onProgress(`resolving Apache Kafka ${opts.version} jars with Maven (first run downloads about 46 MB)`);
+  opts.onProgress(`resolving Apache Kafka ${opts.version} jars with Maven (first run downloads about 45 MB)`);
   const tmp = `${listFile}.${process.pid}.tmp`;
   let downloads = 0;
   const output: string[] = [];
@@ -49,8 +53,18 @@ export async function resolveKafkaClasspath(opts: {
     },
   );
   if (code !== 0) {
+    // Maven says so the first time, and that it "was not found ... during a previous attempt" after.
+    const jar = `${KAFKA_ARTIFACT}:jar:${opts.version}`;
+    if (
+      output.some((l) => l.includes(`Could not find artifact ${jar}`) || l.includes(`${jar} was not found`))
+    ) {
+      throw new KafkaSetupError(
+        `KAFKA_VERSION: Apache Kafka ${opts.version} is not on Maven Central ` +
+          `(no ${KAFKA_ARTIFACT}:${opts.version}); name a released 3.9.x or 4.x version, e.g. 4.1.2 or 3.9.1`,
+      );
+    }
     throw new KafkaSetupError(
-      `Maven could not resolve org.apache.kafka:kafka_2.13:${opts.version} (exit ${code}). Last output:\n${output.slice(-15).join('\n')}`,
+      `Maven could not resolve ${KAFKA_ARTIFACT}:${opts.version} (exit ${code}). Last output:\n${output.slice(-15).join('\n')}`,
     );
   }
   await rename(tmp, listFile);

@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   createIdempotentProducer,
   createKafkaClient,
-  DEFAULT_KAFKA_VERSION,
   type KafkaLogSink,
   readKafkaSecurity,
   setupCustodyTopic,
@@ -25,7 +24,7 @@ describe('a broker that wants SASL over TLS', () => {
     passwordFile = join(dir, 'password');
     await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
     broker = await startLocalBroker({
-      version: DEFAULT_KAFKA_VERSION,
+      version: inject('kafkaVersion'),
       cacheDir: join(homedir(), '.cache', 'rxledger'),
       heap: '512m',
       onProgress: () => {},

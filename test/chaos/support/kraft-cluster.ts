@@ -1,16 +1,25 @@
 // A local multi-node Apache Kafka cluster in KRaft mode for the chaos suite: every node a combined
 // broker + controller JVM, the controller quorum made of all of them. Built from the same Maven-resolved
-// classpath and the same guardian process as @rxledger/kafka's single local broker, so a killed test
-// worker leaves no JVM behind.
+// classpath, the same node properties (kraftServerProperties) and the same guardian process as
+// @rxledger/kafka's single local broker, so a killed test worker leaves no JVM behind.
 import { type ChildProcess, fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_KAFKA_VERSION, freePort, resolveKafkaClasspath } from '@rxledger/kafka';
+import {
+  freePort,
+  KAFKA_MAIN,
+  kafkaJavaArgs,
+  kraftServerProperties,
+  newClusterId,
+  resolveKafkaClasspath,
+  STORAGE_TOOL,
+  storageFormatArgs,
+} from '@rxledger/kafka';
 import { Kafka, logLevel } from 'kafkajs';
+import { inject } from 'vitest';
 
 // The guardian of @rxledger/kafka: it stops its JVM when the IPC channel to this process closes.
 const GUARDIAN = fileURLToPath(new URL('../../../shared/kafka/src/guardian.mjs', import.meta.url));
@@ -43,6 +52,8 @@ export interface KraftClusterOptions {
   nodes: number;
   /** JVM heap per node, e.g. '256m'. */
   heap: string;
+  /** Apache Kafka version; default the run's (KAFKA_VERSION, read by test/setup/kafka.global.ts). */
+  version?: string;
   onProgress?: (line: string) => void;
 }
 
@@ -55,32 +66,22 @@ interface Running {
 /** Starts `nodes` KRaft nodes and resolves once every one of them is registered as a broker. */
 export async function startKraftCluster(opts: KraftClusterOptions): Promise<KraftCluster> {
   const progress = opts.onProgress ?? (() => {});
+  const version = opts.version ?? inject('kafkaVersion');
   const classpath = await resolveKafkaClasspath({
-    version: DEFAULT_KAFKA_VERSION,
+    version,
     cacheDir: join(homedir(), '.cache', 'rxledger'),
     onProgress: progress,
   });
   const root = await mkdtemp(join(tmpdir(), 'rxledger-kraft-'));
   const running = new Map<number, Running>();
-  const java = (mainClass: string, args: string[]) => [
-    `-Xmx${opts.heap}`,
-    '-Xms64m',
-    // Small heaps and a short life: the serial collector and the C1 compiler cost the least CPU.
-    '-XX:+UseSerialGC',
-    '-XX:TieredStopAtLevel=1',
-    '-Djava.awt.headless=true',
-    '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
-    '-cp',
-    classpath.join(':'),
-    mainClass,
-    ...args,
-  ];
+  // Small heaps and a short life: the serial collector and the C1 compiler cost the least CPU.
+  const jvm = [`-Xmx${opts.heap}`, '-Xms64m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'];
+  const java = (mainClass: string, args: string[]) => kafkaJavaArgs(classpath, jvm, mainClass, args);
 
   const nodes = await choosePorts(root, opts.nodes);
-  const voters = nodes.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(',');
   const launch = (node: KraftNode) => {
     const run = guarded(
-      java('kafka.Kafka', [join(node.dir, 'server.properties')]),
+      java(KAFKA_MAIN, [join(node.dir, 'server.properties')]),
       join(node.dir, 'broker.log'),
     );
     running.set(node.id, run);
@@ -92,19 +93,14 @@ export async function startKraftCluster(opts: KraftClusterOptions): Promise<Kraf
   };
 
   try {
-    const clusterId = kafkaClusterId();
+    const clusterId = newClusterId();
     await Promise.all(
       nodes.map(async (node) => {
         await mkdir(node.dir, { recursive: true });
-        await writeFile(join(node.dir, 'server.properties'), serverProperties(node, voters));
+        const properties = join(node.dir, 'server.properties');
+        await writeFile(properties, serverProperties(node, nodes));
         const format = guarded(
-          java('kafka.tools.StorageTool', [
-            'format',
-            '-t',
-            clusterId,
-            '-c',
-            join(node.dir, 'server.properties'),
-          ]),
+          java(STORAGE_TOOL, storageFormatArgs(clusterId, properties)),
           join(node.dir, 'format.log'),
         );
         await format.exited;
@@ -113,7 +109,9 @@ export async function startKraftCluster(opts: KraftClusterOptions): Promise<Kraf
         }
       }),
     );
-    progress(`starting ${nodes.length} KRaft nodes on ${nodes.map((n) => n.broker).join(',')}`);
+    progress(
+      `starting ${nodes.length} Apache Kafka ${version} KRaft nodes on ${nodes.map((n) => n.broker).join(',')}`,
+    );
     for (const node of nodes) launch(node);
     await waitForBrokers(
       nodes,
@@ -186,14 +184,6 @@ async function killNode(running: Map<number, Running>, id: number): Promise<void
     const timer = setTimeout(() => run.guardian.kill('SIGKILL'), 10_000);
     await run.exited;
     clearTimeout(timer);
-  }
-}
-
-/** Kafka reads a cluster id that begins with '-' as an option; its own generator avoids them too. */
-function kafkaClusterId(): string {
-  for (;;) {
-    const id = randomBytes(16).toString('base64url');
-    if (!id.startsWith('-')) return id;
   }
 }
 
@@ -284,36 +274,24 @@ async function tail(file: string): Promise<string> {
   return (await readFile(file, 'utf8').catch(() => '')).split('\n').slice(-15).join('\n');
 }
 
-function serverProperties(node: KraftNode, voters: string): string {
-  const port = node.broker.split(':')[1];
-  return `${[
-    'process.roles=broker,controller',
-    `node.id=${node.id}`,
-    `controller.quorum.voters=${voters}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${node.broker}`,
-    'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
-    `log.dirs=${join(node.dir, 'log')}`,
-    'num.partitions=1',
-    'default.replication.factor=3',
-    'min.insync.replicas=2',
-    'offsets.topic.replication.factor=3',
-    'offsets.topic.num.partitions=1',
-    'transaction.state.log.replication.factor=3',
-    'transaction.state.log.min.isr=2',
-    'unclean.leader.election.enable=false',
-    'group.initial.rebalance.delay.ms=0',
-    'auto.create.topics.enable=false',
-    'log.retention.hours=-1',
-    // A killed node is fenced (and leaves every ISR) after this long without a heartbeat.
-    'broker.session.timeout.ms=4000',
-    'broker.heartbeat.interval.ms=1000',
-    // Three JVMs share two cores: few threads, and a small compaction buffer inside a 256 MB heap.
-    'num.network.threads=2',
-    'num.io.threads=2',
-    'background.threads=2',
-    'log.cleaner.dedupe.buffer.size=8388608',
-  ].join('\n')}\n`;
+/** A combined node of a cluster that keeps every record on all nodes and acknowledges on two. */
+function serverProperties(node: KraftNode, nodes: KraftNode[]): string {
+  return kraftServerProperties({
+    id: node.id,
+    brokerPort: Number(node.broker.split(':')[1]),
+    controllerPort: node.controllerPort,
+    logDir: join(node.dir, 'log'),
+    voters: nodes.map((n) => ({ id: n.id, controllerPort: n.controllerPort })),
+    replication: { factor: nodes.length, minInsync: Math.min(2, nodes.length) },
+    extra: [
+      // A killed node is fenced (and leaves every ISR) after this long without a heartbeat.
+      'broker.session.timeout.ms=4000',
+      'broker.heartbeat.interval.ms=1000',
+      // Three JVMs share two cores: few threads, and a small compaction buffer inside a 256 MB heap.
+      'num.network.threads=2',
+      'num.io.threads=2',
+      'background.threads=2',
+      'log.cleaner.dedupe.buffer.size=8388608',
+    ],
+  });
 }
