@@ -9,7 +9,7 @@ import {
   validateSerial,
 } from '@rxledger/gs1';
 import { RxError, sendJson, ValidationError } from '@rxledger/runtime';
-import type { Express } from 'express';
+import type { Express, RequestHandler } from 'express';
 import { type Principal, requireRole, type TokenRegistry } from '../auth/principal.ts';
 import type { ItemHistory } from '../answers/item-history.ts';
 import { judgeVerify, type VerifyQuery } from '../answers/judge-verify.ts';
@@ -38,10 +38,18 @@ export interface AnswerDeps {
 
 /** The answering routes of DESIGN §5: verify, provenance, recall scope, rejections, event state. */
 export function answerRoutes(app: Express, deps: AnswerDeps): void {
+  app.get('/v1/verify', verify(deps));
+  app.get('/v1/provenance', provenance(deps));
+  app.get('/v1/recalls/scope', recallScopeOf(deps));
+  app.get('/v1/rejections', rejections(deps));
+  app.get('/v1/events/:id', eventState(deps));
+}
+
+/** GET /v1/verify: a scanned pack judged for the counter (or a partner, or a regulator). */
+function verify(deps: AnswerDeps): RequestHandler {
   const { store, history, tokens } = deps;
   const now = deps.now ?? (() => new Date());
-
-  app.get('/v1/verify', (req, res) => {
+  return (req, res) => {
     const principal = tokens.authenticate(req);
     const q = parseQuery(verifyQuery, req.query);
     const at = verifyingAt(principal, q.at ?? q.pharmacy);
@@ -57,9 +65,13 @@ export function answerRoutes(app: Express, deps: AnswerDeps): void {
         productKnown: state?.exists === true || store.gtinKnown(pack.query.gtin),
       }),
     );
-  });
+  };
+}
 
-  app.get('/v1/provenance', (req, res) => {
+/** GET /v1/provenance: an item's provenance bundle, to the regulator and to parties that held it. */
+function provenance(deps: AnswerDeps): RequestHandler {
+  const { store, history, tokens } = deps;
+  return (req, res) => {
     const principal = tokens.authenticate(req);
     requireRole(principal, ['regulator', 'partner'], 'provenance');
     const { item } = parseQuery(provenanceQuery, req.query);
@@ -69,9 +81,13 @@ export function answerRoutes(app: Express, deps: AnswerDeps): void {
     // exists elsewhere is itself something a partner may not learn.
     if (!state || (principal.role === 'partner' && !heldBy(principal.glns, state))) throw noProvenance();
     res.json(provenanceAnswer(store, history, uri, state, deps.checkpointNow()));
-  });
+  };
+}
 
-  app.get('/v1/recalls/scope', (req, res) => {
+/** GET /v1/recalls/scope: where every pack of a lot is, to its manufacturer and the regulator. */
+function recallScopeOf(deps: AnswerDeps): RequestHandler {
+  const { store, history, tokens } = deps;
+  return (req, res) => {
     const principal = tokens.authenticate(req);
     requireRole(principal, ['regulator', 'partner'], 'recall scope');
     const q = parseQuery(recallScopeQuery, req.query);
@@ -86,9 +102,13 @@ export function answerRoutes(app: Express, deps: AnswerDeps): void {
     }
     const { last, ...page } = recallScope(store, history, gtin, lot, { after: q.after, limit: q.limit });
     res.json({ ...page, ...(last === undefined ? {} : { next: itemCursor.encode(last) }) });
-  });
+  };
+}
 
-  app.get('/v1/rejections', (req, res) => {
+/** GET /v1/rejections: refused records, the regulator's all, a partner's its own. */
+function rejections(deps: AnswerDeps): RequestHandler {
+  const { store, tokens } = deps;
+  return (req, res) => {
     const principal = tokens.authenticate(req);
     requireRole(principal, ['regulator', 'partner'], 'rejections');
     const q = parseQuery(rejectionsQuery, req.query);
@@ -121,9 +141,13 @@ export function answerRoutes(app: Express, deps: AnswerDeps): void {
       })),
       ...(page.more ? { next: String(page.rows.at(-1)!.kafkaOffset) } : {}),
     });
-  });
+  };
+}
 
-  app.get('/v1/events/:id', (req, res) => {
+/** GET /v1/events/{id}: whether an event landed, to its signer and the regulator. */
+function eventState(deps: AnswerDeps): RequestHandler<{ id: string }> {
+  const { store, tokens } = deps;
+  return (req, res) => {
     const principal = tokens.authenticate(req);
     requireRole(principal, ['regulator', 'partner'], 'event state');
     const eventId = req.params.id!;
@@ -158,7 +182,7 @@ export function answerRoutes(app: Express, deps: AnswerDeps): void {
     res
       .status(404)
       .json({ error: { code: 'UNKNOWN_EVENT', message: `this ledger has not seen event ${eventId} (yet)` } });
-  });
+  };
 }
 
 const EVENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
