@@ -27,7 +27,7 @@ export function mountPostEvents(app: Express, deps: RouteDeps): void {
         const scanner = scannerOf(res);
         const party = deps.partyOf(res);
         deps.brokerClock.assertInStep();
-        const prepared = prepareBatch(req.body, {
+        const prepared = await prepareBatch(req.body, {
           service: deps.service,
           party: party.gln,
           site: scanner.site,
@@ -38,7 +38,7 @@ export function mountPostEvents(app: Express, deps: RouteDeps): void {
         });
         deps.brokerClock.assertNotAhead(prepared);
         deps.metrics.batchEvents.observe(prepared.length);
-        const batch = signBatch(prepared, { party: party.gln, key: party.key, cache: deps.cache });
+        const batch = await signBatch(prepared, { party: party.gln, key: party.key, cache: deps.cache });
 
         const stopTimer = deps.metrics.publishSeconds.startTimer();
         try {

@@ -5,6 +5,7 @@ import {
   type EventType,
   validateCustodyEvent,
 } from '@rxledger/events';
+import { WorkSlices } from '@rxledger/runtime';
 import { type BatchIssue, BatchRejectedError } from './batch-rejected-error.ts';
 import { eventFingerprint } from './event-fingerprint.ts';
 import { siteRefusal } from './scanner-auth.ts';
@@ -39,7 +40,7 @@ export interface BatchContext {
  * and field). Returns the normalized events; throws BatchRejectedError listing every problem found.
  * @example prepareBatch({ events: [{ type: 'SHIP', items: ['(00)040123450000000016'], to: '9501101530003' }] }, ctx)
  */
-export function prepareBatch(body: unknown, ctx: BatchContext): PreparedEvent[] {
+export async function prepareBatch(body: unknown, ctx: BatchContext): Promise<PreparedEvent[]> {
   const events = batchEvents(body);
   const notHere: BatchIssue[] = [];
   const refused = new Set<string>();
@@ -73,23 +74,24 @@ export function prepareBatch(body: unknown, ctx: BatchContext): PreparedEvent[] 
     acceptTypes: ctx.acceptTypes,
     newEventId: ctx.newEventId,
   };
-  events.forEach((input, index) => {
+  // Validated a few ms at a time: a 10,000-event batch must not hold up the service's other requests.
+  const slices = new WorkSlices();
+  for (const [index, input] of events.entries()) {
+    if (slices.due) await slices.next();
     const result = validateCustodyEvent(input, validation);
     if (!result.ok) {
       for (const issue of result.issues) issues.push({ index, field: issue.field, reason: issue.reason });
-      return;
+      continue;
     }
     // The ledger's own time window, judged now by this service's clock: refused at the door, not later.
     const window = checkEventTime(result.event.eventTime, ctx.now);
     if (window) issues.push({ index, field: 'eventTime', reason: window.message });
     const refused = siteRefusal({ site: ctx.site, sites: ctx.sites ?? [ctx.site] }, result.event.site);
     if (refused !== undefined) issues.push({ index, field: 'site', reason: refused });
-    if (window || refused !== undefined) {
-      return;
-    }
+    if (window || refused !== undefined) continue;
     const timeGiven = (input as { eventTime?: unknown }).eventTime !== undefined;
     prepared.push({ event: result.event, fingerprint: eventFingerprint(result.event, timeGiven) });
-  });
+  }
   if (issues.length > 0) {
     const bad = new Set(issues.map((i) => i.index)).size;
     throw new BatchRejectedError(

@@ -21,9 +21,9 @@ const commission = (serial: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-function rejection(body: unknown, context = ctx): BatchRejectedError {
+async function rejection(body: unknown, context = ctx): Promise<BatchRejectedError> {
   try {
-    prepareBatch(body, context);
+    await prepareBatch(body, context);
   } catch (err) {
     if (err instanceof BatchRejectedError) return err;
     throw err;
@@ -32,22 +32,22 @@ function rejection(body: unknown, context = ctx): BatchRejectedError {
 }
 
 describe('prepareBatch', () => {
-  it('refuses at the door what the ledger would refuse for its time: before 2000, older than the lateness window', () => {
+  it('refuses at the door what the ledger would refuse for its time: before 2000, older than the lateness window', async () => {
     const at = (iso: string) => ({ events: [commission('T1', { eventTime: iso })] });
     for (const [time, reason] of [
       ['1999-12-31T23:59:59Z', /before 2000-01-01/],
       ['0001-01-01T00:00:00Z', /before 2000-01-01/],
       [new Date(NOW - 7 * 86_400_000 - 1_000).toISOString(), /more than 7 days before/],
     ] as const) {
-      const err = rejection(at(time));
+      const err = await rejection(at(time));
       expect(err.status).toBe(400);
       expect(err.issues).toEqual([{ index: 0, field: 'eventTime', reason: expect.stringMatching(reason) }]);
     }
-    expect(prepareBatch(at(new Date(NOW - 6 * 86_400_000).toISOString()), ctx)).toHaveLength(1);
+    expect(await prepareBatch(at(new Date(NOW - 6 * 86_400_000).toISOString()), ctx)).toHaveLength(1);
   });
 
-  it('normalizes every event and fills eventId, eventTime, party and site', () => {
-    const [a, b] = prepareBatch(
+  it('normalizes every event and fills eventId, eventTime, party and site', async () => {
+    const [a, b] = await prepareBatch(
       { events: [commission('A1'), commission('A2', { eventId: 'mine-1', site: '4012345000009' })] },
       { ...ctx, sites: [ctx.site, '4012345000009'] }, // a scanner whose entry lists a second site
     );
@@ -70,21 +70,21 @@ describe('prepareBatch', () => {
     [{ events: {} }, 'events', /array/],
     [{ events: [] }, 'events', /at least one/],
     [{ events: [commission('A')], extra: 1 }, 'extra', /not a field/],
-  ])('refuses the batch shape %j with 400 naming %s', (body, field, reason) => {
-    const err = rejection(body);
+  ])('refuses the batch shape %j with 400 naming %s', async (body, field, reason) => {
+    const err = await rejection(body);
     expect(err.status).toBe(400);
     expect(err.issues).toEqual([{ field, reason: expect.stringMatching(reason) }]);
   });
 
-  it(`refuses more than ${MAX_BATCH_EVENTS} events`, () => {
+  it(`refuses more than ${MAX_BATCH_EVENTS} events`, async () => {
     const events = Array.from({ length: MAX_BATCH_EVENTS + 1 }, () => ({}));
-    const err = rejection({ events });
+    const err = await rejection({ events });
     expect(err.status).toBe(400);
     expect(err.issues[0]!.reason).toMatch(/10001 events; at most 10000/);
   });
 
-  it('answers 403 naming each event type the service does not take, before validating anything', () => {
-    const err = rejection({
+  it('answers 403 naming each event type the service does not take, before validating anything', async () => {
+    const err = await rejection({
       events: [
         commission('A'),
         { type: 'DISPENSE', items: ['garbage'] },
@@ -101,8 +101,8 @@ describe('prepareBatch', () => {
     ]);
   });
 
-  it('lists every problem of every event by index, field and reason (400)', () => {
-    const err = rejection({
+  it('lists every problem of every event by index, field and reason (400)', async () => {
+    const err = await rejection({
       events: [
         commission('OK'),
         commission('B', { lot: undefined, expiry: '271399' }),
@@ -118,31 +118,37 @@ describe('prepareBatch', () => {
     expect(err.message).toMatch(/4 of 5 events are invalid; nothing was published/);
   });
 
-  it('gives the same fingerprint to a re-post without eventTime, whatever the clock says', () => {
+  it('gives the same fingerprint to a re-post without eventTime, whatever the clock says', async () => {
     const input = { events: [commission('A', { eventId: 'e1' })] };
-    const first = prepareBatch(input, ctx)[0]!;
-    const later = prepareBatch(input, { ...ctx, now: NOW + 60_000 })[0]!;
+    const first = (await prepareBatch(input, ctx))[0]!;
+    const later = (await prepareBatch(input, { ...ctx, now: NOW + 60_000 }))[0]!;
     expect(later.event.eventTime).toBe(NOW + 60_000);
     expect(later.fingerprint).toBe(first.fingerprint);
   });
 
-  it('compares identifiers normalized: a Digital Link and an element string of one pack are the same content', () => {
-    const a = prepareBatch({ events: [commission('A', { eventId: 'e1' })] }, ctx)[0]!;
-    const b = prepareBatch(
-      {
-        events: [{ ...commission('A', { eventId: 'e1' }), items: [`https://example.com/01/${GTIN}/21/A`] }],
-      },
-      ctx,
+  it('compares identifiers normalized: a Digital Link and an element string of one pack are the same content', async () => {
+    const a = (await prepareBatch({ events: [commission('A', { eventId: 'e1' })] }, ctx))[0]!;
+    const b = (
+      await prepareBatch(
+        {
+          events: [{ ...commission('A', { eventId: 'e1' }), items: [`https://example.com/01/${GTIN}/21/A`] }],
+        },
+        ctx,
+      )
     )[0]!;
     expect(b.fingerprint).toBe(a.fingerprint);
   });
 
-  it('gives a different fingerprint to other content or an explicit time', () => {
-    const base = prepareBatch({ events: [commission('A', { eventId: 'e1' })] }, ctx)[0]!;
-    const otherLot = prepareBatch({ events: [commission('A', { eventId: 'e1', lot: 'L2' })] }, ctx)[0]!;
-    const timed = prepareBatch(
-      { events: [commission('A', { eventId: 'e1', eventTime: new Date(NOW).toISOString() })] },
-      ctx,
+  it('gives a different fingerprint to other content or an explicit time', async () => {
+    const base = (await prepareBatch({ events: [commission('A', { eventId: 'e1' })] }, ctx))[0]!;
+    const otherLot = (
+      await prepareBatch({ events: [commission('A', { eventId: 'e1', lot: 'L2' })] }, ctx)
+    )[0]!;
+    const timed = (
+      await prepareBatch(
+        { events: [commission('A', { eventId: 'e1', eventTime: new Date(NOW).toISOString() })] },
+        ctx,
+      )
     )[0]!;
     expect(otherLot.fingerprint).not.toBe(base.fingerprint);
     expect(timed.fingerprint).not.toBe(base.fingerprint);

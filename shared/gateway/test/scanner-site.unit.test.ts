@@ -54,9 +54,9 @@ const prepare = (entry: Record<string, unknown>, events: unknown[]) => {
     },
   );
 };
-const issues = (entry: Record<string, unknown>, events: unknown[]) => {
+const issues = async (entry: Record<string, unknown>, events: unknown[]) => {
   try {
-    prepare(entry, events);
+    await prepare(entry, events);
   } catch (err) {
     if (err instanceof BatchRejectedError) return err.toJSON();
     throw err;
@@ -65,27 +65,26 @@ const issues = (entry: Record<string, unknown>, events: unknown[]) => {
 };
 
 describe('scanner site binding', () => {
-  it('stamps the scanner site by default and accepts it when named', () => {
-    const events = prepare({ site: PLANT }, [commission('A'), commission('B', PLANT)]);
+  it('stamps the scanner site by default and accepts it when named', async () => {
+    const events = await prepare({ site: PLANT }, [commission('A'), commission('B', PLANT)]);
     expect(events.map((e) => e.event.site)).toEqual([PLANT, PLANT]);
   });
 
-  it('refuses an event naming another site: 400 naming the index and `site`, nothing prepared', () => {
-    expect(issues({ site: PLANT }, [commission('A'), commission('B', ELSEWHERE)])).toMatchObject({
+  it('refuses an event naming another site: 400 naming the index and `site`, nothing prepared', async () => {
+    expect(await issues({ site: PLANT }, [commission('A'), commission('B', ELSEWHERE)])).toMatchObject({
       errors: [
         { index: 1, field: 'site', reason: `this scanner is bound to site ${PLANT}, not ${ELSEWHERE}` },
       ],
     });
   });
 
-  it('lets a scanner whose entry lists several sites post for each of them, and for no other', () => {
+  it('lets a scanner whose entry lists several sites post for each of them, and for no other', async () => {
     const entry = { site: PLANT, sites: [DOCK] };
     expect(scannerOf(entry).sites).toEqual([PLANT, DOCK]);
-    expect(prepare(entry, [commission('A', DOCK), commission('B')]).map((e) => e.event.site)).toEqual([
-      DOCK,
-      PLANT,
-    ]);
-    expect(issues(entry, [commission('A', ELSEWHERE)])).toMatchObject({
+    expect((await prepare(entry, [commission('A', DOCK), commission('B')])).map((e) => e.event.site)).toEqual(
+      [DOCK, PLANT],
+    );
+    expect(await issues(entry, [commission('A', ELSEWHERE)])).toMatchObject({
       errors: [
         {
           index: 0,
@@ -96,7 +95,7 @@ describe('scanner site binding', () => {
     });
   });
 
-  it('checks the listed sites in the config: GLNs with check digits, at least one', () => {
+  it('checks the listed sites in the config: GLNs with check digits, at least one', async () => {
     expect(() => config({ site: PLANT, sites: ['4012345000024'] })).toThrow(
       /parties\[0\]\.scanners\[0\]\.sites\[0\]: must be a GLN-13 with a correct check digit/,
     );
@@ -105,7 +104,7 @@ describe('scanner site binding', () => {
     );
   });
 
-  it('siteRefusal says nothing for an allowed site', () => {
+  it('siteRefusal says nothing for an allowed site', async () => {
     expect(siteRefusal({ site: PLANT, sites: [PLANT] }, PLANT)).toBeUndefined();
   });
 });

@@ -8,7 +8,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { BatchRejectedError } from '../src/batch-rejected-error.ts';
 import { type BatchContext, prepareBatch } from '../src/prepare-batch.ts';
-import { signBatch } from '../src/sign-batch.ts';
+import { type SignedBatch, signBatch } from '../src/sign-batch.ts';
 import { SignedEventCache } from '../src/signed-event-cache.ts';
 
 const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);
@@ -30,12 +30,12 @@ const commission = (serial: string, extra: Record<string, unknown> = {}) => ({
   expiry: '271231',
   ...extra,
 });
-const sign = (events: unknown[], cache: SignedEventCache, now = NOW, maxRecordBytes?: number) =>
-  signBatch(prepareBatch({ events }, ctx(now)), { party: PARTY, key, cache, maxRecordBytes });
+const sign = async (events: unknown[], cache: SignedEventCache, now = NOW, maxRecordBytes?: number) =>
+  signBatch(await prepareBatch({ events }, ctx(now)), { party: PARTY, key, cache, maxRecordBytes });
 
-function refused(fn: () => unknown): BatchRejectedError {
+async function refused(fn: () => Promise<unknown>): Promise<BatchRejectedError> {
   try {
-    fn();
+    await fn();
   } catch (err) {
     if (err instanceof BatchRejectedError) return err;
     throw err;
@@ -44,9 +44,9 @@ function refused(fn: () => unknown): BatchRejectedError {
 }
 
 describe('signBatch', () => {
-  it('signs each event with the party key into a record that decodes to the normalized event', () => {
+  it('signs each event with the party key into a record that decodes to the normalized event', async () => {
     const cache = new SignedEventCache();
-    const batch = sign([commission('A', { eventId: 'e1' })], cache);
+    const batch = await sign([commission('A', { eventId: 'e1' })], cache);
     expect(batch.eventIds).toEqual(['e1']);
     const signed = decodeSignedEvent(batch.entries[0]!.record);
     expect(verifyEventSignature(nodeEd25519, signed, key.verifyingKey)).toEqual({ ok: true });
@@ -55,18 +55,18 @@ describe('signBatch', () => {
     expect(cache.peek(PARTY, 'e1')).toBe(batch.entries[0]);
   });
 
-  it('reuses the first signing for a re-post of the same content, even a minute later without eventTime', () => {
+  it('reuses the first signing for a re-post of the same content, even a minute later without eventTime', async () => {
     const cache = new SignedEventCache();
-    const first = sign([commission('A', { eventId: 'e1' })], cache);
-    const again = sign([commission('A', { eventId: 'e1' })], cache, NOW + 60_000);
+    const first = await sign([commission('A', { eventId: 'e1' })], cache);
+    const again = await sign([commission('A', { eventId: 'e1' })], cache, NOW + 60_000);
     expect(again.replayed).toBe(1);
     expect(again.entries[0]!.record.equals(first.entries[0]!.record)).toBe(true);
   });
 
-  it('answers 409 naming index and eventId when an eventId comes back with other content', () => {
+  it('answers 409 naming index and eventId when an eventId comes back with other content', async () => {
     const cache = new SignedEventCache();
-    sign([commission('A', { eventId: 'e1' })], cache);
-    const err = refused(() =>
+    await sign([commission('A', { eventId: 'e1' })], cache);
+    const err = await refused(() =>
       sign([commission('B', { eventId: 'e2' }), commission('A', { eventId: 'e1', lot: 'L2' })], cache),
     );
     expect(err.status).toBe(409);
@@ -74,8 +74,8 @@ describe('signBatch', () => {
     expect(cache.peek(PARTY, 'e2')).toBeUndefined();
   });
 
-  it('answers 409 for one eventId used twice in a batch with different content', () => {
-    const err = refused(() =>
+  it('answers 409 for one eventId used twice in a batch with different content', async () => {
+    const err = await refused(() =>
       sign([commission('A', { eventId: 'e1' }), commission('B', { eventId: 'e1' })], new SignedEventCache()),
     );
     expect(err.issues).toEqual([
@@ -83,8 +83,8 @@ describe('signBatch', () => {
     ]);
   });
 
-  it('publishes an event repeated in one batch once and answers its id twice', () => {
-    const batch = sign(
+  it('publishes an event repeated in one batch once and answers its id twice', async () => {
+    const batch = await sign(
       [commission('A', { eventId: 'e1' }), commission('A', { eventId: 'e1' })],
       new SignedEventCache(),
     );
@@ -92,9 +92,9 @@ describe('signBatch', () => {
     expect(batch.entries).toHaveLength(1);
   });
 
-  it('answers 400 for a record too large for Kafka, and caches nothing', () => {
+  it('answers 400 for a record too large for Kafka, and caches nothing', async () => {
     const cache = new SignedEventCache();
-    const err = refused(() =>
+    const err = await refused(() =>
       sign([commission('A', { eventId: 'small' }), commission('B')], cache, NOW, 150),
     );
     expect(err.status).toBe(400);
@@ -102,11 +102,14 @@ describe('signBatch', () => {
     expect(cache.size).toBe(0);
   });
 
-  it('keeps parties apart: one eventId may be used by two parties', () => {
+  it('keeps parties apart: one eventId may be used by two parties', async () => {
     const cache = new SignedEventCache();
-    sign([commission('A', { eventId: 'e1' })], cache);
-    const other = signBatch(
-      prepareBatch({ events: [commission('B', { eventId: 'e1' })] }, { ...ctx(), party: '9501101530003' }),
+    await sign([commission('A', { eventId: 'e1' })], cache);
+    const other = await signBatch(
+      await prepareBatch(
+        { events: [commission('B', { eventId: 'e1' })] },
+        { ...ctx(), party: '9501101530003' },
+      ),
       {
         party: '9501101530003',
         key,
@@ -114,5 +117,22 @@ describe('signBatch', () => {
       },
     );
     expect(other.replayed).toBe(0);
+  });
+
+  it('refuses one of two requests that sign one eventId with different content at the same time', async () => {
+    // The big batch is signed a few ms at a time; the small one comes and goes in between.
+    const cache = new SignedEventCache();
+    const fillers = Array.from({ length: 3_000 }, (_, i) => commission(`F${i}`));
+    const big = await prepareBatch({ events: [commission('A', { eventId: 'x' }), ...fillers] }, ctx());
+    const small = await prepareBatch({ events: [commission('B', { eventId: 'x' })] }, ctx());
+    const outcomes = await Promise.allSettled([
+      signBatch(big, { party: PARTY, key, cache }),
+      signBatch(small, { party: PARTY, key, cache }),
+    ]);
+    const refusals = outcomes.filter((o) => o.status === 'rejected');
+    expect(refusals).toHaveLength(1);
+    expect((refusals[0] as PromiseRejectedResult).reason).toMatchObject({ status: 409 });
+    const won = outcomes.find((o) => o.status === 'fulfilled') as PromiseFulfilledResult<SignedBatch>;
+    expect(cache.peek(PARTY, 'x')?.fingerprint).toBe(won.value.entries[0]!.fingerprint);
   });
 });

@@ -26,3 +26,4 @@ export {
 } from './lifecycle.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { type RetryOptions, retry } from './retry.ts';
+export { WorkSlices } from './work-slices.ts';

@@ -1,4 +1,3 @@
-import { setImmediate } from 'node:timers/promises';
 import {
   decodeSignedEvent,
   type EventContent,
@@ -8,6 +7,7 @@ import {
   type SignedEvent,
   signingPayload,
 } from '@rxledger/events';
+import { WorkSlices } from '@rxledger/runtime';
 
 /** A record as consumed: its offset, value, and the broker's append time (LogAppendTime). */
 export interface ConsumedRecord {
@@ -47,12 +47,9 @@ export async function precheck(
   const out = new Map<number, Prechecked>();
   const jobs: Array<{ key: Uint8Array; message: Uint8Array; signature: Uint8Array }> = [];
   const owners: Prechecked[] = [];
-  let yieldAt = performance.now() + PRECHECK_SLICE_MS;
+  const slices = new WorkSlices(PRECHECK_SLICE_MS);
   for (const record of records) {
-    if (performance.now() >= yieldAt) {
-      await setImmediate();
-      yieldAt = performance.now() + PRECHECK_SLICE_MS;
-    }
+    if (slices.due) await slices.next();
     if (!record.value || record.value.length === 0 || record.value.length > MAX_RECORD_BYTES) continue;
     let signed: SignedEvent;
     try {
