@@ -233,11 +233,20 @@ describe.skipIf(!browserFound.path)('the counter page in Chromium', () => {
     await shot('counter-token-refused');
   });
 
-  it('on a desktop, the genuine pack again; no token in any URL, no CSP or script error', async () => {
+  it('on a desktop, the genuine pack again, its separator sent as Ctrl+]; no token in any URL, no CSP or script error', async () => {
     await page.fill('#token', token);
     await page.press('#token', 'Enter');
+    // The refused scan was kept in the field: with the token fixed, Enter asks again.
+    expect(await page.locator('#scan:focus').count()).toBe(1);
+    expect(await page.inputValue('#scan')).toBe(sgtin('GEN1'));
+    expect(await scan('')).toMatchObject({ tone: 'ok', headline: 'VERIFIED' });
     await page.setViewportSize({ width: 1280, height: 900 });
-    const answer = await scan(sgtin('GEN1'));
+    // A wedge scanner types ASCII 29 as the chord Ctrl+]: the field shows it as <GS>.
+    await page.keyboard.type(`01${GTIN}21GEN1`);
+    await page.keyboard.press('Control+BracketRight');
+    await page.keyboard.type('10L1');
+    expect(await page.inputValue('#scan')).toBe(`01${GTIN}21GEN1<GS>10L1`);
+    const answer = await scan('');
     expect(answer).toMatchObject({ tone: 'ok', headline: 'VERIFIED' });
     await shot('counter-verified-desktop');
     expect(requested.filter((u) => u.includes(token) || u.includes('not-a-token'))).toEqual([]);
