@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { buildWeb } from './build-web.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -64,7 +65,9 @@ await build({
   define: { RXLEDGER_BUILT: 'true' },
   logLevel: 'warning',
 });
+// The ledger's page, for the browser (the ledger serves dist/web unless told otherwise).
+const web = await buildWeb('dist/web');
 // On stderr: `npm run rxledger` prints the CLI's own output on stdout.
 process.stderr.write(
-  `build     dist/ (${Object.keys(ENTRIES).length} entry points) in ${Date.now() - started} ms\n`,
+  `build     dist/ (${Object.keys(ENTRIES).length} entry points, and the page: ${web.files.length} files in dist/web) in ${Date.now() - started} ms\n`,
 );

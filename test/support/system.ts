@@ -109,6 +109,8 @@ export async function startSystem(
     channel?: string;
     replicationFactor?: number;
     minInsyncReplicas?: number;
+    /** The ledger's built counter page (infra/build-web.mjs); without it `/` answers 503. */
+    webDir?: string;
   } = {},
 ): Promise<TestSystem> {
   const dir = await mkdtemp(join(tmpdir(), 'rxledger-system-'));
@@ -181,6 +183,7 @@ export async function startSystem(
     log: createLogger({ service: 'ledger', level: 'silent' }),
     checkpointIntervalMs: 200,
     verifyThreads: opts.verifyThreads,
+    webDir: opts.webDir,
   });
   const ledgerUrl = await ledger.start();
 

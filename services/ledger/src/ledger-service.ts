@@ -15,6 +15,7 @@ import { answerRoutes } from './routes/answer-routes.ts';
 import { foldMetrics } from './routes/fold-metrics.ts';
 import { logRoutes } from './routes/log-routes.ts';
 import { ledgerOpenApi } from './routes/openapi.ts';
+import { pageRoutes } from './routes/page-routes.ts';
 import { openLedgerDb } from './store/ledger-db.ts';
 import { LedgerStore } from './store/ledger-store.ts';
 import { StoredRegistry } from './store/stored-registry.ts';
@@ -40,6 +41,11 @@ export interface LedgerServiceOptions {
   checkpointIntervalMs?: number;
   /** Worker threads verifying signatures ahead of the fold (default: cores - 1, at least 1). */
   verifyThreads?: number;
+  /**
+   * Where the counter page is built (infra/build-web.mjs: index.html and assets/), served at `/`.
+   * Without it, or until it is built, `/` answers 503 saying how to build it.
+   */
+  webDir?: string | undefined;
   /**
    * Called once when the node refuses to go on for good (a custody topic unfit to be a source of
    * truth); the process's main stops it. Until then /healthz answers and /readyz says why.
@@ -97,6 +103,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
         res.json(openapi);
       });
       onFolded = foldMetrics(metrics);
+      pageRoutes(app, opts.webDir);
     },
   });
   const progress = rebuildProgress(opts.log, () => store.nextOffset(), link.highWatermark);

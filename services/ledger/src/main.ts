@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { readSigningKeyFile, readVerifyingKeyFile, VerifyingKey } from '@rxledger/events';
 import { readKafkaSecurity } from '@rxledger/kafka';
 import { announceListening, createLogger, env, readConfig, runUntilStopped } from '@rxledger/runtime';
@@ -31,6 +32,12 @@ const schema = z
       .string({ error: 'required: the JSON file of bearer token hashes and their roles' })
       .min(1),
     LOG_LEVEL: env.logLevel(),
+    // The counter page as infra/build.mjs builds it; import.meta.url is this source file's URL in the
+    // bundle too, so the default is the repository's dist/web either way.
+    WEB_DIR: z
+      .string()
+      .min(1)
+      .default(fileURLToPath(new URL('../../../dist/web', import.meta.url))),
   })
   .refine((c) => (c.AUTHORITY_PUBLIC_KEY === undefined) !== (c.AUTHORITY_KEY_FILE === undefined), {
     message:
@@ -64,6 +71,7 @@ try {
       : VerifyingKey.fromBytes(Buffer.from(config.AUTHORITY_PUBLIC_KEY!, 'base64')),
     tokens: tokens.data,
     log,
+    webDir: config.WEB_DIR,
     onFatal: (err) => {
       process.stderr.write(`${err.message}\n`);
       void ledger.stop().finally(() => process.exit(1));

@@ -34,4 +34,5 @@ export { type ItemId, sgtinUri, ssccUri } from './item-uri.ts';
 export { percentDecode, percentEncode, type UriPart } from './percent.ts';
 export { parseScan, type ScanData, scanAis } from './scan.ts';
 export { type DecodedScan, decodeScanData } from './scan-data.ts';
+export { normalizeScannerInput } from './scanner-input.ts';
 export { validateLot, validateSerial } from './serial-lot.ts';

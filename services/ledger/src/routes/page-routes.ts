@@ -1,0 +1,62 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import express, { type Express, type Response } from 'express';
+
+/**
+ * The page's own origin is the only source of anything it loads or sends: no inline script or style
+ * (the build writes none), no framing, no form posted elsewhere, no base URL rewritten.
+ */
+export const PAGE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const NOT_BUILT =
+  'The counter page has not been built. Run `npm run build` (npm start does it too), then reload this page.\n';
+
+function webHeaders(res: Response): void {
+  res.setHeader('Content-Security-Policy', PAGE_CSP);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+}
+
+/**
+ * The counter page at `/` and its assets at `/assets/`, from `webDir` as infra/build-web.mjs writes it
+ * (index.html, assets/<name>-<hash>.<ext>). index.html is read on every request and never cached, so
+ * a rebuild shows at the next load; the assets are named by their content, so they are cached for
+ * good. Before the page is built (or without a `webDir`), `/` answers 503 saying how to build it.
+ */
+export function pageRoutes(app: Express, webDir: string | undefined): void {
+  app.get('/', async (_req, res) => {
+    webHeaders(res);
+    let html: Buffer;
+    try {
+      if (webDir === undefined) throw new Error('no web folder');
+      html = await readFile(join(webDir, 'index.html'));
+    } catch {
+      res.status(503).type('text/plain; charset=utf-8').setHeader('Cache-Control', 'no-store');
+      res.send(NOT_BUILT);
+      return;
+    }
+    res.setHeader('Cache-Control', 'no-cache');
+    res.type('text/html; charset=utf-8').send(html);
+  });
+  if (webDir === undefined) return;
+  app.use(
+    '/assets',
+    express.static(join(webDir, 'assets'), {
+      index: false,
+      redirect: false,
+      dotfiles: 'deny',
+      immutable: true,
+      maxAge: '365d',
+      setHeaders: webHeaders,
+    }),
+  );
+}

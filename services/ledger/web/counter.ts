@@ -1,0 +1,135 @@
+// The counter view's shell: the token (this tab's sessionStorage only), the scan field, and the answer
+// drawn from verdict.ts's view. Text only ever goes in as textContent: nothing the ledger or a scanner
+// sends is read as HTML.
+import { normalizeScannerInput } from '@rxledger/gs1';
+import { visibleSeparators } from './scan-field.ts';
+import { answerView, failureView, type VerdictView } from './verdict.ts';
+import { verifyScan } from './verify-client.ts';
+
+const TOKEN_KEY = 'rxledger.counter.token';
+
+const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const tokenForm = byId<HTMLFormElement>('token-form');
+const tokenInput = byId<HTMLInputElement>('token');
+const tokenState = byId<HTMLParagraphElement>('token-state');
+const scanForm = byId<HTMLFormElement>('scan-form');
+const scanInput = byId<HTMLInputElement>('scan');
+const answer = byId<HTMLElement>('answer');
+
+function savedToken(): string {
+  return sessionStorage.getItem(TOKEN_KEY) ?? '';
+}
+
+function showTokenState(): void {
+  tokenState.textContent = savedToken() ? 'Token in use for this tab.' : 'No token yet.';
+}
+
+function useToken(): void {
+  const token = tokenInput.value.trim();
+  if (token) sessionStorage.setItem(TOKEN_KEY, token);
+  else sessionStorage.removeItem(TOKEN_KEY);
+  showTokenState();
+}
+
+tokenForm.addEventListener('submit', (e) => {
+  e.preventDefault();
+  useToken();
+  if (savedToken()) scanInput.focus();
+});
+tokenInput.addEventListener('change', useToken);
+byId<HTMLButtonElement>('forget').addEventListener('click', () => {
+  tokenInput.value = '';
+  useToken();
+  tokenInput.focus();
+});
+
+// A wedge scanner sends ASCII 29 as the key chord Ctrl+], which a browser field drops.
+scanInput.addEventListener('keydown', (e) => {
+  if (e.ctrlKey && !e.altKey && (e.key === ']' || e.code === 'BracketRight')) {
+    e.preventDefault();
+    scanInput.setRangeText('<GS>', scanInput.selectionStart ?? 0, scanInput.selectionEnd ?? 0, 'end');
+  }
+});
+scanInput.addEventListener('input', () => {
+  if (!scanInput.value.includes('\u001d')) return;
+  const shown = visibleSeparators(scanInput.value, scanInput.selectionStart ?? scanInput.value.length);
+  scanInput.value = shown.value;
+  scanInput.setSelectionRange(shown.caret, shown.caret);
+});
+
+// Only the latest scan's answer is drawn: a slow answer to an earlier scan never replaces it.
+let latest = 0;
+scanForm.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const typed = scanInput.value;
+  if (typed.trim() === '') return;
+  const mine = ++latest;
+  answer.setAttribute('aria-busy', 'true');
+  void verifyScan(typed, savedToken()).then((result) => {
+    if (mine !== latest) return;
+    answer.removeAttribute('aria-busy');
+    const scanned = visibleSeparators(normalizeScannerInput(typed), 0).value;
+    draw(result.ok ? answerView(result.answer, new Date()) : failureView(result.failure), mine, scanned);
+    const tokenProblem = !result.ok && (result.failure.kind === 'no-token' || isStatus(result.failure, 401));
+    if (!result.ok && isStatus(result.failure, 401))
+      tokenState.textContent = 'The ledger did not accept this token.';
+    // The field is emptied and focused for the next scan, unless the token is what to fix first.
+    scanInput.value = tokenProblem ? typed : '';
+    (tokenProblem ? tokenInput : scanInput).focus();
+  });
+});
+
+function isStatus(failure: { kind: string; status?: number }, status: number): boolean {
+  return failure.kind === 'http' && failure.status === status;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+const MARKS = { ok: '✓', warn: '!', bad: '✕', error: '?' } as const;
+
+/** Draws the answer to scan number `scan` (data-scan tells which answer is on screen) of `scanned`. */
+function draw(view: VerdictView, scan: number, scanned: string): void {
+  const verdict = el('p', 'verdict');
+  verdict.append(el('span', 'mark', MARKS[view.tone]), el('span', 'headline', view.headline));
+  verdict.firstElementChild!.setAttribute('aria-hidden', 'true');
+  const parts: HTMLElement[] = [
+    el('h2', 'visually-hidden', 'Answer'),
+    verdict,
+    el('p', 'advice', view.advice),
+  ];
+  if (view.detail !== undefined) parts.push(el('p', 'detail', view.detail));
+  if (view.alerts.length > 0) {
+    const list = el('ul', 'alerts');
+    for (const a of view.alerts) {
+      const item = el('li', 'alert');
+      item.dataset.code = a.code;
+      const todo = el('p', 'alert-todo');
+      todo.append(el('strong', '', 'What to do: '), a.todo);
+      item.append(el('h3', 'alert-title', a.title), el('p', 'alert-what', a.what), todo);
+      item.append(el('p', 'alert-detail', `Ledger: ${a.detail}`));
+      list.append(item);
+    }
+    parts.push(list);
+  }
+  if (view.product.length > 0) {
+    const facts = el('dl', 'product');
+    for (const [label, value, kind] of view.product) facts.append(el('dt', '', label), el('dd', kind, value));
+    parts.push(facts);
+  } else {
+    // No product data to show what was scanned: show the scan itself, so it can be checked or retyped.
+    parts.push(el('p', 'scanned', `Scanned: ${scanned}`));
+  }
+  answer.className = `answer answer--${view.tone}`;
+  answer.dataset.tone = view.tone;
+  answer.dataset.scan = String(scan);
+  answer.replaceChildren(...parts);
+}
+
+tokenInput.value = savedToken();
+showTokenState();
+(savedToken() ? scanInput : tokenInput).focus();

@@ -1,0 +1,256 @@
+// The counter page in a real Chromium (Debian's chromium, driven by playwright-core) against a whole
+// rxledger: packs made genuine, unknown, dispensed, recalled and in transit through the partner
+// services, then scanned at the page as a wedge scanner types them. Screenshots of every state go to
+// test/artifacts/page/.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildWeb } from '../infra/build-web.mjs';
+import { PAGE_CSP } from '../services/ledger/src/routes/page-routes.ts';
+import { findChromium } from './support/chromium.ts';
+import { GLN, GTIN, startSystem, type TestSystem } from './support/system.ts';
+
+const browserFound = findChromium();
+if ('reason' in browserFound) console.warn(`page-counter.e2e: skipped: ${browserFound.reason}`);
+
+const ARTIFACTS = resolve('test/artifacts/page');
+const GS = '\u001d';
+const SERVICE_OF: Record<string, 'manufacturer' | 'distributor' | 'pharmacy'> = {
+  [GLN.maker]: 'manufacturer',
+  [GLN.distributor]: 'distributor',
+  [GLN.pharmacy1]: 'pharmacy',
+};
+const sgtin = (serial: string) => `(01)${GTIN}(21)${serial}`;
+
+describe.skipIf(!browserFound.path)('the counter page in Chromium', () => {
+  let webDir: string;
+  let sys: TestSystem;
+  let browser: Browser;
+  let page: Page;
+  let token: string;
+  const requested: string[] = [];
+  const problems: string[] = [];
+  let scans = 0;
+
+  /** Posts events as the scanner of `gln` and waits until the ledger has accepted every one. */
+  async function post(gln: string, events: object[]): Promise<void> {
+    const url = sys.urls[SERVICE_OF[gln]!];
+    const headers = { authorization: `Bearer ${sys.scanner[gln]}`, 'content-type': 'application/json' };
+    const res = await fetch(`${url}/v1/events`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ events }),
+    });
+    const body = (await res.json()) as { eventIds: string[] };
+    expect(res.status, JSON.stringify(body)).toBe(202);
+    for (const id of body.eventIds) {
+      for (;;) {
+        const state = (await (await fetch(`${url}/v1/events/${id}`, { headers })).json()) as {
+          state: string;
+          reason?: unknown;
+        };
+        if (state.state === 'ACCEPTED') break;
+        expect(state.state, `${id}: ${JSON.stringify(state.reason)}`).toBe('PENDING');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  }
+
+  beforeAll(async () => {
+    webDir = await mkdtemp(join(tmpdir(), 'rxledger-web-'));
+    await buildWeb(webDir);
+    sys = await startSystem(inject('kafkaBrokers'), { webDir });
+    token = sys.pharmacistToken[GLN.pharmacy1]!;
+
+    const delivered = ['GEN1', 'DISP1', 'REC1'].map(sgtin);
+    const all = [...delivered, sgtin('TRANSIT1')];
+    await post(GLN.maker, [
+      { type: 'COMMISSION', items: ['GEN1', 'DISP1', 'TRANSIT1'].map(sgtin), lot: 'L1', expiry: '281231' },
+      { type: 'COMMISSION', items: [sgtin('REC1')], lot: 'R9', expiry: '281231' },
+      { type: 'SHIP', items: all, to: GLN.distributor },
+    ]);
+    await post(GLN.distributor, [
+      { type: 'RECEIVE', items: all, from: GLN.maker },
+      { type: 'SHIP', items: all, to: GLN.pharmacy1 },
+    ]);
+    await post(GLN.pharmacy1, [
+      { type: 'RECEIVE', items: delivered, from: GLN.distributor },
+      { type: 'DISPENSE', items: [sgtin('DISP1')] },
+    ]);
+    await post(GLN.maker, [
+      { type: 'RECALL', gtin: GTIN, lot: 'R9', reason: 'particles found in the batch' },
+    ]);
+
+    await mkdir(ARTIFACTS, { recursive: true });
+    browser = await chromium.launch({ executablePath: browserFound.path, headless: true });
+    // A phone-sized screen: the page must work at 360 px wide.
+    page = await browser.newPage({ viewport: { width: 360, height: 800 } });
+    page.on('request', (r) => requested.push(r.url()));
+    page.on('console', (m) => {
+      // A 400, a 401 and the cut network are logged as failed loads; anything else (a CSP violation, a
+      // script error) is a problem.
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(e.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await sys?.stop();
+    if (webDir) await rm(webDir, { recursive: true, force: true });
+  });
+
+  async function shot(name: string): Promise<void> {
+    const path = join(ARTIFACTS, `${name}.png`);
+    await page.screenshot({ path, fullPage: true });
+    console.log(`screenshot: ${path}`);
+  }
+
+  /** Types what the scanner sends, then Enter, by keyboard only; waits until its answer is drawn. */
+  async function scan(typed: string): Promise<{ tone: string; headline: string; text: string }> {
+    await page.keyboard.type(typed);
+    await page.keyboard.press('Enter');
+    scans += 1;
+    const answer = page.locator(`#answer[data-scan="${scans}"]`);
+    await answer.waitFor();
+    return {
+      tone: (await answer.getAttribute('data-tone'))!,
+      headline: (await answer.locator('.headline').textContent())!,
+      text: (await answer.textContent())!,
+    };
+  }
+
+  const alertCodes = () =>
+    page.locator('#answer .alert').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
+  const background = () =>
+    page.locator('#answer').evaluate((e) => e.ownerDocument.defaultView!.getComputedStyle(e).backgroundColor);
+  const readyForNextScan = async () => {
+    expect(await page.locator('#scan:focus').count()).toBe(1);
+    expect(await page.inputValue('#scan')).toBe('');
+  };
+
+  it('is served with a strict CSP and no inline script or style, and takes the token by keyboard', async () => {
+    const res = await page.goto(`${sys.ledgerUrl}/`);
+    expect(res!.status()).toBe(200);
+    expect(res!.headers()['content-security-policy']).toBe(PAGE_CSP);
+    expect(res!.headers()['x-content-type-options']).toBe('nosniff');
+    const html = await res!.text();
+    expect(html).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>|<style|\sstyle=/i);
+    await shot('counter-start');
+
+    // The token field has the focus on a first visit: paste, Enter, and the scan field is next.
+    expect(await page.locator('#token:focus').count()).toBe(1);
+    await page.keyboard.type(token);
+    await page.keyboard.press('Enter');
+    expect(await page.locator('#scan:focus').count()).toBe(1);
+    expect(await page.evaluate('[sessionStorage.length, localStorage.length]')).toEqual([1, 0]);
+  });
+
+  it('a genuine pack received by this pharmacy, scanned with ASCII 29 and ]d2: green VERIFIED', async () => {
+    const answer = await scan(`]d201${GTIN}21GEN1${GS}10L1${GS}17281231`);
+    expect(answer).toMatchObject({ tone: 'ok', headline: 'VERIFIED' });
+    expect(answer.text).toContain('Genuine and dispensable');
+    expect(answer.text).toContain(GTIN);
+    expect(answer.text).toContain('GEN1');
+    expect(answer.text).toContain('31 Dec 2028 (281231)');
+    expect(await alertCodes()).toEqual([]);
+    expect(await background()).toBe('rgb(0, 112, 60)');
+    await readyForNextScan();
+    await shot('counter-verified');
+  });
+
+  it('a serial never commissioned, bracketed: red SUSPECT, serial never issued', async () => {
+    const answer = await scan(sgtin('NEVER1'));
+    expect(answer).toMatchObject({ tone: 'bad', headline: 'SUSPECT' });
+    expect(await alertCodes()).toEqual(['UNKNOWN_SERIAL']);
+    expect(answer.text).toContain('Serial number never issued');
+    expect(answer.text).toContain('suspected falsification');
+    expect(await background()).toBe('rgb(177, 14, 30)');
+    await readyForNextScan();
+    await shot('counter-unknown-serial');
+  });
+
+  it('a dispensed pack, scanned with <GS>: red SUSPECT, already dispensed', async () => {
+    const answer = await scan(`01${GTIN}21DISP1<GS>10L1`);
+    expect(answer).toMatchObject({ tone: 'bad', headline: 'SUSPECT' });
+    expect(await alertCodes()).toEqual(['ALREADY_DISPENSED']);
+    expect(answer.text).toContain('Already dispensed');
+    expect(answer.text).toContain('dispensed to a patient');
+    await readyForNextScan();
+    await shot('counter-dispensed');
+  });
+
+  it('a pack of a recalled lot, as a Digital Link URI: amber, batch recalled', async () => {
+    const answer = await scan(`https://id.gs1.org/01/${GTIN}/21/REC1`);
+    expect(answer).toMatchObject({ tone: 'warn', headline: 'VERIFIED' });
+    expect(await alertCodes()).toEqual(['RECALLED']);
+    expect(answer.text).toContain('Batch recalled');
+    expect(answer.text).toContain('Set the pack aside for return');
+    expect(answer.text).toContain('particles found in the batch');
+    expect(await background()).toBe('rgb(255, 191, 71)');
+    await readyForNextScan();
+    await shot('counter-recalled');
+  });
+
+  it('a pack shipped here but not booked in, as an EPC URN: amber, book the delivery in', async () => {
+    const answer = await scan('urn:epc:id:sgtin:0614141.012345.TRANSIT1');
+    expect(answer).toMatchObject({ tone: 'warn', headline: 'VERIFIED' });
+    expect(await alertCodes()).toEqual([]);
+    expect(answer.text).toContain('Book the delivery in as received');
+    await readyForNextScan();
+    await shot('counter-in-transit');
+  });
+
+  it('a scan with a wrong check digit: the 400 field and reason, plainly', async () => {
+    const answer = await scan(`(01)${GTIN.slice(0, 13)}3(21)X1`);
+    expect(answer).toMatchObject({ tone: 'error', headline: 'SCAN NOT READ' });
+    expect(answer.text).toMatch(/The ledger said: scan: .*check digit/);
+    // The field is emptied for the next scan, so the answer shows what was scanned.
+    expect(answer.text).toContain(`Scanned: (01)${GTIN.slice(0, 13)}3(21)X1`);
+    await readyForNextScan();
+    await shot('counter-bad-scan');
+  });
+
+  it('the network down: said plainly, the field ready for the next scan', async () => {
+    await page.route('**/v1/verify?**', (route) => route.abort('internetdisconnected'));
+    const answer = await scan(sgtin('GEN1'));
+    await page.unroute('**/v1/verify?**');
+    expect(answer).toMatchObject({ tone: 'error', headline: 'NOT CHECKED' });
+    expect(answer.text).toContain('could not be reached');
+    await readyForNextScan();
+    await shot('counter-network-down');
+  });
+
+  it('a token the ledger does not accept: said, and the token field focused', async () => {
+    await page.fill('#token', 'not-a-token');
+    await page.press('#token', 'Enter');
+    const answer = await scan(sgtin('GEN1'));
+    expect(answer).toMatchObject({ tone: 'error', headline: 'TOKEN NOT ACCEPTED' });
+    expect(await page.locator('#token:focus').count()).toBe(1);
+    expect(await page.textContent('#token-state')).toBe('The ledger did not accept this token.');
+    await shot('counter-token-refused');
+  });
+
+  it('on a desktop, the genuine pack again, its separator sent as Ctrl+]; no token in any URL, no CSP or script error', async () => {
+    await page.fill('#token', token);
+    await page.press('#token', 'Enter');
+    // The refused scan was kept in the field: with the token fixed, Enter asks again.
+    expect(await page.locator('#scan:focus').count()).toBe(1);
+    expect(await page.inputValue('#scan')).toBe(sgtin('GEN1'));
+    expect(await scan('')).toMatchObject({ tone: 'ok', headline: 'VERIFIED' });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    // A wedge scanner types ASCII 29 as the chord Ctrl+]: the field shows it as <GS>.
+    await page.keyboard.type(`01${GTIN}21GEN1`);
+    await page.keyboard.press('Control+BracketRight');
+    await page.keyboard.type('10L1');
+    expect(await page.inputValue('#scan')).toBe(`01${GTIN}21GEN1<GS>10L1`);
+    const answer = await scan('');
+    expect(answer).toMatchObject({ tone: 'ok', headline: 'VERIFIED' });
+    await shot('counter-verified-desktop');
+    expect(requested.filter((u) => u.includes(token) || u.includes('not-a-token'))).toEqual([]);
+    expect(requested.filter((u) => u.includes('/v1/verify')).length).toBe(scans);
+    expect(problems).toEqual([]);
+  });
+});
