@@ -84,6 +84,7 @@ async function main() {
       say(`${s.name.padEnd(13)} ${s.url}   (health ${s.url}/healthz, log ${join(logDir, `${s.name}.log`)})`);
     }
     say(`credentials   ${credentialsFile}`);
+    say(`counter page  ${services.ledger.url}/   (paste a pharmacist token from the credentials file)`);
     say('\nrxledger is running. Ctrl-C stops everything.');
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
