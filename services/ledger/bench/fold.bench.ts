@@ -134,6 +134,10 @@ try {
   console.log(
     `rebuild from offset 0: ${N} records in ${s.toFixed(1)} s = ${(N / s).toFixed(0)} records/s, ${(N / s).toFixed(0)} signatures verified/s`,
   );
+  const wal = statSync(join(dir, 'ledger.sqlite-wal'), { throwIfNoEntry: false })?.size ?? 0;
+  console.log(
+    `WAL ${(wal / 1e6).toFixed(1)} MB, db ${(statSync(join(dir, 'ledger.sqlite')).size / 1e6).toFixed(1)} MB`,
+  );
   await node.stop();
 } finally {
   rmSync(dir, { recursive: true, force: true });
