@@ -26,12 +26,17 @@ export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=16'];
  * maps for readable stack traces), or its TypeScript main through tsx.
  */
 export function serviceCommand(name: string): { modulePath: string; execArgv: string[] } {
+  return nodeCommand(name, join(root, 'services', name, 'src', 'main.ts'));
+}
+
+/**
+ * What to fork for any program with the services' flags: its built entry `dist/<entry>.mjs` when this
+ * code runs built, else its TypeScript `source` through tsx.
+ */
+export function nodeCommand(entry: string, source: string): { modulePath: string; execArgv: string[] } {
   return runsBuilt
-    ? { modulePath: distEntry(name), execArgv: ['--enable-source-maps', ...SERVICE_NODE_FLAGS] }
-    : {
-        modulePath: join(root, 'services', name, 'src', 'main.ts'),
-        execArgv: ['--import', 'tsx', ...SERVICE_NODE_FLAGS],
-      };
+    ? { modulePath: distEntry(entry), execArgv: ['--enable-source-maps', ...SERVICE_NODE_FLAGS] }
+    : { modulePath: source, execArgv: ['--import', 'tsx', ...SERVICE_NODE_FLAGS] };
 }
 
 /**

@@ -3,7 +3,7 @@
 // answers pharmacists, regulators and partners get are checked at every step.
 import { verifyBundle } from '@rxledger/verifier';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { GLN, GTIN, startSystem, type TestSystem } from './support/system.ts';
+import { GLN, GTIN, postAccepted, startSystem, type TestSystem } from './support/system.ts';
 
 const PACKS = 1_000;
 const serial = (i: number) => `P${String(i).padStart(4, '0')}`;
@@ -28,39 +28,8 @@ describe('a realistic flow over HTTP', () => {
     await sys?.stop();
   });
 
-  const SERVICE_OF: Record<string, 'manufacturer' | 'distributor' | 'pharmacy'> = {
-    [GLN.maker]: 'manufacturer',
-    [GLN.distributor]: 'distributor',
-    [GLN.pharmacy1]: 'pharmacy',
-    [GLN.pharmacy2]: 'pharmacy',
-  };
-
   /** Posts events as the scanner of `gln` and waits until the ledger has accepted every one of them. */
-  async function scan(gln: string, events: object[]): Promise<string[]> {
-    const url = sys.urls[SERVICE_OF[gln]!];
-    const headers = { authorization: `Bearer ${sys.scanner[gln]}`, 'content-type': 'application/json' };
-    const res = await fetch(`${url}/v1/events`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ events }),
-    });
-    const body = (await res.json()) as { eventIds: string[] };
-    expect(res.status, JSON.stringify(body)).toBe(202);
-    for (const id of body.eventIds) {
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        const state = (await (await fetch(`${url}/v1/events/${id}`, { headers })).json()) as {
-          state: string;
-          reason?: unknown;
-        };
-        if (state.state === 'ACCEPTED') break;
-        expect(state.state, `${id}: ${JSON.stringify(state.reason)}`).toBe('PENDING');
-        if (Date.now() > deadline) throw new Error(`${id} still pending`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-    return body.eventIds;
-  }
+  const scan = (gln: string, events: object[]) => postAccepted(sys, gln, events);
 
   /** The pharmacy's counter scanner verifying a pack, through the pharmacy service. */
   async function counter(pharmacy: string, i: number) {

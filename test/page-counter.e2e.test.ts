@@ -10,18 +10,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildWeb } from '../infra/build-web.mjs';
 import { PAGE_CSP } from '../services/ledger/src/routes/page-routes.ts';
 import { findChromium } from './support/chromium.ts';
-import { GLN, GTIN, startSystem, type TestSystem } from './support/system.ts';
+import { GLN, GTIN, postAccepted, startSystem, type TestSystem } from './support/system.ts';
 
 const browserFound = findChromium();
 if ('reason' in browserFound) console.warn(`page-counter.e2e: skipped: ${browserFound.reason}`);
 
 const ARTIFACTS = resolve('test/artifacts/page');
 const GS = '\u001d';
-const SERVICE_OF: Record<string, 'manufacturer' | 'distributor' | 'pharmacy'> = {
-  [GLN.maker]: 'manufacturer',
-  [GLN.distributor]: 'distributor',
-  [GLN.pharmacy1]: 'pharmacy',
-};
 const sgtin = (serial: string) => `(01)${GTIN}(21)${serial}`;
 
 describe.skipIf(!browserFound.path)('the counter page in Chromium', () => {
@@ -35,28 +30,9 @@ describe.skipIf(!browserFound.path)('the counter page in Chromium', () => {
   let scans = 0;
 
   /** Posts events as the scanner of `gln` and waits until the ledger has accepted every one. */
-  async function post(gln: string, events: object[]): Promise<void> {
-    const url = sys.urls[SERVICE_OF[gln]!];
-    const headers = { authorization: `Bearer ${sys.scanner[gln]}`, 'content-type': 'application/json' };
-    const res = await fetch(`${url}/v1/events`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ events }),
-    });
-    const body = (await res.json()) as { eventIds: string[] };
-    expect(res.status, JSON.stringify(body)).toBe(202);
-    for (const id of body.eventIds) {
-      for (;;) {
-        const state = (await (await fetch(`${url}/v1/events/${id}`, { headers })).json()) as {
-          state: string;
-          reason?: unknown;
-        };
-        if (state.state === 'ACCEPTED') break;
-        expect(state.state, `${id}: ${JSON.stringify(state.reason)}`).toBe('PENDING');
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-  }
+  const post = async (gln: string, events: object[]) => {
+    await postAccepted(sys, gln, events);
+  };
 
   beforeAll(async () => {
     webDir = await mkdtemp(join(tmpdir(), 'rxledger-web-'));

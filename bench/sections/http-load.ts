@@ -1,9 +1,8 @@
 // Verify under load, beside a bare express handler on the same machine (the HTTP ceiling).
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { distEntry, runsBuilt } from '@rxledger/runtime';
 import autocannon from 'autocannon';
-import { SERVICE_NODE_FLAGS } from '../../infra/supervisor.ts';
+import { nodeCommand } from '../../infra/supervisor.ts';
 
 export interface LoadResult {
   reqPerS: number;
@@ -62,12 +61,10 @@ export async function loadInTurns(
 export async function bareExpress(): Promise<{ url: string; stop(): void }> {
   // Started the way the bench runs (built or source), with the services' own flags, so the ceiling is
   // measured as the services run.
-  const [modulePath, execArgv] = runsBuilt
-    ? [distEntry('bare-express'), ['--enable-source-maps', ...SERVICE_NODE_FLAGS]]
-    : [
-        fileURLToPath(new URL('../bare-express.ts', import.meta.url)),
-        ['--import', 'tsx', ...SERVICE_NODE_FLAGS],
-      ];
+  const { modulePath, execArgv } = nodeCommand(
+    'bare-express',
+    fileURLToPath(new URL('../bare-express.ts', import.meta.url)),
+  );
   const child = fork(modulePath, [], {
     execArgv,
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],

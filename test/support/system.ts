@@ -28,6 +28,7 @@ import { manufacturerProfile } from '@rxledger/manufacturer';
 import { pharmacyProfile } from '@rxledger/pharmacy';
 import { createLogger } from '@rxledger/runtime';
 import { formatVerifierKey } from '@rxledger/tlog';
+import { expect } from 'vitest';
 
 export const GLN = {
   authority: '9000000000018',
@@ -97,6 +98,44 @@ export interface TestSystem {
 }
 
 const token = () => randomBytes(18).toString('base64url');
+
+/** The partner service hosting each party of the system. */
+const SERVICE_OF: Record<string, Kind> = {
+  [GLN.maker]: 'manufacturer',
+  [GLN.distributor]: 'distributor',
+  [GLN.pharmacy1]: 'pharmacy',
+  [GLN.pharmacy2]: 'pharmacy',
+};
+
+/**
+ * Posts `events` as the scanner of `gln`, through the service that hosts it, and waits until the
+ * ledger has accepted every one of them; their eventIds, in order.
+ */
+export async function postAccepted(sys: TestSystem, gln: string, events: object[]): Promise<string[]> {
+  const url = sys.urls[SERVICE_OF[gln]!];
+  const headers = { authorization: `Bearer ${sys.scanner[gln]}`, 'content-type': 'application/json' };
+  const res = await fetch(`${url}/v1/events`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ events }),
+  });
+  const body = (await res.json()) as { eventIds: string[] };
+  expect(res.status, JSON.stringify(body)).toBe(202);
+  for (const id of body.eventIds) {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const state = (await (await fetch(`${url}/v1/events/${id}`, { headers })).json()) as {
+        state: string;
+        reason?: unknown;
+      };
+      if (state.state === 'ACCEPTED') break;
+      expect(state.state, `${id}: ${JSON.stringify(state.reason)}`).toBe('PENDING');
+      if (Date.now() > deadline) throw new Error(`${id} still pending`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return body.eventIds;
+}
 
 /** Starts the whole system on `brokers`; stop() leaves nothing running and removes its files. */
 export async function startSystem(

@@ -106,14 +106,9 @@ export class LedgerFolder {
     // Records below the stored position were folded before (a re-read after a join or a failure).
     let start = 0;
     while (start < records.length && records[start]!.offset < from) start++;
-    const result: FoldResult = {
-      appended: 0,
-      rejected: 0,
-      duplicates: 0,
-      size: this.#range.size,
-      consumed: start,
-    };
-    if (start === records.length) return result;
+    if (start === records.length) {
+      return { appended: 0, rejected: 0, duplicates: 0, size: this.#range.size, consumed: start };
+    }
     const deadline = opts.budgetMs === undefined ? Infinity : performance.now() + opts.budgetMs;
 
     const pending = new PendingFold(this.#store, this.#range, this.#registry, this.#ed, this.#latenessMs);
