@@ -1,1 +1,2 @@
 export * from './cbv.ts';
+export * from './event-id.ts';

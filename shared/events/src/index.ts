@@ -98,6 +98,7 @@ export { RECORD_NAMES, rxledgerSchemas, SCHEMAS } from './schemas.ts';
 export { decodeSignedEvent, encodeSignedEvent, type SignedEvent } from './signed-event.ts';
 export {
   checkCustodyEvent,
+  EVENT_ID_PATTERN,
   MAX_FUTURE_MS,
   MAX_ITEMS,
   type ValidationContext,

@@ -26,7 +26,8 @@ export const MAX_ITEMS = 10_000;
 /** How far in the future an eventTime may lie, to absorb scanner clock skew (DESIGN §3). */
 export const MAX_FUTURE_MS = 5 * 60_000;
 
-const EVENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** An eventId: the idempotency key, 1..128 characters of [A-Za-z0-9._:-]. */
+export const EVENT_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 const MAX_TEXT = 500;
 
 /** What the partner service knows about a scanner's event that the event itself does not say. */
@@ -155,7 +156,7 @@ class Checker {
     if (s === undefined) return undefined;
     if (s.length < 1 || s.length > 128)
       return this.issue(field, `must be 1 to 128 characters, got ${s.length}`);
-    if (!EVENT_ID.test(s)) return this.issue(field, 'may contain only letters, digits and . _ : -');
+    if (!EVENT_ID_PATTERN.test(s)) return this.issue(field, 'may contain only letters, digits and . _ : -');
     return s;
   }
 
