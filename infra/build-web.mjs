@@ -11,11 +11,15 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const WEB = 'services/ledger/web';
 
-/** The page's entry points: the name index.html refers to them by, and the source built for it. */
-const ENTRIES = [
-  { ref: './counter.ts', in: `${WEB}/counter.ts` },
-  { ref: './counter.css', in: `${WEB}/counter.css` },
+/** The pages, and the entry points each refers to by the name its HTML uses. */
+const PAGES = [
+  { html: 'index.html', refs: ['./counter.ts', './counter.css'] },
+  { html: 'regulator.html', refs: ['./regulator.ts', './counter.css'] },
 ];
+const ENTRIES = [...new Set(PAGES.flatMap((p) => p.refs))].map((ref) => ({
+  ref,
+  in: `${WEB}/${ref.slice(2)}`,
+}));
 
 /**
  * Builds the page into `outdir` (index.html and assets/), replacing what an earlier build left there.
@@ -38,21 +42,29 @@ export async function buildWeb(outdir) {
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'warning',
+    // avsc's types reach util's debug switch, which reads process.env: a page has no environment.
+    define: { 'process.env.NODE_DEBUG': 'undefined' },
   });
-  let html = await readFile(join(root, WEB, 'index.html'), 'utf8');
-  for (const entry of ENTRIES) {
-    const [file] = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint === entry.in) ?? [];
-    if (!file) throw new Error(`build-web: esbuild wrote nothing for ${entry.in}`);
-    const count = html.split(`"${entry.ref}"`).length - 1;
-    if (count !== 1)
-      throw new Error(`build-web: index.html must refer to "${entry.ref}" once, not ${count} times`);
-    html = html.replace(`"${entry.ref}"`, `"/assets/${file.split('/').pop()}"`);
-  }
   await mkdir(out, { recursive: true });
-  await writeFile(join(out, 'index.html'), html);
+  for (const page of PAGES) await writePage(page, result.metafile.outputs, out);
   const files = [
-    'index.html',
+    ...PAGES.map((p) => p.html),
     ...Object.keys(result.metafile.outputs).map((f) => relative(out, join(root, f))),
   ];
   return { outdir: out, files };
+}
+
+/** Writes one page's HTML with each entry it refers to replaced by the built asset's hashed name. */
+async function writePage(page, outputs, out) {
+  let html = await readFile(join(root, WEB, page.html), 'utf8');
+  for (const ref of page.refs) {
+    const source = `${WEB}/${ref.slice(2)}`;
+    const [file] = Object.entries(outputs).find(([, o]) => o.entryPoint === source) ?? [];
+    if (!file) throw new Error(`build-web: esbuild wrote nothing for ${source}`);
+    const count = html.split(`"${ref}"`).length - 1;
+    if (count !== 1)
+      throw new Error(`build-web: ${page.html} must refer to "${ref}" once, not ${count} times`);
+    html = html.replace(`"${ref}"`, `"/assets/${file.split('/').pop()}"`);
+  }
+  await writeFile(join(out, page.html), html);
 }

@@ -1,60 +1,9 @@
 // Provenance bundles built from the frozen golden leaves alone (no ledger, no writer of today): a v1
 // bundle from wire.json must verify exactly as it did before LedgerEntry v2, and a v2 bundle from
 // wire-v2.json must verify, and fail when it leaves out the revocation its signer links point at.
-import { readFileSync } from 'node:fs';
-import { rxledgerSchemas } from '@rxledger/events';
-import {
-  ed25519Signer,
-  fromHex,
-  inclusionProof,
-  MemoryHashStore,
-  rootFromReader,
-  signCheckpoint,
-  toBase64,
-} from '@rxledger/tlog';
 import { describe, expect, it } from 'vitest';
-import { type ProvenanceBundle, type VerifierTrust, verifyBundle } from '../../shared/verifier/src/index.ts';
-import type { WireVectors, WireVectorsV2 } from './build-wire-vectors.ts';
-
-const read = (file: string) => JSON.parse(readFileSync(new URL(file, import.meta.url), 'utf8'));
-const v1 = read('./wire.json') as WireVectors;
-const v2 = read('./wire-v2.json') as WireVectorsV2;
-
-const PACK_A = 'https://id.gs1.org/01/04012345123456/21/SN0001';
-const PACK_C = 'https://id.gs1.org/01/04012345123456/21/SN0003';
-
-function goldenBundle(
-  vectors: WireVectors | WireVectorsV2,
-  item: string,
-  size: number,
-  entries: number[],
-  registry: number[],
-): ProvenanceBundle {
-  const hashes = new MemoryHashStore();
-  hashes.append(vectors.leaves.slice(0, size).map((l) => fromHex(l.leafHash)));
-  const proven = (seq: number) => ({
-    index: seq,
-    leaf: toBase64(fromHex(vectors.leaves[seq]!.leaf)),
-    proof: inclusionProof(hashes, seq, size).map(toBase64),
-  });
-  // wire.json's checkpoints are not over its leaves (see build-wire-vectors.ts): sign the true root
-  // with the golden checkpoint key instead.
-  const root = rootFromReader(hashes, size);
-  const signer = ed25519Signer(vectors.checkpointKey.name, fromHex(vectors.checkpointKey.seed));
-  return {
-    item,
-    checkpoint: signCheckpoint({ origin: vectors.checkpointKey.name, size, root }, signer),
-    entries: entries.map(proven),
-    registry: registry.map(proven),
-    schemas: rxledgerSchemas.toJSON(),
-  };
-}
-
-const trustOf = (vectors: WireVectors | WireVectorsV2): VerifierTrust => ({
-  checkpointKey: vectors.checkpointKey.vkey,
-  authorityKey: fromHex(vectors.keys.authority!.publicKey),
-  origin: vectors.checkpointKey.name,
-});
+import { verifyBundle } from '../../shared/verifier/src/index.ts';
+import { goldenBundle, PACK_A, PACK_C, trustOf, v1, v2 } from './golden-bundles.ts';
 
 describe('bundles of the frozen golden leaves', () => {
   it('a v1 bundle verifies as before: the same checks, completeness on the bundle’s word', () => {

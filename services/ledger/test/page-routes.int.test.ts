@@ -33,14 +33,34 @@ describe('the page routes', () => {
   it.each([
     ['no web folder given', undefined],
     ['a web folder never built', 'never-built'],
-  ])('answers / with 503 and how to build it: %s', async (_name, sub) => {
+  ])('answers each page with 503 and how to build it: %s', async (_name, sub) => {
     const { url, http } = await serve(sub === undefined ? undefined : join(dir, sub));
     servers.push(http);
-    const res = await fetch(`${url}/`);
-    expect(res.status).toBe(503);
-    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
-    expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(await res.text()).toContain('npm run build');
+    for (const path of ['/', '/regulator']) {
+      const res = await fetch(`${url}${path}`);
+      expect(res.status, path).toBe(503);
+      expect(res.headers.get('content-type'), path).toBe('text/plain; charset=utf-8');
+      expect(res.headers.get('cache-control'), path).toBe('no-store');
+      expect(await res.text(), path).toContain('npm run build');
+    }
+  });
+
+  it('serves the regulator page beside the counter, with the same CSP and its own script', async () => {
+    const webDir = join(dir, 'built-regulator');
+    await buildWeb(webDir);
+    const { url, http } = await serve(webDir);
+    servers.push(http);
+    const page = await fetch(`${url}/regulator`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toBe(PAGE_CSP);
+    const html = await page.text();
+    expect(html).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>|<style|\sstyle=/i);
+    const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(assets.map((a) => a.replace(/-[A-Z0-9]{8}\./, '-HASH.'))).toEqual([
+      '/assets/counter-HASH.css',
+      '/assets/regulator-HASH.js',
+    ]);
+    for (const asset of assets) expect((await fetch(`${url}${asset}`)).status, asset).toBe(200);
   });
 
   it('serves the built page with a strict CSP, never cached, and its hashed assets cached for good', async () => {

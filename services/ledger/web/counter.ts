@@ -2,13 +2,13 @@
 // drawn from verdict.ts's view. Text only ever goes in as textContent: nothing the ledger or a scanner
 // sends is read as HTML.
 import { normalizeScannerInput } from '@rxledger/gs1';
+import { byId, el } from './dom.ts';
 import { visibleSeparators } from './scan-field.ts';
 import { answerView, failureView, type VerdictView } from './verdict.ts';
 import { verifyScan } from './verify-client.ts';
 
 const TOKEN_KEY = 'rxledger.counter.token';
 
-const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const tokenForm = byId<HTMLFormElement>('token-form');
 const tokenInput = byId<HTMLInputElement>('token');
 const tokenState = byId<HTMLParagraphElement>('token-state');
@@ -81,13 +81,6 @@ scanForm.addEventListener('submit', (e) => {
 
 function isStatus(failure: { kind: string; status?: number }, status: number): boolean {
   return failure.kind === 'http' && failure.status === status;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
 }
 
 const MARKS = { ok: '✓', warn: '!', bad: '✕', error: '?' } as const;

@@ -1,7 +1,7 @@
-import avro from 'avsc';
-import { checkAvroBounds } from './avro-bounds.ts';
-import { bytesEqual, toHex } from '@rxledger/tlog';
-import { asBuffer } from './bytes.ts';
+import type avsc from 'avsc';
+import avroTypes from 'avsc/etc/browser/avsc-types.js';
+import { toHex } from '@rxledger/tlog';
+import { type ReaderType, readCanonical, readerTypeOf } from './avro-reader.ts';
 import { crc64Avro, fingerprintBytes, fingerprintHex } from './crc64-avro.ts';
 import { CodecError } from './errors.ts';
 import { parsingCanonicalForm } from './parsing-canonical-form.ts';
@@ -32,7 +32,10 @@ export interface DecodedRecord {
 }
 
 interface Entry extends KnownSchema {
-  type: avro.Type;
+  /** How the record is read: the one strict reader (avro-reader.ts), in Node and in a browser alike. */
+  reader: ReaderType;
+  /** How it is written: avsc, compiled on first use (a page that only reads never compiles it). */
+  writer?: avsc.Type;
   header: Uint8Array;
 }
 
@@ -47,11 +50,7 @@ export class SchemaSet {
   /** A set of the given schemas (parsed `.avsc` JSON); each must be a named record with a unique name. */
   constructor(schemas: readonly unknown[]) {
     for (const schema of schemas) {
-      // wrapUnions: records of one union are all JS objects, so only wrapped unions say which branch.
-      const type = avro.Type.forSchema(schema as avro.Schema, { wrapUnions: true });
-      const name = type.name;
-      if (type.typeName !== 'record' || name === undefined)
-        throw new TypeError('a SchemaSet holds named records only');
+      const name = recordName(schema);
       const canonicalForm = parsingCanonicalForm(schema);
       const fp = crc64Avro(new TextEncoder().encode(canonicalForm));
       const entry: Entry = {
@@ -59,7 +58,7 @@ export class SchemaSet {
         fingerprint: fingerprintHex(fp),
         schema,
         canonicalForm,
-        type,
+        reader: readerTypeOf(schema),
         header: new Uint8Array([...SINGLE_OBJECT_MAGIC, ...fingerprintBytes(fp)]),
       };
       if (this.#byName.has(name)) throw new TypeError(`schema ${name} given twice`);
@@ -97,13 +96,14 @@ export class SchemaSet {
         `no schema named ${name}: this writer knows ${this.#names()}`,
       );
     }
+    const writer = this.#writer(entry);
     const problems: string[] = [];
-    const ok = entry.type.isValid(value, {
+    const ok = writer.isValid(value, {
       noUndeclaredFields: true,
       errorHook: (path) => problems.push(path.join('.') || '(record)'),
     });
     if (!ok) throw new CodecError('INVALID_RECORD', `cannot encode ${name}: invalid ${problems.join(', ')}`);
-    const body = entry.type.toBuffer(value);
+    const body = writer.toBuffer(value);
     const out = new Uint8Array(HEADER_LENGTH + body.length);
     out.set(entry.header, 0);
     out.set(body, HEADER_LENGTH);
@@ -136,23 +136,7 @@ export class SchemaSet {
         `unknown schema fingerprint 0x${fingerprint}: this reader knows ${this.#names()}`,
       );
     }
-    const what = `${entry.name} body`;
-    const end = checkAvroBounds(entry.type, bytes, HEADER_LENGTH, what);
-    if (end !== bytes.length) {
-      throw new CodecError('TRAILING_BYTES', `${bytes.length - end} trailing bytes after a complete ${what}`);
-    }
-    const buf = asBuffer(bytes);
-    let value: unknown;
-    try {
-      value = entry.type.decode(buf, HEADER_LENGTH).value;
-    } catch (err) {
-      throw new CodecError('MALFORMED_BODY', `${what} does not decode: ${(err as Error).message}`);
-    }
-    // Exactly one byte string per value: then "same content" and "same bytes" mean the same thing
-    // (idempotent eventIds, byte-identical leaves), and overlong varints or bad UTF-8 cannot slip through.
-    if (!bytesEqual(entry.type.toBuffer(value), bytes.subarray(HEADER_LENGTH))) {
-      throw new CodecError('NON_CANONICAL_ENCODING', `${what} is not in canonical Avro binary encoding`);
-    }
+    const value = readCanonical(entry.reader, bytes, HEADER_LENGTH, `${entry.name} body`);
     return { name: entry.name, fingerprint, value };
   }
 
@@ -168,7 +152,22 @@ export class SchemaSet {
     return record;
   }
 
+  // wrapUnions: records of one union are all JS objects, so only wrapped unions say which branch.
+  #writer(entry: Entry): avsc.Type {
+    entry.writer ??= avroTypes.Type.forSchema(entry.schema as avsc.Schema, { wrapUnions: true });
+    return entry.writer;
+  }
+
   #names(): string {
     return [...this.#byName.values()].map((e) => `0x${e.fingerprint} (${e.name})`).join(', ');
   }
+}
+
+/** The full name of a record schema; a SchemaSet holds named records only. */
+function recordName(schema: unknown): string {
+  const s = schema as { type?: unknown; name?: unknown; namespace?: unknown } | null;
+  if (s?.type !== 'record' || typeof s.name !== 'string')
+    throw new TypeError('a SchemaSet holds named records only');
+  if (s.name.includes('.') || typeof s.namespace !== 'string' || s.namespace === '') return s.name;
+  return `${s.namespace}.${s.name}`;
 }

@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { EMBEDDED_SCHEMAS } from './embedded-schemas.ts';
 import { SchemaSet } from './schema-set.ts';
 
-// The .avsc files are the contract (DESIGN §4); they are read, never copied into code, so the file a
-// partner downloads and the schema this library writes with cannot drift apart.
+// The .avsc files are the contract (DESIGN §4). They are embedded as data so this module runs where
+// there are no files (a browser); a unit test holds the embedded copy equal to the files.
 function load(file: string): unknown {
-  return JSON.parse(readFileSync(new URL(`../schemas/${file}`, import.meta.url), 'utf8'));
+  const schema = EMBEDDED_SCHEMAS[file];
+  if (schema === undefined) throw new Error(`no embedded schema ${file}`);
+  return schema;
 }
 
 /**

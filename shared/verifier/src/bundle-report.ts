@@ -1,4 +1,4 @@
-import type { CustodyEventJson, EventType, VerifyingKey } from '@rxledger/events';
+import type { CustodyEventJson, EventType, VerifyingKey } from '@rxledger/events/portable';
 
 /** The checks `verifyBundle` makes, in the order it makes them. */
 export const CHECK_NAMES = [

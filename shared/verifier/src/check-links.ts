@@ -1,4 +1,4 @@
-import type { CustodyEvent } from '@rxledger/events';
+import type { CustodyEvent } from '@rxledger/events/portable';
 import { toHex } from '@rxledger/tlog';
 import type { BundleCheck } from './bundle-report.ts';
 import type { DecodedLeaf } from './decode-leaf.ts';

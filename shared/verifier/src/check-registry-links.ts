@@ -1,4 +1,4 @@
-import { registrySubjects } from '@rxledger/events';
+import { registrySubjects } from '@rxledger/events/portable';
 import { toHex } from '@rxledger/tlog';
 import type { BundleCheck } from './bundle-report.ts';
 import type { LinkedLeaf } from './check-links.ts';

@@ -1,4 +1,4 @@
-import { crc64Avro, fingerprintHex, parsingCanonicalForm, rxledgerSchemas } from '@rxledger/events';
+import { crc64Avro, fingerprintHex, parsingCanonicalForm, rxledgerSchemas } from '@rxledger/events/portable';
 import { utf8 } from '@rxledger/tlog';
 import type { BundleCheck } from './bundle-report.ts';
 

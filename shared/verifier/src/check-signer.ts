@@ -1,4 +1,4 @@
-import { admitRecord, formatRfc3339, nobleEd25519 } from '@rxledger/events';
+import { admitRecord, formatRfc3339, nobleEd25519 } from '@rxledger/events/portable';
 import type { BundleCheck } from './bundle-report.ts';
 import type { DecodedLeaf } from './decode-leaf.ts';
 import type { RegistryHistory } from './fold-registry.ts';

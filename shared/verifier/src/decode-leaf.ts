@@ -10,7 +10,7 @@ import {
   rxledgerSchemas,
   type SignedEvent,
   signerSubjects,
-} from '@rxledger/events';
+} from '@rxledger/events/portable';
 
 /** A leaf read through all three of its records with the verifier's own schemas. */
 export interface DecodedLeaf {

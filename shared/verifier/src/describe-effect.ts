@@ -1,4 +1,4 @@
-import { type CustodyEvent, formatRfc3339, namedItems, type RegistryChange } from '@rxledger/events';
+import { type CustodyEvent, formatRfc3339, namedItems, type RegistryChange } from '@rxledger/events/portable';
 
 /**
  * What an event did to `item`, in a few words for a timeline. Events that reach the item through a

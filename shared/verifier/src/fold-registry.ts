@@ -5,7 +5,7 @@ import {
   nobleEd25519,
   type RegistryState,
   type VerifyingKey,
-} from '@rxledger/events';
+} from '@rxledger/events/portable';
 import type { BundleCheck } from './bundle-report.ts';
 import type { DecodeResult } from './decode-leaf.ts';
 import { describeChanges } from './describe-effect.ts';

@@ -14,4 +14,12 @@ export { describeChanges, describeEffect } from './describe-effect.ts';
 export { formatReport } from './format-report.ts';
 export { type BundleLeaf, type ParsedBundle, type ParseResult, parseBundle } from './parse-bundle.ts';
 export type { ProvenanceBundle, ProvenLeaf } from './provenance-bundle.ts';
-export { verifyBundle } from './verify-bundle.ts';
+export { verifyBundle, verifyBundleText } from './verify-bundle.ts';
+export {
+  AnchorError,
+  type AnchorText,
+  type CredentialAnchors,
+  credentialAnchors,
+  CREDENTIAL_FIELDS,
+  readTrustAnchors,
+} from './trust-anchors.ts';

@@ -1,4 +1,4 @@
-import { custodyEventToJson, formatRfc3339, VerifyingKey } from '@rxledger/events';
+import { custodyEventToJson, formatRfc3339, VerifyingKey } from '@rxledger/events/portable';
 import {
   type Checkpoint,
   leafHash,
@@ -302,4 +302,16 @@ function guardedAll(what: CheckName, check: () => BundleCheck[]): BundleCheck[] 
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** `verifyBundle` of a bundle as text: text that is not JSON is a bundle that fails its shape check. */
+export function verifyBundleText(text: string, trust: VerifierTrust): BundleReport {
+  let bundle: unknown;
+  try {
+    bundle = JSON.parse(text);
+  } catch (e) {
+    const detail = `bundle: not JSON (${(e as Error).message})`;
+    return { ok: false, checks: [{ ok: false, what: 'bundle shape', detail }], timeline: [], registry: [] };
+  }
+  return verifyBundle(bundle, trust);
 }

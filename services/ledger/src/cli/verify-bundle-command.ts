@@ -1,8 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { KeyError, VerifyingKey } from '@rxledger/events';
-import { fromBase64, parseVerifierKey, TlogError } from '@rxledger/tlog';
-import { type BundleReport, formatReport, type VerifierTrust, verifyBundle } from '@rxledger/verifier';
+import {
+  AnchorError,
+  type BundleReport,
+  type CredentialAnchors,
+  credentialAnchors,
+  formatReport,
+  readTrustAnchors,
+  type VerifierTrust,
+  verifyBundleText,
+} from '@rxledger/verifier';
 
 /** Usage text of `rxledger verify-bundle`, also printed by `rxledger help`. */
 export const VERIFY_BUNDLE_USAGE = `rxledger verify-bundle <file|-> [--checkpoint-key VKEY --authority-key BASE64]
@@ -52,7 +59,7 @@ export async function verifyBundleCommand(
     const trust = await trustFrom(values);
     const source = positionals[0]!;
     const text = await (source === '-' ? stdin() : readText(source, 'bundle file'));
-    report = verifyText(text, trust);
+    report = verifyBundleText(text, trust);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     err(`rxledger verify-bundle: ${e.message}\n\n${VERIFY_BUNDLE_USAGE}`);
@@ -112,41 +119,25 @@ async function trustFrom(values: Options): Promise<VerifierTrust> {
     const missing = checkpointKey === undefined ? '--checkpoint-key' : '--authority-key';
     throw new UsageError(`${missing} is required (or --credentials FILE holding both trust anchors)`);
   }
-  let keyName: string;
   try {
-    keyName = parseVerifierKey(checkpointKey).name;
+    return readTrustAnchors({
+      checkpointKey,
+      authorityKey,
+      origin,
+      names: { checkpointKey: checkpointFrom, authorityKey: authorityFrom },
+    });
   } catch (e) {
-    if (!(e instanceof TlogError)) throw e;
-    throw new UsageError(`${checkpointFrom}: ${e.message}`);
+    if (!(e instanceof AnchorError)) throw e;
+    throw new UsageError(e.message);
   }
-  let authority: VerifyingKey;
-  try {
-    authority = VerifyingKey.fromBytes(fromBase64(authorityKey, 'base64'));
-  } catch (e) {
-    if (!(e instanceof TlogError || e instanceof KeyError)) throw e;
-    throw new UsageError(`${authorityFrom}: ${e.message}`);
-  }
-  // Always checked: a checkpoint of another log signed with the same key proves nothing about this one.
-  return { checkpointKey, authorityKey: authority, origin: origin ?? keyName };
 }
 
-const CREDENTIAL_FIELDS = ['checkpointKey', 'authorityPublicKey', 'checkpointOrigin'] as const;
-
-function credentialsLedger(
-  credentials: unknown,
-  file: string,
-): Partial<Record<(typeof CREDENTIAL_FIELDS)[number], string>> {
-  const ledger = (credentials as { ledger?: unknown } | null)?.ledger;
-  if (typeof ledger !== 'object' || ledger === null) throw new UsageError(`${file} has no "ledger" object`);
-  const out: Partial<Record<(typeof CREDENTIAL_FIELDS)[number], string>> = {};
-  for (const name of CREDENTIAL_FIELDS) {
-    const value = (ledger as Record<string, unknown>)[name];
-    if (value !== undefined && typeof value !== 'string') {
-      throw new UsageError(`${file}: ledger.${name} must be a string`);
-    }
-    if (typeof value === 'string') out[name] = value;
+function credentialsLedger(credentials: unknown, file: string): CredentialAnchors {
+  try {
+    return credentialAnchors(credentials, file);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
-  return out;
 }
 
 async function readText(path: string, what: string): Promise<string> {
@@ -165,18 +156,6 @@ function parseJsonFile(text: string, file: string): unknown {
   } catch (e) {
     throw new UsageError(`${file} is not JSON: ${(e as Error).message}`);
   }
-}
-
-// Text that is not JSON is a bundle that fails its shape check (exit 1), not a usage error.
-function verifyText(text: string, trust: VerifierTrust): BundleReport {
-  let bundle: unknown;
-  try {
-    bundle = JSON.parse(text);
-  } catch (e) {
-    const detail = `bundle: not JSON (${(e as Error).message})`;
-    return { ok: false, checks: [{ ok: false, what: 'bundle shape', detail }], timeline: [], registry: [] };
-  }
-  return verifyBundle(bundle, trust);
 }
 
 async function readStdin(): Promise<string> {

@@ -18,7 +18,7 @@ export const PAGE_CSP = [
 ].join('; ');
 
 const NOT_BUILT =
-  'The counter page has not been built. Run `npm run build` (npm start does it too), then reload this page.\n';
+  'The web pages have not been built. Run `npm run build` (npm start does it too), then reload this page.\n';
 
 function webHeaders(res: Response): void {
   res.setHeader('Content-Security-Policy', PAGE_CSP);
@@ -26,27 +26,32 @@ function webHeaders(res: Response): void {
   res.setHeader('Referrer-Policy', 'no-referrer');
 }
 
+/** The pages by path: the counter at `/`, the regulator's provenance check at `/regulator`. */
+const PAGES: Record<string, string> = { '/': 'index.html', '/regulator': 'regulator.html' };
+
 /**
- * The counter page at `/` and its assets at `/assets/`, from `webDir` as infra/build-web.mjs writes it
- * (index.html, assets/<name>-<hash>.<ext>). index.html is read on every request and never cached, so
- * a rebuild shows at the next load; the assets are named by their content, so they are cached for
- * good. Before the page is built (or without a `webDir`), `/` answers 503 saying how to build it.
+ * The pages and their assets at `/assets/`, from `webDir` as infra/build-web.mjs writes it (index.html,
+ * regulator.html, assets/<name>-<hash>.<ext>). A page is read on every request and never cached, so a
+ * rebuild shows at the next load; the assets are named by their content, so they are cached for good.
+ * Before the pages are built (or without a `webDir`), each page answers 503 saying how to build it.
  */
 export function pageRoutes(app: Express, webDir: string | undefined): void {
-  app.get('/', async (_req, res) => {
-    webHeaders(res);
-    let html: Buffer;
-    try {
-      if (webDir === undefined) throw new Error('no web folder');
-      html = await readFile(join(webDir, 'index.html'));
-    } catch {
-      res.status(503).type('text/plain; charset=utf-8').setHeader('Cache-Control', 'no-store');
-      res.send(NOT_BUILT);
-      return;
-    }
-    res.setHeader('Cache-Control', 'no-cache');
-    res.type('text/html; charset=utf-8').send(html);
-  });
+  for (const [path, file] of Object.entries(PAGES)) {
+    app.get(path, async (_req, res) => {
+      webHeaders(res);
+      let html: Buffer;
+      try {
+        if (webDir === undefined) throw new Error('no web folder');
+        html = await readFile(join(webDir, file));
+      } catch {
+        res.status(503).type('text/plain; charset=utf-8').setHeader('Cache-Control', 'no-store');
+        res.send(NOT_BUILT);
+        return;
+      }
+      res.setHeader('Cache-Control', 'no-cache');
+      res.type('text/html; charset=utf-8').send(html);
+    });
+  }
   if (webDir === undefined) return;
   app.use(
     '/assets',

@@ -1,0 +1,211 @@
+// The regulator view's shell: trust anchors (this browser's localStorage: public keys only), the token
+// (this tab's sessionStorage), a pack search or a bundle file, and the bundle verified here with the
+// same verifier as `rxledger verify-bundle` before anything is shown as verified.
+import {
+  AnchorError,
+  credentialAnchors,
+  readTrustAnchors,
+  type VerifierTrust,
+  verifyBundleText,
+} from '@rxledger/verifier';
+import { anomaliesOf, type BundleView, bundleView } from './bundle-view.ts';
+import { byId, el } from './dom.ts';
+import { fetchProvenance } from './provenance-client.ts';
+
+const ANCHORS_KEY = 'rxledger.regulator.anchors';
+const TOKEN_KEY = 'rxledger.regulator.token';
+
+const field = (id: string) => byId<HTMLInputElement>(id);
+const anchorsState = byId<HTMLParagraphElement>('anchors-state');
+const result = byId<HTMLElement>('result');
+
+/** The anchors in use, or why there are none. */
+function currentTrust(): { trust: VerifierTrust } | { problem: string } {
+  try {
+    const saved = JSON.parse(localStorage.getItem(ANCHORS_KEY) ?? 'null') as Record<string, string> | null;
+    if (!saved) return { problem: 'Set the trust anchors first: nothing can be verified without them.' };
+    return {
+      trust: readTrustAnchors({
+        checkpointKey: saved.checkpointKey ?? '',
+        authorityKey: saved.authorityKey ?? '',
+        origin: saved.origin,
+      }),
+    };
+  } catch (e) {
+    return { problem: `The saved anchors cannot be used: ${(e as Error).message}` };
+  }
+}
+
+function useAnchors(): void {
+  const text = {
+    checkpointKey: field('checkpoint-key').value,
+    authorityKey: field('authority-key').value,
+    origin: field('origin').value,
+  };
+  try {
+    const trust = readTrustAnchors(text);
+    localStorage.setItem(ANCHORS_KEY, JSON.stringify(text));
+    anchorsState.textContent = `Anchors in use for the log ${trust.origin}.`;
+  } catch (e) {
+    if (!(e instanceof AnchorError)) throw e;
+    anchorsState.textContent = e.message;
+    field(e.field === 'checkpointKey' ? 'checkpoint-key' : 'authority-key').focus();
+  }
+}
+
+async function loadCredentials(file: File): Promise<void> {
+  try {
+    const json: unknown = JSON.parse(await file.text());
+    const anchors = credentialAnchors(json, file.name);
+    field('checkpoint-key').value = anchors.checkpointKey ?? '';
+    field('authority-key').value = anchors.authorityPublicKey ?? '';
+    field('origin').value = anchors.checkpointOrigin ?? '';
+    const token = (json as { ledger?: { regulatorToken?: unknown } }).ledger?.regulatorToken;
+    if (typeof token === 'string') {
+      field('token').value = token;
+      sessionStorage.setItem(TOKEN_KEY, token);
+    }
+    useAnchors();
+  } catch (e) {
+    anchorsState.textContent = `${file.name}: ${(e as Error).message}`;
+  }
+}
+
+// Counts what was drawn, so a test (or an assistive tool) can tell a new result from the last one.
+let drawn = 0;
+
+function showProblem(problem: string): void {
+  result.dataset.drawn = String(++drawn);
+  result.className = 'panel result result--error';
+  result.dataset.tone = 'error';
+  result.replaceChildren(el('h2', '', 'Result'), el('p', 'advice', problem));
+}
+
+/** Verifies `text` (a bundle as received) and draws it, with a link to download exactly that text. */
+function check(text: string, fileName: string, anomalies: Map<number, string[]>): void {
+  const anchors = currentTrust();
+  if ('problem' in anchors) return showProblem(anchors.problem);
+  const report = verifyBundleText(text, anchors.trust);
+  draw(bundleView(report, anomalies), text, fileName, report.item);
+}
+
+const MARK_TEXT = { ok: '✓', bad: '✕' } as const;
+
+function mark(m: 'ok' | 'bad'): HTMLSpanElement {
+  const span = el('span', `mark mark--${m}`, MARK_TEXT[m]);
+  span.setAttribute('aria-label', m === 'ok' ? 'verified' : 'failed');
+  return span;
+}
+
+function draw(view: BundleView, text: string, fileName: string, item: string | undefined): void {
+  const verdict = el('p', 'verdict');
+  verdict.append(mark(view.tone), el('span', 'headline', view.headline));
+  const parts: HTMLElement[] = [el('h2', '', 'Result'), verdict, el('p', 'advice', view.basis)];
+  if (item) parts.push(el('p', 'subject', `Pack: ${item}`));
+  if (view.checkpoint) parts.push(el('p', 'hint', `Checkpoint: ${view.checkpoint}`));
+  parts.push(timeline(view), checks(view), download(text, fileName));
+  result.dataset.drawn = String(++drawn);
+  result.className = `panel result result--${view.tone}`;
+  result.dataset.tone = view.tone;
+  result.replaceChildren(...parts);
+}
+
+function timeline(view: BundleView): HTMLElement {
+  const list = el('ol', 'timeline');
+  list.setAttribute('aria-label', 'Custody history');
+  for (const t of view.timeline) {
+    const item = el('li', `entry entry--${t.mark}`);
+    item.dataset.index = String(t.index);
+    item.append(mark(t.mark), el('span', 'entry-what', `${t.what} · ${t.effect}`));
+    item.append(el('span', 'entry-meta', `${t.when} · party ${t.party} · site ${t.site} · leaf ${t.index}`));
+    for (const a of t.anomalies) item.append(el('span', 'entry-anomaly', `Anomaly (ledger's word): ${a}`));
+    list.append(item);
+  }
+  return list;
+}
+
+function checks(view: BundleView): HTMLElement {
+  const table = el('table', 'checks');
+  const head = el('tr', '');
+  for (const h of ['', 'Check', 'Passed', 'First failure']) head.append(el('th', '', h));
+  table.append(head);
+  for (const c of view.checks) {
+    const row = el('tr', `check check--${c.mark}`);
+    row.dataset.check = c.what;
+    const markCell = el('td', '');
+    markCell.append(mark(c.mark));
+    row.append(
+      markCell,
+      el('td', '', c.what),
+      el('td', '', `${c.passed} of ${c.total}`),
+      el('td', '', c.detail ?? ''),
+    );
+    table.append(row);
+  }
+  return table;
+}
+
+function download(text: string, fileName: string): HTMLElement {
+  const link = el('a', 'download', 'Download this bundle');
+  link.href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  link.download = fileName;
+  return link;
+}
+
+function bundleFileName(typed: string): string {
+  const safe = typed
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(-60);
+  return `provenance-${safe || 'pack'}.json`;
+}
+
+byId<HTMLFormElement>('anchors-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  useAnchors();
+});
+field('credentials-file').addEventListener('change', () => {
+  const file = field('credentials-file').files?.[0];
+  if (file) void loadCredentials(file);
+});
+byId<HTMLFormElement>('token-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  sessionStorage.setItem(TOKEN_KEY, field('token').value.trim());
+  field('search').focus();
+});
+byId<HTMLFormElement>('search-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const typed = field('search').value.trim();
+  if (typed === '') return;
+  result.setAttribute('aria-busy', 'true');
+  void fetchProvenance(typed, sessionStorage.getItem(TOKEN_KEY) ?? '').then((answer) => {
+    result.removeAttribute('aria-busy');
+    if (!answer.ok) return showProblem(answer.problem);
+    let parsed: unknown = null;
+    try {
+      parsed = JSON.parse(answer.text);
+    } catch {
+      // the verifier reports a bundle that is not JSON
+    }
+    check(answer.text, bundleFileName(typed), anomaliesOf(parsed));
+  });
+});
+field('bundle-file').addEventListener('change', () => {
+  const file = field('bundle-file').files?.[0];
+  if (file) void file.text().then((text) => check(text, file.name, new Map()));
+});
+
+function restore(): void {
+  const saved = JSON.parse(localStorage.getItem(ANCHORS_KEY) ?? 'null') as Record<string, string> | null;
+  if (saved) {
+    field('checkpoint-key').value = saved.checkpointKey ?? '';
+    field('authority-key').value = saved.authorityKey ?? '';
+    field('origin').value = saved.origin ?? '';
+  }
+  const trust = currentTrust();
+  anchorsState.textContent =
+    'trust' in trust ? `Anchors in use for the log ${trust.trust.origin}.` : trust.problem;
+  field('token').value = sessionStorage.getItem(TOKEN_KEY) ?? '';
+}
+
+restore();

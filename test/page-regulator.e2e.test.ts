@@ -1,0 +1,171 @@
+// The regulator's provenance check in a real Chromium (Debian's chromium, driven by playwright-core)
+// against a whole rxledger: a pack's history fetched, verified in the browser by the same verifier as
+// `rxledger verify-bundle`, and downloaded; and the golden bundles of test/golden/bundles.json given to
+// the page as files, each giving the verdict frozen for it. Screenshots go to test/artifacts/page/.
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { SigningKey } from '@rxledger/events';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildWeb } from '../infra/build-web.mjs';
+import { PAGE_CSP } from '../services/ledger/src/routes/page-routes.ts';
+import { readTrustAnchors, verifyBundleText } from '../shared/verifier/src/index.ts';
+import type { GoldenBundleCase } from './golden/golden-bundles.ts';
+import { findChromium } from './support/chromium.ts';
+import { GLN, GTIN, postAccepted, startSystem, type TestSystem } from './support/system.ts';
+
+const browserFound = findChromium();
+if ('reason' in browserFound) console.warn(`page-regulator.e2e: skipped: ${browserFound.reason}`);
+
+const ARTIFACTS = resolve('test/artifacts/page');
+const sgtin = (serial: string) => `(01)${GTIN}(21)${serial}`;
+const golden = JSON.parse(
+  await readFile(new URL('./golden/bundles.json', import.meta.url), 'utf8'),
+) as GoldenBundleCase[];
+
+describe.skipIf(!browserFound.path)('the regulator page in Chromium', () => {
+  let webDir: string;
+  let sys: TestSystem;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+  let drawn = 0;
+
+  beforeAll(async () => {
+    webDir = await mkdtemp(join(tmpdir(), 'rxledger-web-'));
+    await buildWeb(webDir);
+    sys = await startSystem(inject('kafkaBrokers'), { webDir });
+    const pack = [sgtin('PROV1')];
+    await postAccepted(sys, GLN.maker, [
+      { type: 'COMMISSION', items: pack, lot: 'L1', expiry: '281231' },
+      { type: 'SHIP', items: pack, to: GLN.distributor },
+    ]);
+    await postAccepted(sys, GLN.distributor, [
+      { type: 'RECEIVE', items: pack, from: GLN.maker },
+      { type: 'SHIP', items: pack, to: GLN.pharmacy1 },
+    ]);
+    await postAccepted(sys, GLN.pharmacy1, [
+      { type: 'RECEIVE', items: pack, from: GLN.distributor },
+      { type: 'DISPENSE', items: pack },
+    ]);
+    await mkdir(ARTIFACTS, { recursive: true });
+    browser = await chromium.launch({ executablePath: browserFound.path, headless: true });
+    page = await browser.newPage({ viewport: { width: 1000, height: 900 }, acceptDownloads: true });
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(e.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await sys?.stop();
+    if (webDir) await rm(webDir, { recursive: true, force: true });
+  });
+
+  async function shot(name: string): Promise<void> {
+    const path = join(ARTIFACTS, `${name}.png`);
+    await page.screenshot({ path, fullPage: true });
+    console.log(`screenshot: ${path}`);
+  }
+
+  /** Runs `act`, then waits for the result it draws; the result's tone, headline and failed checks. */
+  async function resultOf(act: () => Promise<void>) {
+    await act();
+    drawn += 1;
+    const result = page.locator(`#result[data-drawn="${drawn}"]`);
+    await result.waitFor();
+    return {
+      tone: (await result.getAttribute('data-tone'))!,
+      text: (await result.textContent())!,
+      failed: await result.locator('tr.check--bad').evaluateAll((rows) => rows.map((r) => r.dataset.check)),
+      entries: await result.locator('li.entry').evaluateAll((rows) => rows.map((r) => r.className)),
+    };
+  }
+
+  async function setAnchors(anchors: { checkpointKey: string; authorityKey: string; origin?: string }) {
+    await page.fill('#checkpoint-key', anchors.checkpointKey);
+    await page.fill('#authority-key', anchors.authorityKey);
+    await page.fill('#origin', anchors.origin ?? '');
+    await page.click('#anchors-form button[type="submit"]');
+    await expect.poll(() => page.textContent('#anchors-state')).toMatch(/^Anchors in use/);
+  }
+
+  const search = (typed: string) => async () => {
+    await page.fill('#search', typed);
+    await page.press('#search', 'Enter');
+  };
+
+  it('is served with a strict CSP, and verifies nothing before it has trust anchors', async () => {
+    const res = await page.goto(`${sys.ledgerUrl}/regulator`);
+    expect(res!.status()).toBe(200);
+    expect(res!.headers()['content-security-policy']).toBe(PAGE_CSP);
+    expect(await page.locator('script:not([src])').count()).toBe(0);
+    await page.fill('#token', sys.regulatorToken);
+    await page.click('#token-form button[type="submit"]');
+    const r = await resultOf(search(sgtin('PROV1')));
+    expect(r.tone).toBe('error');
+    expect(r.text).toContain('Set the trust anchors first');
+  });
+
+  it("verifies a pack's history in the browser against the anchors, entry by entry", async () => {
+    await setAnchors({
+      checkpointKey: sys.checkpointKey,
+      authorityKey: sys.authorityKey.verifyingKey.toBase64(),
+    });
+    const r = await resultOf(search(sgtin('PROV1')));
+    expect(r.tone, r.text).toBe('ok');
+    expect(r.failed).toEqual([]);
+    expect(r.entries).toHaveLength(6);
+    expect(r.entries.every((c) => c.includes('entry--ok'))).toBe(true);
+    expect(r.text).toContain('COMMISSION');
+    expect(r.text).toContain('DISPENSE');
+    await shot('regulator-verified');
+  });
+
+  it('downloads the bundle exactly as checked, and it verifies offline in Node too', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#result a.download')]);
+    const text = await readFile((await download.path())!, 'utf8');
+    const trust = readTrustAnchors({
+      checkpointKey: sys.checkpointKey,
+      authorityKey: sys.authorityKey.verifyingKey.toBase64(),
+    });
+    const report = verifyBundleText(text, trust);
+    expect(report.ok).toBe(true);
+    expect(report.timeline).toHaveLength(6);
+    expect(download.suggestedFilename()).toMatch(/^provenance-.*PROV1\.json$/);
+  });
+
+  it("fails the ledger's own answer under an authority key the ledger does not hold", async () => {
+    await setAnchors({
+      checkpointKey: sys.checkpointKey,
+      authorityKey: SigningKey.generate().verifyingKey.toBase64(),
+    });
+    const r = await resultOf(search(sgtin('PROV1')));
+    expect(r.tone).toBe('bad');
+    expect(r.failed).toContain('registry signature');
+    await shot('regulator-wrong-anchor');
+  });
+
+  it.each(golden.map((c) => [c.name, c] as const))(
+    'golden bundle %s: the browser gives the frozen verdict',
+    async (name, c) => {
+      await setAnchors(c.anchors);
+      const r = await resultOf(() =>
+        page.setInputFiles('#bundle-file', {
+          name: `${name}.json`,
+          mimeType: 'application/json',
+          buffer: Buffer.from(JSON.stringify(c.bundle)),
+        }),
+      );
+      expect(r.tone).toBe(c.expect.ok ? 'ok' : 'bad');
+      expect([...r.failed].sort()).toEqual([...new Set(c.expect.failed)].sort());
+      if (name === 'v2-pack-c-altered-leaf') await shot('regulator-altered-leaf');
+    },
+  );
+
+  it('raised no script error or CSP violation', () => {
+    expect(problems).toEqual([]);
+  });
+});
