@@ -52,16 +52,16 @@ func fail(err error) {
 }
 
 type verdict struct {
-	OK          bool   `json:"ok"`
-	Origin      string `json:"origin"`
-	Size        int64  `json:"size"`
-	Root        string `json:"root"`
-	TilesRoot   string `json:"tilesRoot"`
-	Entries     int64  `json:"entries"`
-	Index       int64  `json:"index"`
-	LeafHash    string `json:"leafHash"`
-	ProofLength int    `json:"proofLength"`
-	Earlier     int64  `json:"earlier,omitempty"`
+	OK        bool     `json:"ok"`
+	Origin    string   `json:"origin"`
+	Size      int64    `json:"size"`
+	Root      string   `json:"root"`
+	TilesRoot string   `json:"tilesRoot"`
+	Entries   int64    `json:"entries"`
+	Index     int64    `json:"index"`
+	LeafHash  string   `json:"leafHash"`
+	Proof     []string `json:"proof"`
+	Earlier   int64    `json:"earlier,omitempty"`
 }
 
 func verify(args []string) (*verdict, error) {
@@ -132,7 +132,10 @@ func verify(args []string) (*verdict, error) {
 	if err := tlog.CheckRecord(proof, cp.N, cp.Hash, *index, rh); err != nil {
 		return nil, fmt.Errorf("inclusion proof of entry %d: %w", *index, err)
 	}
-	v.LeafHash, v.ProofLength = hex.EncodeToString(rh[:]), len(proof)
+	v.LeafHash = hex.EncodeToString(rh[:])
+	for _, h := range proof {
+		v.Proof = append(v.Proof, b64(h))
+	}
 
 	if *earlier > 0 {
 		if err := checkEarlier(ctx, *base, policy, cp, fetcher, *earlier); err != nil {
