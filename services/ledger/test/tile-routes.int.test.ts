@@ -158,6 +158,12 @@ describe('tile routes', () => {
     }
   });
 
+  it('counts tile requests under one route label in the metrics', async () => {
+    await get('tile/0/000');
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/http_requests_total\{[^}]*route="\/tile\/\*path"[^}]*status="200"[^}]*\} \d+/);
+  });
+
   it('answers 400 naming what is wrong with a malformed tile path', async () => {
     for (const [path, reason] of [
       ['tile/0/01', 'index element "01" is not three digits (the last index element)'],

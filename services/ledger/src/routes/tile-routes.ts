@@ -30,8 +30,9 @@ const PARTIAL_TILE_CACHE = 'public, max-age=60';
 export function tileRoutes(app: Express, store: LedgerStore): void {
   app.get('/checkpoint', latestCheckpointHandler(store));
 
-  // A tile index takes a variable number of path elements, so one pattern and a strict parser.
-  app.get(/^\/tile\//, (req, res) => {
+  // A tile index takes a variable number of path elements, so one wildcard and a strict parser. A
+  // string pattern, not a RegExp: it is the route label of the request metrics.
+  app.get('/tile/*path', (req, res) => {
     // Errors below (400, 404) must not be kept by caches: the same tile may exist a second later.
     res.set('Cache-Control', 'no-store');
     const tile = parsePath(req.path.slice(1));
