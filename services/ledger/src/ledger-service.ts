@@ -16,6 +16,7 @@ import { foldMetrics } from './routes/fold-metrics.ts';
 import { logRoutes } from './routes/log-routes.ts';
 import { ledgerOpenApi } from './routes/openapi.ts';
 import { pageRoutes } from './routes/page-routes.ts';
+import { tileRoutes } from './routes/tile-routes.ts';
 import { openLedgerDb } from './store/ledger-db.ts';
 import { LedgerStore } from './store/ledger-store.ts';
 import { StoredRegistry } from './store/stored-registry.ts';
@@ -98,6 +99,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
         checkpointNow: () => checkpointer.checkpointNow(),
       });
       logRoutes(app, store);
+      tileRoutes(app, store);
       const openapi = ledgerOpenApi('1');
       app.get('/v1/openapi.json', (_req, res) => {
         res.json(openapi);

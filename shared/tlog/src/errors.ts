@@ -22,7 +22,13 @@ export type TlogErrorCode =
   /** Two trusted keys share a name and key ID, so a signature cannot be attributed. */
   | 'AMBIGUOUS_KEY'
   /** A checkpoint signed by a trusted key but for another log. */
-  | 'ORIGIN_MISMATCH';
+  | 'ORIGIN_MISMATCH'
+  /** A path that is not the canonical C2SP tlog-tiles path of a tile or entry bundle. */
+  | 'MALFORMED_TILE_PATH'
+  /** Tile or entry-bundle bytes that do not decode. */
+  | 'MALFORMED_TILE'
+  /** A leaf longer than an entry bundle's uint16 length prefix can announce (65,535 bytes). */
+  | 'ENTRY_TOO_LARGE';
 
 /** A failed transparency-log check or malformed input; `code` is stable, the message says where. */
 export class TlogError extends Error {

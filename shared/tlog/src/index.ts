@@ -51,4 +51,21 @@ export {
   signNote,
 } from './note.ts';
 export { consistencyProof, inclusionProof } from './proofs.ts';
+export {
+  decodeEntryBundle,
+  decodeHashTile,
+  encodeEntryBundle,
+  encodeHashTile,
+  formatTilePath,
+  MAX_BUNDLE_ENTRY,
+  parseTilePath,
+  readHashTile,
+  rootFromTiles,
+  TILE_HEIGHT,
+  TILE_WIDTH,
+  type Tile,
+  tileLeafEnd,
+  tileSpan,
+  treeTiles,
+} from './tiles.ts';
 export { rootFromInclusionProof, verifyConsistency, verifyInclusion } from './verify.ts';

@@ -1,27 +1,50 @@
 import { rxledgerSchemas } from '@rxledger/events';
 import { RxError, ValidationError } from '@rxledger/runtime';
 import { consistencyProof, inclusionProof, toBase64 } from '@rxledger/tlog';
-import type { Express } from 'express';
+import type { Express, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { LedgerStore } from '../store/ledger-store.ts';
 import { parseQuery, queryInteger } from './query.ts';
 
 export const inclusionQuery = z.object({ index: queryInteger('index'), size: queryInteger('size') }).strict();
 export const consistencyQuery = z.object({ from: queryInteger('from'), to: queryInteger('to') }).strict();
+export const checkpointQuery = z.object({ size: queryInteger('size') }).strict();
 
 /**
- * The public routes of the log (DESIGN §5): checkpoint, proofs and schemas. They reveal hashes
- * only, never event contents.
+ * The latest signed checkpoint note: `GET /v1/checkpoint`, and `GET /checkpoint` of the C2SP
+ * tlog-tiles API (routes/tile-routes.ts), one handler so both always serve the same note. Mutable,
+ * so caches revalidate it every time (tlog-tiles: no caching beyond a few seconds).
  */
-export function logRoutes(app: Express, store: LedgerStore): void {
-  app.get('/v1/checkpoint', (_req, res) => {
+export function latestCheckpointHandler(store: LedgerStore): RequestHandler {
+  return (_req, res) => {
     const latest = store.latestCheckpoint();
     if (!latest)
       throw new RxError('NO_CHECKPOINT', 'no checkpoint has been signed yet', {
         status: 503,
         retriable: true,
       });
-    res.type('text/plain; charset=utf-8').send(latest.note);
+    res.set('Cache-Control', 'no-cache').type('text/plain; charset=utf-8').send(latest.note);
+  };
+}
+
+/**
+ * The public routes of the log (DESIGN §5): checkpoint, proofs and schemas. They reveal hashes
+ * only, never event contents.
+ */
+export function logRoutes(app: Express, store: LedgerStore): void {
+  const latestCheckpoint = latestCheckpointHandler(store);
+  app.get('/v1/checkpoint', (req, res, next) => {
+    if (req.query.size === undefined) return latestCheckpoint(req, res, next);
+    const { size } = parseQuery(checkpointQuery, req.query);
+    const signed = store.checkpoint(size);
+    if (!signed) {
+      const latest = store.latestCheckpoint()?.size;
+      const hint = latest === undefined ? 'it has signed none yet' : `its latest is at size ${latest}`;
+      throw new RxError('NO_CHECKPOINT_AT_SIZE', `this node signed no checkpoint at size ${size}; ${hint}`, {
+        status: 404,
+      });
+    }
+    res.set('Cache-Control', 'no-cache').type('text/plain; charset=utf-8').send(signed.note);
   });
 
   app.get('/v1/proofs/inclusion', (req, res) => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { provenanceQuery, recallScopeQuery, rejectionsQuery, verifyQuery } from './answer-schemas.ts';
-import { consistencyQuery, inclusionQuery } from './log-routes.ts';
+import { checkpointQuery, consistencyQuery, inclusionQuery } from './log-routes.ts';
 
 type Params = Array<{
   name: string;
@@ -44,6 +44,27 @@ const open = (summary: string, params: Params, ok: unknown) => ({
   parameters: params,
   responses: { 200: ok, 400: error, 503: error },
 });
+
+const tile = {
+  description: 'tile bytes; full tiles (no .p/W) are immutable',
+  content: { 'application/octet-stream': {} },
+};
+const tilePathParams = (...level: string[]): Params => [
+  ...level.map((name) => ({
+    name,
+    in: 'path' as const,
+    required: true,
+    schema: { type: 'integer', minimum: 0, maximum: 63 },
+  })),
+  {
+    name: 'N',
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+    description:
+      'tile index in 3-digit path elements, all but the last x-prefixed (x001/x234/067), then .p/<W> for a partial tile of width W',
+  },
+];
 
 /** The ledger's OpenAPI 3.1 document, served at /v1/openapi.json. */
 export function ledgerOpenApi(version: string) {
@@ -117,10 +138,41 @@ export function ledgerOpenApi(version: string) {
         ),
       },
       '/v1/checkpoint': {
-        get: open('Latest signed checkpoint (C2SP tlog-checkpoint)', [], {
+        get: {
+          ...open(
+            'Latest signed checkpoint (C2SP tlog-checkpoint); with size, the one signed at exactly that size (404 if none)',
+            queryParameters(checkpointQuery).map((p) => ({ ...p, required: false })),
+            { description: 'checkpoint', content: { 'text/plain': {} } },
+          ),
+          responses: {
+            200: { description: 'checkpoint', content: { 'text/plain': {} } },
+            400: error,
+            404: error,
+            503: error,
+          },
+        },
+      },
+      '/checkpoint': {
+        get: open('C2SP tlog-tiles: the latest signed checkpoint, as /v1/checkpoint', [], {
           description: 'checkpoint',
           content: { 'text/plain': {} },
         }),
+      },
+      '/tile/{L}/{N}': {
+        get: {
+          ...open('C2SP tlog-tiles hash tile: up to 256 hashes of tree level 8·L', tilePathParams('L'), tile),
+          responses: { 200: tile, 400: error, 404: error },
+        },
+      },
+      '/tile/entries/{N}': {
+        get: {
+          ...open(
+            'C2SP tlog-tiles entry bundle: up to 256 leaves, each as uint16 length + bytes',
+            tilePathParams(),
+            tile,
+          ),
+          responses: { 200: tile, 400: error, 404: error, 422: error },
+        },
       },
       '/v1/proofs/inclusion': {
         get: open(

@@ -101,6 +101,19 @@ export class LedgerStore {
       node: db.prepare<[number, number], { hash: Buffer }>(
         'SELECT hash FROM tree WHERE level = ? AND idx = ?',
       ),
+      leafHashRange: db
+        .prepare<[number, number], Buffer>('SELECT hash FROM leaves WHERE seq >= ? AND seq < ? ORDER BY seq')
+        .pluck(),
+      nodeRange: db
+        .prepare<[number, number, number], Buffer>(
+          'SELECT hash FROM tree WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx',
+        )
+        .pluck(),
+      // A leaf's bytes only when it fits the caller's bound, so an oversized range costs no big reads.
+      leafRange: db.prepare<[number, number, number], { seq: number; length: number; leaf: Buffer | null }>(
+        `SELECT seq, length(leaf) AS length, CASE WHEN length(leaf) <= ? THEN leaf END AS leaf
+         FROM leaves WHERE seq >= ? AND seq < ? ORDER BY seq`,
+      ),
       itemHead: db.prepare<[string], { hash: Buffer }>(
         `SELECT l.hash FROM item_leaves i JOIN leaves l ON l.seq = i.seq
          WHERE i.item = ? ORDER BY i.seq DESC LIMIT 1`,
@@ -229,6 +242,41 @@ export class LedgerStore {
         return bytes(row.hash);
       },
     };
+  }
+
+  /**
+   * The hashes of `count` consecutive complete nodes at tree `level` from `start` (level 0: leaf
+   * hashes), in one query: what a C2SP hash tile holds. Throws if any of them is not stored.
+   */
+  hashRange(level: number, start: number, count: number): Uint8Array[] {
+    const rows =
+      level === 0
+        ? this.#s.leafHashRange.all(start, start + count)
+        : this.#s.nodeRange.all(level, start, start + count);
+    if (rows.length !== count) {
+      throw new Error(
+        `tree nodes (${level}, ${start}..${start + count - 1}): ${rows.length} of ${count} stored`,
+      );
+    }
+    return rows.map(bytes);
+  }
+
+  /**
+   * The bytes of leaves [start, start + count), in one query, or the first leaf longer than
+   * `maxLength` (whose bytes are then not read). Throws if any leaf of the range is not stored.
+   */
+  leafRange(
+    start: number,
+    count: number,
+    maxLength: number,
+  ): { leaves: Uint8Array[] } | { tooLong: { seq: number; length: number } } {
+    const rows = this.#s.leafRange.all(maxLength, start, start + count);
+    if (rows.length !== count) {
+      throw new Error(`leaves ${start}..${start + count - 1}: ${rows.length} of ${count} stored`);
+    }
+    const tooLong = rows.find((r) => r.leaf === null);
+    if (tooLong) return { tooLong: { seq: tooLong.seq, length: tooLong.length } };
+    return { leaves: rows.map((r) => bytes(r.leaf!)) };
   }
 
   leaf(seq: number): StoredLeaf | undefined {

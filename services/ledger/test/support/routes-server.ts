@@ -4,6 +4,7 @@ import { ed25519Signer } from '@rxledger/tlog';
 import { TokenRegistry } from '../../src/auth/principal.ts';
 import { answerRoutes } from '../../src/routes/answer-routes.ts';
 import { logRoutes } from '../../src/routes/log-routes.ts';
+import { tileRoutes } from '../../src/routes/tile-routes.ts';
 import { createCheckpointer } from '../../src/node/checkpointer.ts';
 import { ItemHistory } from '../../src/answers/item-history.ts';
 import { tempLedger } from './temp-ledger.ts';
@@ -38,6 +39,7 @@ export async function startRoutesServer(ledger: ReturnType<typeof tempLedger>) {
         checkpointNow: () => checkpointer.checkpointNow(),
       });
       logRoutes(app, ledger.store);
+      tileRoutes(app, ledger.store);
     },
   });
   const url = await http.start();
