@@ -17,6 +17,8 @@ export interface StoredLeaf {
 export interface LeafRow extends StoredLeaf {
   /** Content hash of the event bytes, for the eventId idempotency check. */
   contentHash: Uint8Array;
+  /** GLN-13 of the event's site, for the EPCIS export's EQ_bizLocation. */
+  site: string;
   /**
    * The subjects the leaf's links follow, in links order: the items the event names, then a REGISTRY
    * event's registry subjects (rxledger:party:…, rxledger:key:…). All go to item_leaves, so each
@@ -89,6 +91,7 @@ export class LedgerStore {
         'INSERT OR IGNORE INTO containment (child, parent, seq) VALUES (?, ?, ?)',
       ),
       insertRegistry: db.prepare('INSERT INTO registry_leaves (seq) VALUES (?)'),
+      insertLeafSite: db.prepare('INSERT OR IGNORE INTO leaf_sites (site, seq) VALUES (?, ?)'),
       insertEventId: db.prepare(
         'INSERT INTO event_ids (party, event_id, content_hash, seq) VALUES (?, ?, ?, ?)',
       ),
@@ -193,6 +196,7 @@ export class LedgerStore {
       for (const l of batch.leaves) {
         s.insertLeaf.run(l.seq, l.leaf, l.hash, l.kafkaOffset, l.eventId, l.eventType, l.eventTime, l.party);
         s.insertEventId.run(l.party, l.eventId, l.contentHash, l.seq);
+        s.insertLeafSite.run(l.site, l.seq);
         for (const item of l.items) s.insertItemLeaf.run(item, l.seq);
         if (l.lots) for (const x of l.lots) s.insertLotItem.run(x.gtin, x.lot, x.item);
         if (l.recall) s.insertRecall.run(l.recall.gtin, l.recall.lot, l.seq);
@@ -379,6 +383,48 @@ export class LedgerStore {
     return { rows: rows.slice(0, filter.limit), count, more: rows.length > filter.limit };
   }
 
+  /**
+   * The seqs of leaves of `types` in (after, below), ascending, at most `limit`, matching every filter
+   * given (see ExportFilter); what the EPCIS export pages through. SQLite drives the look-up from the
+   * most selective index it judges: item_leaves for items, leaf_sites for sites, leaves' type, time or
+   * party index, else the seq range itself.
+   */
+  exportSeqs(filter: ExportFilter): number[] {
+    const where = ['seq > ?', 'seq < ?', `event_type IN (${marks(filter.types)})`];
+    const args: (string | number)[] = [filter.after, filter.below, ...filter.types];
+    const naming = (items: readonly string[]) =>
+      `seq IN (SELECT seq FROM item_leaves WHERE item IN (${marks(items)}))`;
+    for (const items of filter.naming ?? []) {
+      where.push(naming(items));
+      args.push(...items);
+    }
+    if (filter.sites) {
+      where.push(`seq IN (SELECT seq FROM leaf_sites WHERE site IN (${marks(filter.sites)}))`);
+      args.push(...filter.sites);
+    }
+    if (filter.since !== undefined) {
+      where.push('event_time >= ?');
+      args.push(filter.since);
+    }
+    if (filter.until !== undefined) {
+      where.push('event_time < ?');
+      args.push(filter.until);
+    }
+    if (filter.visibleTo) {
+      const { parties, items } = filter.visibleTo;
+      where.push(
+        items.length ? `(party IN (${marks(parties)}) OR ${naming(items)})` : `party IN (${marks(parties)})`,
+      );
+      args.push(...parties, ...items);
+    }
+    return this.db
+      .prepare<(string | number)[], { seq: number }>(
+        `SELECT seq FROM leaves WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`,
+      )
+      .all(...args, filter.limit)
+      .map((r) => r.seq);
+  }
+
   saveCheckpoint(c: StoredCheckpoint): void {
     this.#s.insertCheckpoint.run(c.size, c.root, c.note, c.signedAt);
   }
@@ -399,6 +445,27 @@ export class LedgerStore {
     return this.#s.checkpointSizes.all().map((r) => r.size);
   }
 }
+
+/** What exportSeqs selects; every field given narrows the selection. */
+export interface ExportFilter {
+  types: readonly string[];
+  /** Leaves with seq > after and seq < below. */
+  after: number;
+  below: number;
+  limit: number;
+  /** Each list: the leaf names at least one of its items (lists are and-ed). */
+  naming?: ReadonlyArray<readonly string[]>;
+  /** The leaf's site is one of these GLNs. */
+  sites?: readonly string[];
+  /** eventTime >= since and < until, epoch ms. */
+  since?: number;
+  until?: number;
+  /** Only leaves signed by one of `parties` or naming one of `items`. */
+  visibleTo?: { parties: readonly string[]; items: readonly string[] };
+}
+
+// `?, ?, ?` for a list (NULL for an empty one, which then matches nothing).
+const marks = (list: readonly unknown[]) => list.map(() => '?').join(', ') || 'NULL';
 
 type LinkRow = [seq: number, parent: null] | [seq: null, parent: string];
 
