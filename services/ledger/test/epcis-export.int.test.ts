@@ -9,6 +9,7 @@ import {
   type PlainEvent,
   xmlEvents,
 } from '../../../test/support/epcis-document.ts';
+import { type ExportFilter, exportStatements } from '../src/store/export-seqs.ts';
 import { startRoutesServer } from './support/routes-server.ts';
 import { tempLedger } from './support/temp-ledger.ts';
 import { GLN, pack, sscc, T0, TestChain } from './support/test-chain.ts';
@@ -322,6 +323,48 @@ describe('the site index of the EPCIS export', () => {
       ]);
     } finally {
       older.close();
+    }
+  });
+});
+
+describe('the cost of an EPCIS export page', () => {
+  it('walks one index stream per driving value in seq order: no full scan, no sort of everything matched', () => {
+    const chain = new TestChain();
+    const db = tempLedger(chain.authority.verifyingKey);
+    const all = ['COMMISSION', 'AGGREGATE', 'DISAGGREGATE', 'SHIP', 'RECEIVE', 'DISPENSE', 'DECOMMISSION'];
+    const base = { types: all, after: -1, below: 1_000_000, limit: 101 };
+    const shapes: Array<[string, Partial<ExportFilter>, RegExp]> = [
+      ['everything', {}, /^SEARCH l USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)$/],
+      [
+        'one step',
+        { types: ['SHIP'] },
+        /USING COVERING INDEX leaves_event_type \(event_type=\? AND rowid>\?/,
+      ],
+      ['EPCs', { naming: [[pack(1), pack(2)]] }, /SEARCH item_leaves USING PRIMARY KEY \(item=\?\)/],
+      [
+        'site',
+        { sites: [GLN.makerSite], types: ['SHIP'] },
+        /SEARCH s USING PRIMARY KEY \(site=\? AND seq>\?/,
+      ],
+      [
+        "a partner's own",
+        { visibleTo: { parties: [GLN.distributor], items: [] } },
+        /USING INDEX leaves_party \(party=\? AND rowid>\?/,
+      ],
+      ['time window', { since: T0, until: T0 + 60_000 }, /^SEARCH l USING INTEGER PRIMARY KEY \(rowid>\?/],
+    ];
+    try {
+      for (const [name, shape, expected] of shapes) {
+        for (const { sql, args } of exportStatements({ ...base, ...shape })) {
+          const plan = (db.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>)
+            .map((r) => r.detail)
+            .join('\n');
+          expect(plan, name).toMatch(new RegExp(expected.source, 'm'));
+          expect(plan, name).not.toMatch(/TEMP B-TREE|^SCAN /m);
+        }
+      }
+    } finally {
+      db.close();
     }
   });
 });

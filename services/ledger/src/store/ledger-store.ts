@@ -1,5 +1,8 @@
 import type { HashReader, TreeNode } from '@rxledger/tlog';
+import { type ExportFilter, exportSeqs } from './export-seqs.ts';
 import type { Db } from './ledger-db.ts';
+
+export type { ExportFilter } from './export-seqs.ts';
 
 /** A leaf as stored: its bytes, its hash, where it came from and what it is about. */
 export interface StoredLeaf {
@@ -383,46 +386,9 @@ export class LedgerStore {
     return { rows: rows.slice(0, filter.limit), count, more: rows.length > filter.limit };
   }
 
-  /**
-   * The seqs of leaves of `types` in (after, below), ascending, at most `limit`, matching every filter
-   * given (see ExportFilter); what the EPCIS export pages through. SQLite drives the look-up from the
-   * most selective index it judges: item_leaves for items, leaf_sites for sites, leaves' type, time or
-   * party index, else the seq range itself.
-   */
+  /** The seqs of leaves matching an EPCIS export's filter, ascending (see export-seqs.ts). */
   exportSeqs(filter: ExportFilter): number[] {
-    const where = ['seq > ?', 'seq < ?', `event_type IN (${marks(filter.types)})`];
-    const args: (string | number)[] = [filter.after, filter.below, ...filter.types];
-    const naming = (items: readonly string[]) =>
-      `seq IN (SELECT seq FROM item_leaves WHERE item IN (${marks(items)}))`;
-    for (const items of filter.naming ?? []) {
-      where.push(naming(items));
-      args.push(...items);
-    }
-    if (filter.sites) {
-      where.push(`seq IN (SELECT seq FROM leaf_sites WHERE site IN (${marks(filter.sites)}))`);
-      args.push(...filter.sites);
-    }
-    if (filter.since !== undefined) {
-      where.push('event_time >= ?');
-      args.push(filter.since);
-    }
-    if (filter.until !== undefined) {
-      where.push('event_time < ?');
-      args.push(filter.until);
-    }
-    if (filter.visibleTo) {
-      const { parties, items } = filter.visibleTo;
-      where.push(
-        items.length ? `(party IN (${marks(parties)}) OR ${naming(items)})` : `party IN (${marks(parties)})`,
-      );
-      args.push(...parties, ...items);
-    }
-    return this.db
-      .prepare<(string | number)[], { seq: number }>(
-        `SELECT seq FROM leaves WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`,
-      )
-      .all(...args, filter.limit)
-      .map((r) => r.seq);
+    return exportSeqs(this.db, filter);
   }
 
   saveCheckpoint(c: StoredCheckpoint): void {
@@ -445,27 +411,6 @@ export class LedgerStore {
     return this.#s.checkpointSizes.all().map((r) => r.size);
   }
 }
-
-/** What exportSeqs selects; every field given narrows the selection. */
-export interface ExportFilter {
-  types: readonly string[];
-  /** Leaves with seq > after and seq < below. */
-  after: number;
-  below: number;
-  limit: number;
-  /** Each list: the leaf names at least one of its items (lists are and-ed). */
-  naming?: ReadonlyArray<readonly string[]>;
-  /** The leaf's site is one of these GLNs. */
-  sites?: readonly string[];
-  /** eventTime >= since and < until, epoch ms. */
-  since?: number;
-  until?: number;
-  /** Only leaves signed by one of `parties` or naming one of `items`. */
-  visibleTo?: { parties: readonly string[]; items: readonly string[] };
-}
-
-// `?, ?, ?` for a list (NULL for an empty one, which then matches nothing).
-const marks = (list: readonly unknown[]) => list.map(() => '?').join(', ') || 'NULL';
 
 type LinkRow = [seq: number, parent: null] | [seq: null, parent: string];
 
