@@ -252,6 +252,12 @@ describe('EPCIS export', () => {
       ['?perPage=1001', 'perPage', /at most 1000/],
       ['?perPage=07', 'perPage', /whole number/],
       ['?nextPageToken=abc', 'nextPageToken', /not a token/],
+      ['?MATCH_anyEPC=', 'MATCH_anyEPC', /""/],
+      ['?EQ_bizLocation=', 'EQ_bizLocation', /""/],
+      ['?EQ_bizStep=shipping|', 'EQ_bizStep', /value 2 ""/],
+      ['?MATCH_anyEPC[]=x', 'MATCH_anyEPC[]', /not a parameter/],
+      [`?MATCH_anyEPC=${'9'.repeat(5000)}`, 'MATCH_anyEPC', /.+/],
+      ['?GE_eventTime=2026-02-30T00:00:00Z', 'GE_eventTime', /does not exist/],
       ['?nextPageToken=' + 'A'.repeat(201), 'nextPageToken', /not a token/],
     ];
     for (const [query, field, reason] of cases) {
