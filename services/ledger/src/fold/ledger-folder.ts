@@ -215,6 +215,7 @@ class PendingFold {
       eventType: event.type,
       eventTime: event.eventTime,
       party: event.party,
+      site: event.site,
       contentHash,
       items: appended.items,
       ...appended.index,

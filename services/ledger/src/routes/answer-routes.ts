@@ -24,6 +24,7 @@ import {
   rejectionsQuery,
   verifyQuery,
 } from './answer-schemas.ts';
+import { epcisRoutes } from './epcis-routes.ts';
 import { parseQuery } from './query.ts';
 
 export interface AnswerDeps {
@@ -43,6 +44,7 @@ export function answerRoutes(app: Express, deps: AnswerDeps): void {
   app.get('/v1/recalls/scope', recallScopeOf(deps));
   app.get('/v1/rejections', rejections(deps));
   app.get('/v1/events/:id', eventState(deps));
+  epcisRoutes(app, deps);
 }
 
 /** GET /v1/verify: a scanned pack judged for the counter (or a partner, or a regulator). */

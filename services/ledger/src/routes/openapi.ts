@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { provenanceQuery, recallScopeQuery, rejectionsQuery, verifyQuery } from './answer-schemas.ts';
+import { epcisEventsQuery } from './epcis-query.ts';
 import { checkpointQuery, consistencyQuery, inclusionQuery } from './log-routes.ts';
 
 type Params = Array<{
@@ -136,6 +137,27 @@ export function ledgerOpenApi(version: string) {
           [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
           '{ eventId, state, index?, reason? }',
         ),
+      },
+      '/v1/epcis/events': {
+        get: {
+          ...secured(
+            'partner (its own events, and those naming items it held that it asks for), regulator',
+            'Custody events as an EPCIS 2.0 query document, in leaf order, each with its leaf index and proof route (rxl:)',
+            queryParameters(epcisEventsQuery),
+            'EPCISQueryDocument',
+          ),
+          responses: {
+            200: {
+              description:
+                'EPCISQueryDocument; a Link header with rel="next" while more pages follow (all pinned to one checkpoint)',
+              content: { 'application/ld+json': {}, 'application/json': {}, 'application/xml': {} },
+            },
+            400: error,
+            401: error,
+            403: error,
+            406: error,
+          },
+        },
       },
       '/v1/checkpoint': {
         get: {

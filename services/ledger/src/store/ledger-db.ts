@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { indexLeafSites } from './leaf-sites.ts';
 
 export type Db = Database.Database;
 
@@ -99,6 +100,19 @@ CREATE INDEX IF NOT EXISTS rejections_event_id ON rejections (event_id, party);
 CREATE INDEX IF NOT EXISTS rejections_party ON rejections (party, received_at);
 CREATE INDEX IF NOT EXISTS rejections_code ON rejections (code, received_at);
 
+-- For the EPCIS export (answers/epcis-events.ts), which pages in leaf order: events by type (EQ_bizStep),
+-- by time (GE_/LT_eventTime), by signer (a partner's own events) and by site (EQ_bizLocation). Each
+-- index holds the rowid (seq), so a range of one type or party comes out in leaf order. Added without
+-- a layout change: openLedgerDb fills leaf_sites for leaves folded before it existed (leaf-sites.ts).
+CREATE INDEX IF NOT EXISTS leaves_event_type ON leaves (event_type);
+CREATE INDEX IF NOT EXISTS leaves_event_time ON leaves (event_time);
+CREATE INDEX IF NOT EXISTS leaves_party ON leaves (party);
+CREATE TABLE IF NOT EXISTS leaf_sites (
+  site TEXT    NOT NULL,
+  seq  INTEGER NOT NULL,
+  PRIMARY KEY (site, seq)
+) WITHOUT ROWID;
+
 -- Signed checkpoints, one per published tree size.
 CREATE TABLE IF NOT EXISTS checkpoints (
   size      INTEGER PRIMARY KEY,
@@ -132,6 +146,7 @@ export function openLedgerDb(path: string, opts: { readonly?: boolean } = {}): D
         `${path} has ledger database layout ${version.value}; this node reads ${LEDGER_DB_VERSION}`,
       );
     }
+    indexLeafSites(db);
   }
   db.pragma('cache_size = -65536');
   return db;

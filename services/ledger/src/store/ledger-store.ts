@@ -1,5 +1,8 @@
 import type { HashReader, TreeNode } from '@rxledger/tlog';
+import { type ExportFilter, exportSeqs } from './export-seqs.ts';
 import type { Db } from './ledger-db.ts';
+
+export type { ExportFilter } from './export-seqs.ts';
 
 /** A leaf as stored: its bytes, its hash, where it came from and what it is about. */
 export interface StoredLeaf {
@@ -17,6 +20,8 @@ export interface StoredLeaf {
 export interface LeafRow extends StoredLeaf {
   /** Content hash of the event bytes, for the eventId idempotency check. */
   contentHash: Uint8Array;
+  /** GLN-13 of the event's site, for the EPCIS export's EQ_bizLocation. */
+  site: string;
   /**
    * The subjects the leaf's links follow, in links order: the items the event names, then a REGISTRY
    * event's registry subjects (rxledger:party:…, rxledger:key:…). All go to item_leaves, so each
@@ -89,6 +94,7 @@ export class LedgerStore {
         'INSERT OR IGNORE INTO containment (child, parent, seq) VALUES (?, ?, ?)',
       ),
       insertRegistry: db.prepare('INSERT INTO registry_leaves (seq) VALUES (?)'),
+      insertLeafSite: db.prepare('INSERT OR IGNORE INTO leaf_sites (site, seq) VALUES (?, ?)'),
       insertEventId: db.prepare(
         'INSERT INTO event_ids (party, event_id, content_hash, seq) VALUES (?, ?, ?, ?)',
       ),
@@ -206,6 +212,7 @@ export class LedgerStore {
       for (const l of batch.leaves) {
         s.insertLeaf.run(l.seq, l.leaf, l.hash, l.kafkaOffset, l.eventId, l.eventType, l.eventTime, l.party);
         s.insertEventId.run(l.party, l.eventId, l.contentHash, l.seq);
+        s.insertLeafSite.run(l.site, l.seq);
         for (const item of l.items) s.insertItemLeaf.run(item, l.seq);
         if (l.lots) for (const x of l.lots) s.insertLotItem.run(x.gtin, x.lot, x.item);
         if (l.recall) s.insertRecall.run(l.recall.gtin, l.recall.lot, l.seq);
@@ -425,6 +432,11 @@ export class LedgerStore {
       .all(...args, filter.limit + 1)
       .map(toRejection);
     return { rows: rows.slice(0, filter.limit), count, more: rows.length > filter.limit };
+  }
+
+  /** The seqs of leaves matching an EPCIS export's filter, ascending (see export-seqs.ts). */
+  exportSeqs(filter: ExportFilter): number[] {
+    return exportSeqs(this.db, filter);
   }
 
   saveCheckpoint(c: StoredCheckpoint): void {

@@ -1,0 +1,145 @@
+// One custody event as an EPCIS 2.0 event (JSON-LD form), the export's mapping in one place: the
+// inverse of what capture reads (@rxledger/epcis), so an exported flow captures back to the same events.
+import { BIZ_STEP_OF_CUSTODY_TYPE, epcisEventIdOf } from '@rxledger/epcis';
+import { type CustodyEvent, type DecommissionReason, type EventType, formatRfc3339 } from '@rxledger/events';
+import { formatDigitalLink, parseExpiry } from '@rxledger/gs1';
+
+/** The namespace of rxledger's EPCIS extension fields (`rxl:` in JSON-LD and in XML). */
+export const RXL_NAMESPACE = 'urn:rxledger:epcis:';
+export const RXL_PREFIX = 'rxl';
+
+/** The custody event types the export writes: the ones with a CBV business step. */
+export const EXPORTED_TYPES = Object.keys(BIZ_STEP_OF_CUSTODY_TYPE) as EventType[];
+
+/** A leaf as the export reads it: its index, its custody event and when the broker appended it. */
+export interface ExportedLeaf {
+  seq: number;
+  event: CustodyEvent;
+  /** Epoch ms; absent on v1 leaves, which did not record it. */
+  appendedAt?: number;
+}
+
+/** An EPCIS 2.0 ObjectEvent or AggregationEvent in JSON-LD form, keys in the XML binding's order. */
+export type EpcisEvent = Record<string, unknown> & { type: 'ObjectEvent' | 'AggregationEvent' };
+
+/** A site (physical location, AI 414) as a GS1 Digital Link URI. */
+export const locationUri = (gln: string) => formatDigitalLink({ path: [['414', gln]], query: [] });
+/** A party (AI 417) as a GS1 Digital Link URI. */
+export const partyUri = (gln: string) => formatDigitalLink({ path: [['417', gln]], query: [] });
+
+// The CBV disposition a decommissioned item is left in, by rxledger's reason.
+const DISPOSITION_OF_REASON: Record<DecommissionReason, string> = {
+  destroyed: 'destroyed',
+  stolen: 'stolen',
+  expired: 'expired',
+  damaged: 'damaged',
+  sample: 'non_sellable_other',
+};
+
+/**
+ * The EPCIS eventID of an event: its original EPCIS eventID where it was captured from one
+ * (epcisEventIdOf), the eventId itself when it is already a URI, `urn:uuid:` before a bare UUID (what
+ * the partner services assign), and otherwise a URN scoped to the signer, as eventIds are.
+ */
+export function exportEventId(eventId: string, party: string): string {
+  const id = epcisEventIdOf(eventId);
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(id)) return id;
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return `urn:uuid:${id}`;
+  return `${RXL_NAMESPACE}event:${party}:${id}`;
+}
+
+/**
+ * The EPCIS event of an exported leaf, carrying under `rxl:` its leaf index, the tree size it is
+ * proven under and the route of that proof, the signer and rxledger's own eventId.
+ * @example epcisEvent({ seq: 7, event }, 40)['rxl:inclusionProof'] // '/v1/proofs/inclusion?index=7&size=40'
+ */
+export function epcisEvent(leaf: ExportedLeaf, treeSize: number): EpcisEvent {
+  const { event, seq } = leaf;
+  const bizStep = BIZ_STEP_OF_CUSTODY_TYPE[event.type];
+  if (bizStep === undefined) throw new RangeError(`a ${event.type} event has no EPCIS form`);
+  const site = { id: locationUri(event.site) };
+  return {
+    type: event.type === 'AGGREGATE' || event.type === 'DISAGGREGATE' ? 'AggregationEvent' : 'ObjectEvent',
+    eventTime: formatRfc3339(event.eventTime, event.eventTimeOffsetMinutes),
+    ...(leaf.appendedAt === undefined ? {} : { recordTime: new Date(leaf.appendedAt).toISOString() }),
+    eventTimeZoneOffset: zoneOffset(event.eventTimeOffsetMinutes),
+    eventID: exportEventId(event.eventId, event.party),
+    ...what(event),
+    bizStep,
+    disposition: disposition(event),
+    readPoint: site,
+    bizLocation: site,
+    ...parties(event),
+    ...ilmd(event),
+    'rxl:leafIndex': seq,
+    'rxl:treeSize': treeSize,
+    'rxl:inclusionProof': `/v1/proofs/inclusion?index=${seq}&size=${treeSize}`,
+    'rxl:signer': partyUri(event.party),
+    'rxl:eventId': event.eventId,
+  } as EpcisEvent;
+}
+
+// EPCIS writes the offset even for UTC: `+00:00`, never `Z`.
+function zoneOffset(minutes: number): string {
+  const abs = Math.abs(minutes);
+  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+  return `${minutes < 0 ? '-' : '+'}${hh}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+// What the event is about, and what it does to it.
+function what(event: CustodyEvent): Record<string, unknown> {
+  switch (event.type) {
+    case 'AGGREGATE':
+      return { parentID: event.parent, childEPCs: event.children, action: 'ADD' };
+    case 'DISAGGREGATE':
+      // No children means every child (DESIGN §3); EPCIS says the same of a DELETE without childEPCs.
+      return {
+        parentID: event.parent,
+        ...(event.children.length ? { childEPCs: event.children } : {}),
+        action: 'DELETE',
+      };
+    case 'COMMISSION':
+      return { epcList: event.items, action: 'ADD' };
+    case 'DECOMMISSION':
+      return { epcList: event.items, action: 'DELETE' };
+    case 'SHIP':
+    case 'RECEIVE':
+    case 'DISPENSE':
+      return { epcList: event.items, action: 'OBSERVE' };
+    default:
+      throw new RangeError(`a ${event.type} event has no EPCIS form`);
+  }
+}
+
+function disposition(event: CustodyEvent): string {
+  switch (event.type) {
+    case 'COMMISSION':
+      return 'active';
+    case 'SHIP':
+      return 'in_transit';
+    case 'DISPENSE':
+      return 'dispensed';
+    case 'DECOMMISSION':
+      return DISPOSITION_OF_REASON[event.reason];
+    default:
+      return 'in_progress';
+  }
+}
+
+// Who hands over to whom: the signer and the shipment's other party, both as owning parties.
+function parties(event: CustodyEvent): Record<string, unknown> {
+  const source = (gln: string) => [{ type: 'owning_party', source: partyUri(gln) }];
+  const destination = (gln: string) => [{ type: 'owning_party', destination: partyUri(gln) }];
+  if (event.type === 'SHIP')
+    return { sourceList: source(event.party), destinationList: destination(event.to) };
+  if (event.type === 'RECEIVE')
+    return { sourceList: source(event.from), destinationList: destination(event.party) };
+  return {};
+}
+
+// Lot and expiry of commissioned items; the expiry's century placed from the event's own time.
+function ilmd(event: CustodyEvent): Record<string, unknown> {
+  if (event.type !== 'COMMISSION') return {};
+  const expiry = parseExpiry(event.expiry, new Date(event.eventTime)).date;
+  return { ilmd: { 'cbvmda:lotNumber': event.lot, 'cbvmda:itemExpirationDate': expiry } };
+}

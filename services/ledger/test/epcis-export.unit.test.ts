@@ -1,0 +1,72 @@
+// The pure parts of the EPCIS export: eventIDs, the page token, and the route's OpenAPI entry.
+import { describe, expect, it } from 'vitest';
+import { exportEventId } from '../src/answers/epcis-event.ts';
+import { pageToken, queryDigest } from '../src/answers/epcis-page-token.ts';
+import { ledgerOpenApi } from '../src/routes/openapi.ts';
+
+const MAKER = '0614141000005';
+
+describe('exportEventId', () => {
+  it('keeps a captured EPCIS eventID and makes every other eventId a URI', () => {
+    const uuid = '3f2b8c1e-9a4d-4e2f-8b6a-1c2d3e4f5a6b';
+    expect(exportEventId(`urn:uuid:${uuid}`, MAKER)).toBe(`urn:uuid:${uuid}`);
+    const hash = 'a'.repeat(64);
+    expect(exportEventId(`epcis-hash:sha-256:${hash}:CBV2.0`, MAKER)).toBe(
+      `ni:///sha-256;${hash}?ver=CBV2.0`,
+    );
+    // What the partner services assign when the scanner gives none.
+    expect(exportEventId(uuid, MAKER)).toBe(`urn:uuid:${uuid}`);
+    expect(exportEventId('batch-17.3', MAKER)).toBe(`urn:rxledger:epcis:event:${MAKER}:batch-17.3`);
+  });
+});
+
+describe('the EPCIS page token', () => {
+  const digest = queryDigest({ bizSteps: ['shipping'] });
+
+  it('round-trips a cursor for the same query, whatever the order of its filters', () => {
+    const token = pageToken.encode({ size: 40, after: 17 }, digest);
+    expect(pageToken.decode(token, digest)).toEqual({ size: 40, after: 17 });
+    expect(queryDigest({ a: 1, b: [2] })).toBe(queryDigest({ b: [2], a: 1, c: undefined }));
+  });
+
+  it('refuses a token of another query, a cursor past its tree, and anything it did not write', () => {
+    const token = pageToken.encode({ size: 40, after: 17 }, digest);
+    expect(pageToken.decode(token, queryDigest({ bizSteps: ['receiving'] }))).toMatch(/other parameters/);
+    const b64 = (s: string) => Buffer.from(s).toString('base64url');
+    for (const bad of [
+      b64(`1.40.40.${digest}`),
+      b64(`1.40.017.${digest}`),
+      b64(`2.40.1.${digest}`),
+      b64(`1.40.1.${digest}.x`),
+      'not a token!',
+      '',
+    ]) {
+      expect(pageToken.decode(bad, digest), bad).toMatch(/not a token this ledger issued/);
+    }
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('describes GET /v1/epcis/events with its EPCIS query parameters and media types', () => {
+    const op = (ledgerOpenApi('1').paths as Record<string, { get: Record<string, unknown> }>)[
+      '/v1/epcis/events'
+    ]!.get;
+    expect((op.parameters as Array<{ name: string }>).map((p) => p.name)).toEqual([
+      'MATCH_anyEPC',
+      'MATCH_parentID',
+      'EQ_bizStep',
+      'GE_eventTime',
+      'LT_eventTime',
+      'EQ_bizLocation',
+      'perPage',
+      'nextPageToken',
+    ]);
+    const responses = op.responses as Record<string, { content?: Record<string, unknown> }>;
+    expect(Object.keys(responses[200]!.content!)).toEqual([
+      'application/ld+json',
+      'application/json',
+      'application/xml',
+    ]);
+    expect(responses).toHaveProperty('406');
+  });
+});
