@@ -51,4 +51,14 @@ export {
   signNote,
 } from './note.ts';
 export { consistencyProof, inclusionProof } from './proofs.ts';
+export {
+  checkPair,
+  isSignedCheckpoint,
+  openSignedCheckpoint,
+  type PairVerdict,
+  proofSpan,
+  type SignedCheckpoint,
+  type SplitCheck,
+  type Unusable,
+} from './split-view.ts';
 export { rootFromInclusionProof, verifyConsistency, verifyInclusion } from './verify.ts';
