@@ -1,4 +1,4 @@
-import { type Checkpoint, parseCheckpoint } from './checkpoint.ts';
+import { type Checkpoint, formatCheckpoint, parseCheckpoint } from './checkpoint.ts';
 import { bytesEqual, toBase64 } from './encoding.ts';
 import { ProofError, TlogError } from './errors.ts';
 import { hex8, type NoteVerifier } from './keys.ts';
@@ -35,6 +35,8 @@ export function openSignedCheckpoint(
   verifiers: readonly NoteVerifier[],
   origin: string,
 ): SignedCheckpoint | Unusable {
+  if (typeof origin !== 'string' || origin === '')
+    throw new TlogError('INVALID_ARGUMENT', "origin: expected the log's origin, a non-empty string");
   try {
     const opened = openNote(note, verifiers);
     const checkpoint = parseCheckpoint(opened.text);
@@ -46,7 +48,9 @@ export function openSignedCheckpoint(
     }
     return { note, checkpoint, signers: opened.verified.map((s) => `${s.name}+${hex8(s.keyId)}`) };
   } catch (err) {
-    if (!(err instanceof TlogError)) throw err;
+    // Bad verifiers are the caller's mistake, not the note's.
+    if (!(err instanceof TlogError) || err.code === 'INVALID_ARGUMENT' || err.code === 'AMBIGUOUS_KEY')
+      throw err;
     const code =
       err.code === 'INVALID_SIGNATURE'
         ? 'BAD_SIGNATURE'
@@ -59,11 +63,13 @@ export function openSignedCheckpoint(
 
 /** Tells an opened checkpoint from an unusable note. */
 export function isSignedCheckpoint(x: SignedCheckpoint | Unusable): x is SignedCheckpoint {
-  return 'checkpoint' in x;
+  return typeof x === 'object' && x !== null && 'checkpoint' in x;
 }
 
 /** The two sizes a consistency proof must span for a pair, or undefined when none is needed. */
 export function proofSpan(a: Checkpoint, b: Checkpoint): { from: number; to: number } | undefined {
+  checkArgument(a, 'a');
+  checkArgument(b, 'b');
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   if (small.size === large.size || small.size === 0) return undefined;
   return { from: small.size, to: large.size };
@@ -86,6 +92,8 @@ export type PairVerdict =
  * @example checkPair(old.checkpoint, cur.checkpoint, proof) // { consistent: true }
  */
 export function checkPair(a: Checkpoint, b: Checkpoint, proof?: readonly Uint8Array[]): PairVerdict {
+  checkArgument(a, 'a');
+  checkArgument(b, 'b');
   if (a.origin !== b.origin) {
     throw new TlogError('INVALID_ARGUMENT', `checkpoints of different logs: ${a.origin} and ${b.origin}`);
   }
@@ -116,5 +124,14 @@ export function checkPair(a: Checkpoint, b: Checkpoint, proof?: readonly Uint8Ar
       check: 'consistency-proof',
       reason: `size ${large.size} does not provably extend size ${small.size}: ${err.message}`,
     };
+  }
+}
+
+/** A checkpoint argument must be well formed (as formatCheckpoint checks it), named when it is not. */
+function checkArgument(x: Checkpoint, name: string): void {
+  try {
+    formatCheckpoint(x);
+  } catch (err) {
+    throw new TlogError('INVALID_ARGUMENT', `${name}: ${(err as Error).message}`);
   }
 }
