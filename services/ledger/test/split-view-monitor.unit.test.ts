@@ -129,7 +129,7 @@ describe('split-view monitor', () => {
     ).toBeGreaterThan(1);
     expect(monitor.readiness()).toMatchObject({
       ready: false,
-      detail: expect.stringMatching(/^split view: a and b/),
+      detail: expect.stringMatching(/^split view between a \(size 8\) and b \(size 8\): two roots at size 8/),
     });
   });
 

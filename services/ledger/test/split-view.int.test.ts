@@ -1,9 +1,11 @@
 // A forked ledger node, caught: two nodes fold one topic, one node's database has a leaf rewritten
 // under it, it signs a new checkpoint, and both an outside monitor and the honest node's peer watch
 // prove the split view with the two signed notes as evidence.
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SigningKey } from '@rxledger/events';
 import { createLogger } from '@rxledger/runtime';
 import {
@@ -30,6 +32,7 @@ import { TOKEN_FILE } from './support/test-tokens.ts';
 import { waitFor } from './support/wait-for.ts';
 
 const ORIGIN = 'test.rxledger.dev/custody/split-view';
+const cli = fileURLToPath(new URL('../bin/rxledger.mjs', import.meta.url));
 /** The issue's bound: a fork is detected within 10 s of the forked checkpoint's publication. */
 const DETECTION_BOUND_MS = 10_000;
 
@@ -70,6 +73,11 @@ describe('split-view detection on a real broker', () => {
   let urlA: string;
   let urlB: string;
   let monitor: ReturnType<typeof createSplitViewMonitor>;
+  // `rxledger monitor` as an operator runs it, beside the in-process monitor.
+  const cliEvidence = mkdtempSync(join(tmpdir(), 'rxledger-split-cli-'));
+  let cliProcess: ChildProcess | undefined;
+  let cliOut = '';
+  let cliExit: Promise<number | null>;
 
   const node = (dataDir: string, key: SigningKey, port: number, peers?: { url: string; vkey: string }[]) =>
     createLedgerService({
@@ -113,13 +121,22 @@ describe('split-view detection on a real broker', () => {
       evidenceDir,
     });
     monitor.start(200);
+    const args = ['monitor', '--ledger', urlA, '--ledger', urlB, '--vkey', vkeyA, '--vkey', vkeyB];
+    cliProcess = spawn(process.execPath, [cli, ...args, '--interval', '200', '--evidence-dir', cliEvidence], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    cliProcess.stdout!.on('data', (chunk: Buffer) => (cliOut += chunk.toString()));
+    cliProcess.stderr!.resume();
+    const child = cliProcess;
+    cliExit = new Promise((resolve) => child.once('exit', resolve));
   });
 
   afterAll(async () => {
     await monitor?.stop();
+    if (cliProcess?.exitCode === null) cliProcess.kill('SIGKILL');
     await a?.stop();
     await b?.stop();
-    for (const dir of [dirA, dirB, evidenceDir]) rmSync(dir, { recursive: true, force: true });
+    for (const dir of [dirA, dirB, evidenceDir, cliEvidence]) rmSync(dir, { recursive: true, force: true });
   });
 
   it('sees two honest nodes as consistent, then proves the fork of one within 10 s, with evidence', async () => {
@@ -132,6 +149,12 @@ describe('split-view detection on a real broker', () => {
     const rounds = 3;
     for (let i = 0; i < rounds; i++) await monitor.poll();
     expect(monitor.inconsistencies()).toEqual([]);
+    for (const url of [urlA, urlB]) {
+      await waitFor(`rxledger monitor to see ${url} at size ${size1}`, () =>
+        cliOut.includes(`checkpoint ${url} size ${size1} `),
+      );
+    }
+    expect(cliOut).not.toContain('SPLIT VIEW');
 
     // Fork B: stop it, rewrite leaf 3's hash and the stored tree nodes above it (so B's own tree is
     // coherent, as a careful forger would make it), and start it again on the same port.
@@ -171,7 +194,27 @@ describe('split-view detection on a real broker', () => {
       },
       { timeoutMs: DETECTION_BOUND_MS },
     );
-    expect(notReady.body).toMatch(/split view: self and http:\/\/127\.0\.0\.1:\d+/);
+    // The first pair it proved: its own checkpoint and B's, or two of B's (B's own history broke).
+    expect(notReady.body).toMatch(
+      /split view between (self|http:\/\/127\.0\.0\.1:\d+) \(size \d+\) and http:\/\/127\.0\.0\.1:\d+ \(size \d+\)/,
+    );
+
+    // The command line says so in a plain line, keeps its own evidence, and exits 1 when interrupted.
+    const line = await waitFor(
+      'rxledger monitor to print the split view',
+      () => /^.* SPLIT VIEW .*$/m.exec(cliOut)?.[0],
+      {
+        timeoutMs: DETECTION_BOUND_MS,
+      },
+    );
+    expect(line).toMatch(
+      /SPLIT VIEW \((same-size|consistency-proof)\) http:\/\/127\.0\.0\.1:\d+ size \d+ vs/,
+    );
+    const cliFile = line.replace(/^.*; evidence /, '');
+    reverify(JSON.parse(readFileSync(cliFile, 'utf8')) as EvidenceFile, [vkeyA, vkeyB]);
+    cliProcess!.kill('SIGINT');
+    expect(await cliExit).toBe(1);
+    expect(cliOut).toMatch(/^stopped: \d+ split view\(s\) proven$/m);
 
     // The evidence file re-verifies on its own: both notes signed by a node's key, and inconsistent.
     const evidence = JSON.parse(readFileSync(proven!.evidenceFile!, 'utf8')) as EvidenceFile;

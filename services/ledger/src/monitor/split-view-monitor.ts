@@ -200,10 +200,9 @@ export function createSplitViewMonitor(opts: SplitViewMonitorOptions) {
       const first = proven.values().next();
       if (first.done) return { ready: true };
       const { inconsistency: x, evidenceFile } = first.value;
-      return {
-        ready: false,
-        detail: `split view: ${x.pair[0].node} and ${x.pair[1].node}: ${x.reason}${evidenceFile ? ` (evidence ${evidenceFile})` : ''}`,
-      };
+      const [a, b] = x.pair.map((c) => `${c.node} (size ${c.checkpoint.size})`);
+      const evidence = evidenceFile ? `; evidence ${evidenceFile}` : '';
+      return { ready: false, detail: `split view between ${a} and ${b}: ${x.reason}${evidence}` };
     },
   };
 }
