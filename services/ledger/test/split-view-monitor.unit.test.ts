@@ -23,11 +23,15 @@ import {
 
 const ORIGIN = 'unit.test/split';
 
-/** A node holding a log in memory; `forkAt` makes it hold another history from that leaf on. */
-function memoryNode(id: string, forkAt = Infinity) {
+/**
+ * A node holding a log in memory; `forkAt` makes it hold another history from that leaf on, and
+ * `history` makes it serve the notes it signed at earlier sizes (GET /v1/checkpoint?size=N).
+ */
+function memoryNode(id: string, forkAt = Infinity, history = false) {
   const keys = generateNoteKey(ORIGIN);
   const store = new MemoryHashStore();
   let note: string | undefined;
+  const signed = new Map<number, string>();
   let down: 'all' | 'proofs' | false = false;
   const node = {
     vkey: keys.verifierKey,
@@ -42,6 +46,7 @@ function memoryNode(id: string, forkAt = Infinity) {
         { origin: ORIGIN, size: store.size, root: store.root() },
         parseSignerKey(keys.signerKey),
       );
+      signed.set(store.size, note);
       return node;
     },
     /** Serves `text` as its latest note instead of what it signed. */
@@ -60,6 +65,7 @@ function memoryNode(id: string, forkAt = Infinity) {
         if (down === 'all') throw new SourceError(`${id} is down`);
         return note;
       },
+      at: async (size: number) => (history ? signed.get(size) : undefined),
       consistency: async (from: number, to: number) => {
         if (down) throw new SourceError(`${id} is down`);
         return consistencyProof(store, from, to);
@@ -139,6 +145,20 @@ describe('split-view monitor', () => {
     await monitor.poll();
     const [proven] = monitor.inconsistencies();
     expect(proven!.inconsistency).toMatchObject({ check: 'consistency-proof', proof: { from: 6, to: 11 } });
+  });
+
+  it('prefers two notes at one size as evidence when the larger node serves its note at the smaller size', async () => {
+    const a = memoryNode('a').grow(6);
+    const b = memoryNode('b', 3, true).grow(6).grow(5);
+    const { monitor } = watch([a, b]);
+    await monitor.poll();
+    const [proven] = monitor.inconsistencies();
+    expect(proven!.inconsistency).toMatchObject({ check: 'same-size' });
+    expect(proven!.inconsistency.pair.map((c) => [c.node, c.checkpoint.size])).toEqual([
+      ['a', 6],
+      ['b', 6],
+    ]);
+    expect(proven!.inconsistency.proof).toBeUndefined();
   });
 
   it('calls a badly signed note no evidence, reports it apart, and proves nothing from it', async () => {

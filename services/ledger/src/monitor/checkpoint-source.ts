@@ -10,6 +10,12 @@ export interface CheckpointSource {
   readonly id: string;
   /** The node's latest signed checkpoint note; undefined while it has signed none. */
   latest(): Promise<string | undefined>;
+  /**
+   * The note the node signed at exactly `size`, if it serves one (`GET /v1/checkpoint?size=N`, 404 for
+   * a size it never signed; a node that ignores the parameter answers its latest, which the monitor
+   * tells apart by its size). Undefined when it has none.
+   */
+  at(size: number): Promise<string | undefined>;
   /** The RFC 9162 consistency proof from tree size `from` to `to` (both sizes the node signed). */
   consistency(from: number, to: number): Promise<Uint8Array[]>;
 }
@@ -38,6 +44,12 @@ export function httpCheckpointSource(baseUrl: string, timeoutMs = 5_000): Checkp
       const res = await get('/v1/checkpoint');
       if (res.status === 503) return undefined; // no checkpoint signed yet
       if (!res.ok) throw new SourceError(`${base}/v1/checkpoint answered ${res.status}`);
+      return res.text();
+    },
+    async at(size) {
+      const res = await get(`/v1/checkpoint?size=${size}`);
+      if (res.status === 404 || res.status === 503) return undefined;
+      if (!res.ok) throw new SourceError(`${base}/v1/checkpoint?size=${size} answered ${res.status}`);
       return res.text();
     },
     async consistency(from, to) {

@@ -48,6 +48,7 @@ export function storeSource(store: LedgerStore): CheckpointSource {
   return {
     id: 'self',
     latest: async () => store.latestCheckpoint()?.note,
+    at: async (size) => store.checkpoint(size)?.note,
     consistency: async (from, to) => consistencyProof(store.hashReader(), from, to),
   };
 }

@@ -1,5 +1,6 @@
 import type { Logger, Readiness } from '@rxledger/runtime';
 import {
+  bytesEqual,
   checkPair,
   isSignedCheckpoint,
   type NoteVerifier,
@@ -41,6 +42,7 @@ export type MonitorEvent =
   | { kind: 'inconsistency'; inconsistency: Inconsistency; evidenceFile: string | undefined };
 
 type Sighting = EvidenceCheckpoint & { readonly source: CheckpointSource };
+type Failed = Extract<PairVerdict, { consistent: false }>;
 
 /**
  * Follows the latest checkpoint of each source and checks every new one against the source's own
@@ -114,17 +116,29 @@ export function createSplitViewMonitor(opts: SplitViewMonitorOptions) {
     }
     pending.delete(key);
     const verdict = checkPair(small.checkpoint, large.checkpoint, hashes);
-    if (!verdict.consistent) {
-      await prove(small, large, verdict, span && hashes ? { ...span, hashes } : undefined);
+    if (verdict.consistent) return;
+    // Stronger evidence, if the larger's node kept it: its own note at the smaller size with another
+    // root proves the fork from two signatures alone, no proof to trust.
+    const twin = span ? await signedAt(large.source, span.from) : undefined;
+    if (twin && !bytesEqual(twin.checkpoint.root, small.checkpoint.root)) {
+      return prove(small, twin, checkPair(small.checkpoint, twin.checkpoint) as Failed, undefined);
+    }
+    await prove(small, large, verdict, span && hashes ? { ...span, hashes } : undefined);
+  };
+
+  /** The verified note `source` signed at exactly `size`, or undefined if it serves none. */
+  const signedAt = async (source: CheckpointSource, size: number): Promise<Sighting | undefined> => {
+    try {
+      const note = await source.at(size);
+      const opened = note === undefined ? undefined : openSignedCheckpoint(note, opts.verifiers, opts.origin);
+      if (!opened || !isSignedCheckpoint(opened) || opened.checkpoint.size !== size) return undefined;
+      return { ...opened, node: source.id, source };
+    } catch {
+      return undefined; // the failed proof is evidence enough
     }
   };
 
-  const prove = async (
-    small: Sighting,
-    large: Sighting,
-    verdict: Extract<PairVerdict, { consistent: false }>,
-    proof: Inconsistency['proof'],
-  ) => {
+  const prove = async (small: Sighting, large: Sighting, verdict: Failed, proof: Inconsistency['proof']) => {
     const strip = ({ source: _source, ...rest }: Sighting): EvidenceCheckpoint => rest;
     const inconsistency: Inconsistency = {
       detectedAt: now(),
