@@ -60,7 +60,7 @@ describe('rxledger monitor arguments', () => {
     [
       'a --metrics-port out of range',
       [...ledger, '--vkey', vkey, '--metrics-port', '70000'],
-      /^--metrics-port "70000"/,
+      /^--metrics-port "70000": must be a whole number from 0 to 65535/,
     ],
     [
       'a --credentials file that is not there',

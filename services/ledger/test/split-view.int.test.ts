@@ -122,9 +122,13 @@ describe('split-view detection on a real broker', () => {
     });
     monitor.start(200);
     const args = ['monitor', '--ledger', urlA, '--ledger', urlB, '--vkey', vkeyA, '--vkey', vkeyB];
-    cliProcess = spawn(process.execPath, [cli, ...args, '--interval', '200', '--evidence-dir', cliEvidence], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    cliProcess = spawn(
+      process.execPath,
+      [cli, ...args, '--interval', '200', '--evidence-dir', cliEvidence, '--metrics-port', '0'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     cliProcess.stdout!.on('data', (chunk: Buffer) => (cliOut += chunk.toString()));
     cliProcess.stderr!.resume();
     const child = cliProcess;
@@ -212,6 +216,8 @@ describe('split-view detection on a real broker', () => {
     );
     const cliFile = line.replace(/^.*; evidence /, '');
     reverify(JSON.parse(readFileSync(cliFile, 'utf8')) as EvidenceFile, [vkeyA, vkeyB]);
+    const metricsUrl = /^metrics at (\S+)$/m.exec(cliOut)?.[1];
+    expect(await (await fetch(metricsUrl!)).text()).toMatch(/^split_view_detected 1$/m);
     cliProcess!.kill('SIGINT');
     expect(await cliExit).toBe(1);
     expect(cliOut).toMatch(/^stopped: \d+ split view\(s\) proven$/m);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { type NoteVerifier, parseVerifierKey } from '@rxledger/tlog';
 import { pino } from 'pino';
@@ -23,7 +24,8 @@ interrupted (Ctrl-C).
   --origin NAME         the log's origin; by default the keys' name (C2SP names a key after its log)
   --interval MS         how often each node is polled, 100 to 3600000 (default 1000)
   --evidence-dir DIR    where evidence files are written (default data/split-view)
-  --metrics-port PORT   also serve Prometheus metrics at http://127.0.0.1:PORT/metrics
+  --metrics-port PORT   also serve Prometheus metrics at http://127.0.0.1:PORT/metrics (0: any free
+                        port, printed)
 Exit status: 0 when interrupted with no split view seen, 1 when interrupted after a split view was
 proven, 2 on a usage error.`;
 
@@ -82,7 +84,7 @@ export function parseMonitorArgs(args: string[]): MonitorArgs | 'help' {
     metricsPort:
       values['metrics-port'] === undefined
         ? undefined
-        : integer('--metrics-port', values['metrics-port'], 0, 1, 65535),
+        : integer('--metrics-port', values['metrics-port'], 0, 0, 65535),
   };
 }
 
@@ -155,6 +157,7 @@ export async function monitorCommand(
     onEvent: printer(out),
   });
   const server = opts.metricsPort === undefined ? undefined : await serveMetrics(registry, opts.metricsPort);
+  if (server) out(`metrics at http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`);
   out(
     `monitoring ${opts.ledgers.length} ledger node(s) of ${opts.origin} every ${opts.intervalMs} ms; evidence in ${opts.evidenceDir}`,
   );
