@@ -245,6 +245,16 @@ describe('split-view detection on a real broker', () => {
     for (let i = 0; i < rounds; i++) await monitor.poll();
     expect(monitor.inconsistencies().length).toBeGreaterThan(0);
     expect((await readyz(urlA)).status).toBe(503);
+
+    // Nor across a restart: node A, started again on its data, stays not ready while the evidence is
+    // there, though its own history alone is consistent (B, the forked peer, is gone: nothing new is proven).
+    await b!.stop();
+    b = undefined;
+    await a.stop();
+    a = node(dirA, keyA, 0, [{ url: urlB, vkey: vkeyB }]);
+    const again = await readyz(await a.start());
+    expect(again.status).toBe(503);
+    expect(again.body).toContain('split view proven before this start: evidence ');
   });
 });
 

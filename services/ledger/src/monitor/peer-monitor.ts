@@ -1,5 +1,6 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from '@rxledger/runtime';
+import type { Logger, Readiness } from '@rxledger/runtime';
 import { consistencyProof, ed25519Verifier, type NoteVerifier, parseVerifierKey } from '@rxledger/tlog';
 import type { Registry } from 'prom-client';
 import type { LedgerStore } from '../store/ledger-store.ts';
@@ -56,7 +57,8 @@ export function storeSource(store: LedgerStore): CheckpointSource {
 /**
  * A ledger node's watch on its peers: the split-view monitor over its own store and each peer, with
  * evidence kept in `<dataDir>/split-view/` and metrics on the node's registry. The node answers
- * `readiness()` not ready for good once a split view is proven.
+ * `readiness()` not ready for good once a split view is proven, and after a restart too while the
+ * evidence of an earlier one is there: only a person who has read it may clear it (by moving it away).
  */
 export function createPeerWatch(opts: {
   store: LedgerStore;
@@ -72,12 +74,28 @@ export function createPeerWatch(opts: {
     ed25519Verifier(opts.origin, opts.ownKey),
     ...opts.peers.map((p) => parseVerifierKey(p.vkey)),
   ];
-  return createSplitViewMonitor({
+  const evidenceDir = join(opts.dataDir, 'split-view');
+  const earlier = existsSync(evidenceDir) ? readdirSync(evidenceDir).filter((f) => f.endsWith('.json')) : [];
+  const monitor = createSplitViewMonitor({
     sources: [storeSource(opts.store), ...opts.peers.map((p) => httpCheckpointSource(p.url))],
     verifiers,
     origin: opts.origin,
     log: opts.log,
     metrics: opts.metrics,
-    evidenceDir: join(opts.dataDir, 'split-view'),
+    evidenceDir,
   });
+  const remembered: Readiness | undefined = earlier.length
+    ? {
+        ready: false,
+        detail: `split view proven before this start: evidence ${join(evidenceDir, earlier.sort()[0]!)}; move ${evidenceDir} away once the fork is resolved`,
+      }
+    : undefined;
+  if (remembered) opts.log.error({ evidence: evidenceDir }, remembered.detail!);
+  return {
+    ...monitor,
+    readiness: (): Readiness => {
+      const current = monitor.readiness();
+      return current.ready && remembered ? remembered : current;
+    },
+  };
 }
