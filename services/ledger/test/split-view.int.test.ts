@@ -23,7 +23,12 @@ import {
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLedgerService, type LedgerService } from '../src/index.ts';
-import { createSplitViewMonitor, EVIDENCE_KIND, httpCheckpointSource } from '../src/monitor/index.ts';
+import {
+  createSplitViewMonitor,
+  EVIDENCE_KIND,
+  httpCheckpointSource,
+  SPLIT_VIEW_ALARM,
+} from '../src/monitor/index.ts';
 import { openLedgerDb } from '../src/store/ledger-db.ts';
 import { LedgerStore } from '../src/store/ledger-store.ts';
 import { publishToChannel } from './support/publish.ts';
@@ -77,6 +82,7 @@ describe('split-view detection on a real broker', () => {
   const cliEvidence = mkdtempSync(join(tmpdir(), 'rxledger-split-cli-'));
   let cliProcess: ChildProcess | undefined;
   let cliOut = '';
+  let cliErr = '';
   let cliExit: Promise<number | null>;
 
   const node = (dataDir: string, key: SigningKey, port: number, peers?: { url: string; vkey: string }[]) =>
@@ -130,7 +136,7 @@ describe('split-view detection on a real broker', () => {
       },
     );
     cliProcess.stdout!.on('data', (chunk: Buffer) => (cliOut += chunk.toString()));
-    cliProcess.stderr!.resume();
+    cliProcess.stderr!.on('data', (chunk: Buffer) => (cliErr += chunk.toString()));
     const child = cliProcess;
     cliExit = new Promise((resolve) => child.once('exit', resolve));
   });
@@ -216,6 +222,14 @@ describe('split-view detection on a real broker', () => {
     );
     const cliFile = line.replace(/^.*; evidence /, '');
     reverify(JSON.parse(readFileSync(cliFile, 'utf8')) as EvidenceFile, [vkeyA, vkeyB]);
+    // One JSON alarm line on standard error, at error level, under the stable message.
+    const alarms = cliErr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: number; msg: string })
+      .filter((l) => l.msg === SPLIT_VIEW_ALARM);
+    expect(alarms.length).toBeGreaterThan(0);
+    expect(alarms.every((l) => l.level === 50)).toBe(true);
     const metricsUrl = /^metrics at (\S+)$/m.exec(cliOut)?.[1];
     expect(await (await fetch(metricsUrl!)).text()).toMatch(/^split_view_detected 1$/m);
     cliProcess!.kill('SIGINT');
