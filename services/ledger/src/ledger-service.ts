@@ -9,6 +9,7 @@ import { ItemHistory } from './answers/item-history.ts';
 import { type TokenFile, TokenRegistry } from './auth/principal.ts';
 import { FoldThread } from './fold/fold-thread.ts';
 import type { FoldResult } from './fold/ledger-folder.ts';
+import { createPeerWatch, type Peer } from './monitor/peer-monitor.ts';
 import { createCheckpointer } from './node/checkpointer.ts';
 import { createTopicLink } from './node/topic-link.ts';
 import { answerRoutes } from './routes/answer-routes.ts';
@@ -52,6 +53,13 @@ export interface LedgerServiceOptions {
    * truth); the process's main stops it. Until then /healthz answers and /readyz says why.
    */
   onFatal?: (err: Error) => void;
+  /**
+   * Peer nodes folding the same topic (RXLEDGER_PEERS): the node checks its checkpoints and theirs for
+   * a split view and, once one is proven, answers /readyz not ready for good.
+   */
+  peers?: readonly Peer[];
+  /** How often the peers are polled (default 1,000 ms). */
+  peerIntervalMs?: number;
 }
 
 export interface LedgerService {
@@ -89,7 +97,10 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
     host: opts.host,
     port: opts.port,
     log: opts.log,
-    readiness: () => link.readiness(),
+    readiness: async () => {
+      const split = watch?.readiness();
+      return split && !split.ready ? split : link.readiness();
+    },
     routes: (app, metrics) => {
       answerRoutes(app, {
         store,
@@ -108,6 +119,17 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
       pageRoutes(app, opts.webDir);
     },
   });
+  const watch = opts.peers?.length
+    ? createPeerWatch({
+        store,
+        origin: opts.origin,
+        peers: opts.peers,
+        dataDir: opts.dataDir,
+        log: opts.log,
+        ownKey: opts.checkpointKey.verifyingKey.bytes,
+        metrics: http.metrics,
+      })
+    : undefined;
   const progress = rebuildProgress(opts.log, () => store.nextOffset(), link.highWatermark);
   const openThread = () =>
     FoldThread.open({
@@ -147,12 +169,14 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
       checkpointer.start();
       const url = await http.start();
       link.start();
+      watch?.start(opts.peerIntervalMs ?? 1_000);
       return url;
     },
     /** Stops at any point: before, during or after connecting, and after a failed start. */
     async stop() {
       // The connect loop stops at once, finishing its current attempt while the port closes.
       const linkStopped = link.stop();
+      await watch?.stop();
       await http.stop();
       await linkStopped;
       await thread?.close();

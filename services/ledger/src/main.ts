@@ -6,6 +6,7 @@ import { announceListening, createLogger, env, readConfig, runUntilStopped } fro
 import { z } from 'zod';
 import { tokenFileSchema } from './auth/principal.ts';
 import { createLedgerService } from './ledger-service.ts';
+import { parsePeers } from './monitor/peer-monitor.ts';
 
 const schema = z
   .object({
@@ -32,6 +33,18 @@ const schema = z
       .string({ error: 'required: the JSON file of bearer token hashes and their roles' })
       .min(1),
     LOG_LEVEL: env.logLevel(),
+    // Peer nodes of the same topic to watch for a split view: "<URL> <vkey>,<URL> <vkey>".
+    RXLEDGER_PEERS: z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        try {
+          return text === undefined ? [] : parsePeers(text);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+          return z.NEVER;
+        }
+      }),
     // The counter page as infra/build.mjs builds it; import.meta.url is this source file's URL in the
     // bundle too, so the default is the repository's dist/web either way.
     WEB_DIR: z
@@ -72,6 +85,7 @@ try {
     tokens: tokens.data,
     log,
     webDir: config.WEB_DIR,
+    peers: config.RXLEDGER_PEERS,
     onFatal: (err) => {
       process.stderr.write(`${err.message}\n`);
       void ledger.stop().finally(() => process.exit(1));

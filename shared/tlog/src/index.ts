@@ -52,6 +52,16 @@ export {
 } from './note.ts';
 export { consistencyProof, inclusionProof } from './proofs.ts';
 export {
+  checkPair,
+  isSignedCheckpoint,
+  openSignedCheckpoint,
+  type PairVerdict,
+  proofSpan,
+  type SignedCheckpoint,
+  type SplitCheck,
+  type Unusable,
+} from './split-view.ts';
+export {
   decodeEntryBundle,
   decodeHashTile,
   encodeEntryBundle,

@@ -57,6 +57,8 @@ import {
 } from '../src/index.ts';
 import notes from './vectors/signed-note.json' with { type: 'json' };
 
+const cp8 = () => ({ origin: 'log', size: 8, root: store.root() });
+
 // Every public function, fed malformed input, throws a TlogError with a stable code and a message
 // that says what and where. `any` casts stand in for callers that bypass the types (JSON, JS).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberately ill-typed input
@@ -672,6 +674,31 @@ const cases: Case[] = [
     'MALFORMED_TILE',
     'tile/0/000.p/2 holds 1 hashes',
   ],
+  // split view
+  [
+    'checkPair(short root)',
+    () => tlog.checkPair(cp8(), { ...cp8(), root: h31 }),
+    'INVALID_ARGUMENT',
+    'b: malformed checkpoint: root hash must be 32 bytes, got 31',
+  ],
+  [
+    'proofSpan(negative size)',
+    () => tlog.proofSpan({ ...cp8(), size: -1 }, cp8()),
+    'INVALID_ARGUMENT',
+    'a: malformed checkpoint: tree size must be an integer',
+  ],
+  [
+    'openSignedCheckpoint(no origin)',
+    () => tlog.openSignedCheckpoint(peter.signedNote, [verifier], anyOf(undefined)),
+    'INVALID_ARGUMENT',
+    "origin: expected the log's origin",
+  ],
+  [
+    'openSignedCheckpoint(verifiers not an array)',
+    () => tlog.openSignedCheckpoint(peter.signedNote, anyOf(verifier), 'log'),
+    'INVALID_ARGUMENT',
+    'verifiers: expected an array',
+  ],
 ];
 
 describe('every public function rejects malformed input with a precise TlogError', () => {
@@ -718,6 +745,7 @@ describe('every public function rejects malformed input with a precise TlogError
       'ProofError',
       'CompactRange',
       'MemoryHashStore',
+      'isSignedCheckpoint', // a type guard: any input is simply not a signed checkpoint
     ]);
     const functions = Object.entries(tlog).filter(
       ([name, value]) => typeof value === 'function' && !exempt.has(name),

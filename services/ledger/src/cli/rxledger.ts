@@ -1,5 +1,6 @@
 // The `rxledger` command line: tools for operators and verifiers.
 import { AUDIT_USAGE, auditCommand } from './audit-command.ts';
+import { MONITOR_USAGE, monitorCommand } from './monitor-command.ts';
 import { VERIFY_BUNDLE_USAGE, verifyBundleCommand } from './verify-bundle-command.ts';
 
 const USAGE = `rxledger <command> [options]
@@ -7,10 +8,13 @@ const USAGE = `rxledger <command> [options]
 Commands:
   audit           recompute a ledger database's hashes, links, tree and checkpoints
   verify-bundle   check a provenance bundle offline against a ledger key and the registry authority key
+  monitor         follow several ledger nodes' checkpoints and prove any split view (fork) between them
 
 ${AUDIT_USAGE}
 
-${VERIFY_BUNDLE_USAGE}`;
+${VERIFY_BUNDLE_USAGE}
+
+${MONITOR_USAGE}`;
 
 const [command, ...args] = process.argv.slice(2);
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -24,6 +28,13 @@ switch (command) {
   case 'verify-bundle':
     status = await verifyBundleCommand(args, out, err);
     break;
+  case 'monitor': {
+    // Runs until interrupted; the first Ctrl-C stops it cleanly with its exit status.
+    const interrupted = new AbortController();
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => interrupted.abort());
+    status = await monitorCommand(args, out, err, interrupted.signal);
+    break;
+  }
   case undefined:
   case 'help':
   case '--help':
