@@ -16,6 +16,7 @@ import { EpcisDocumentError, type EpcisIssue } from './epcis-issue.ts';
 import { type EpcisEvents, type EpcisNode, childNamed } from './epcis-node.ts';
 import { custodyEventIdOf } from './event-id.ts';
 import { epcisEventHash } from './event-hash.ts';
+import { runSteps, runStepsPaced, type Steps } from './steps.ts';
 
 /** One EPCIS event made a custody event. */
 export interface CapturedEvent {
@@ -57,15 +58,25 @@ const EXPIRY = 'ilmd.cbvmda:itemExpirationDate';
  * @example captureEvents(readJsonDocument(text, DEFAULT_READ_LIMITS))[0].event.type // 'COMMISSION'
  */
 export function captureEvents(doc: EpcisEvents): CapturedEvent[] {
+  return runSteps(captureSteps(doc));
+}
+
+/** captureEvents a few ms at a time, for a service that must keep answering meanwhile. */
+export function captureEventsPaced(doc: EpcisEvents): Promise<CapturedEvent[]> {
+  return runStepsPaced(captureSteps(doc));
+}
+
+function* captureSteps(doc: EpcisEvents): Steps<CapturedEvent[]> {
   if (doc.events.length === 0)
     throw new EpcisDocumentError([{ field: 'eventList', reason: 'holds no events' }]);
   const issues: EpcisIssue[] = [];
   const captured: CapturedEvent[] = [];
-  doc.events.forEach((node, index) => {
+  for (const [index, node] of doc.events.entries()) {
     const result = captureEvent(node);
     if (Array.isArray(result)) issues.push(...result.map((i) => ({ index, ...i })));
     else captured.push(result);
-  });
+    yield;
+  }
   if (issues.length > 0) throw new EpcisDocumentError(issues);
   return captured;
 }

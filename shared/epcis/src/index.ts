@@ -6,5 +6,5 @@ export { childNamed, childrenNamed, type EpcisEvents, type EpcisNode } from './e
 export { epcisEventHash, preHashString } from './event-hash.ts';
 export { readJsonDocument } from './read-json.ts';
 export { readXmlDocument } from './read-xml.ts';
-export { type CapturedEvent, captureEvents, epcisFieldOf } from './capture-events.ts';
+export { type CapturedEvent, captureEvents, captureEventsPaced, epcisFieldOf } from './capture-events.ts';
 export { CAPTURE_MEDIA_TYPES, readEpcisDocument } from './read-document.ts';

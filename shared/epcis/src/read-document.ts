@@ -1,7 +1,8 @@
 import type { ReadLimits } from './epcis-bounds.ts';
 import type { EpcisEvents } from './epcis-node.ts';
-import { readJsonDocument } from './read-json.ts';
-import { readXmlDocument } from './read-xml.ts';
+import { jsonDocumentSteps } from './read-json.ts';
+import { xmlDocumentSteps } from './read-xml.ts';
+import { runStepsPaced } from './steps.ts';
 
 /** The media types capture takes, and the syntax each one is. */
 export const CAPTURE_MEDIA_TYPES: Readonly<Record<string, 'json' | 'xml'>> = {
@@ -12,16 +13,17 @@ export const CAPTURE_MEDIA_TYPES: Readonly<Record<string, 'json' | 'xml'>> = {
 };
 
 /**
- * Reads a document sent as `mediaType` (parameters such as charset ignored); undefined for a media
- * type capture does not take. Throws EpcisDocumentError as the reader of its syntax does.
- * @example readEpcisDocument(body, 'application/ld+json', DEFAULT_READ_LIMITS)
+ * Reads a document sent as `mediaType` (parameters such as charset ignored), a few ms at a time so a
+ * service reading a large one keeps answering; undefined for a media type capture does not take.
+ * Rejects with EpcisDocumentError as the reader of its syntax throws.
+ * @example await readEpcisDocument(body, 'application/ld+json', DEFAULT_READ_LIMITS)
  */
-export function readEpcisDocument(
+export async function readEpcisDocument(
   text: string,
   mediaType: string,
   limits: ReadLimits,
-): EpcisEvents | undefined {
+): Promise<EpcisEvents | undefined> {
   const syntax = CAPTURE_MEDIA_TYPES[mediaType.split(';')[0]!.trim().toLowerCase()];
   if (syntax === undefined) return undefined;
-  return syntax === 'json' ? readJsonDocument(text, limits) : readXmlDocument(text, limits);
+  return runStepsPaced(syntax === 'json' ? jsonDocumentSteps(text, limits) : xmlDocumentSteps(text, limits));
 }

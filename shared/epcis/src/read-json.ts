@@ -6,6 +6,7 @@ import { exceedsJsonDepth } from '@rxledger/runtime';
 import { type ReadLimits } from './epcis-bounds.ts';
 import { EpcisDocumentError, refuseDocument } from './epcis-issue.ts';
 import { type EpcisEvents, type EpcisNode, leaf } from './epcis-node.ts';
+import { runSteps, type Steps } from './steps.ts';
 
 /** Lists of EPCs, written `<list><epc>..</epc></list>` in XML. */
 export const EPC_LISTS = new Set(['epcList', 'childEPCs', 'inputEPCList', 'outputEPCList']);
@@ -31,6 +32,11 @@ type Namespaces = ReadonlyMap<string, string>;
  * @example readJsonDocument('{"@context":[...],"type":"EPCISDocument",...}', DEFAULT_READ_LIMITS).events[0].name // 'ObjectEvent'
  */
 export function readJsonDocument(text: string, limits: ReadLimits): EpcisEvents {
+  return runSteps(jsonDocumentSteps(text, limits));
+}
+
+/** readJsonDocument, pausable between events (see steps.ts). */
+export function* jsonDocumentSteps(text: string, limits: ReadLimits): Steps<EpcisEvents> {
   if (text.length > limits.maxChars) {
     refuseDocument('(document)', `is ${text.length} characters; at most ${limits.maxChars}`);
   }
@@ -63,14 +69,16 @@ export function readJsonDocument(text: string, limits: ReadLimits): EpcisEvents 
     );
   }
   const ns = namespacesOf(doc['@context']);
-  const events = list.map((event, index) => {
+  const events: EpcisNode[] = [];
+  for (const [index, event] of list.entries()) {
     if (!isObject(event) || typeof event.type !== 'string') {
       throw new EpcisDocumentError([
         { index, field: 'type', reason: 'is required: each event is an object with a type' },
       ]);
     }
-    return eventNode(event, index, ns, limits);
-  });
+    events.push(eventNode(event, index, ns, limits));
+    yield;
+  }
   return { syntax: 'json', schemaVersion: doc.schemaVersion, events };
 }
 

@@ -8,6 +8,7 @@ import { type ReadLimits } from './epcis-bounds.ts';
 import { EpcisDocumentError, refuseDocument } from './epcis-issue.ts';
 import { type EpcisEvents, type EpcisNode, leaf } from './epcis-node.ts';
 import { EPC_LISTS } from './read-json.ts';
+import { runSteps, type Steps } from './steps.ts';
 
 const EPCIS_NAMESPACES = new Set(['urn:epcglobal:epcis:xsd:1', 'urn:epcglobal:epcis:xsd:2']);
 /** Wrappers EPCIS 1.x used for fields added later; their content belongs to the enclosing element. */
@@ -28,6 +29,14 @@ interface Frame {
  * @example readXmlDocument('<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" ...', DEFAULT_READ_LIMITS)
  */
 export function readXmlDocument(text: string, limits: ReadLimits): EpcisEvents {
+  return runSteps(xmlDocumentSteps(text, limits));
+}
+
+/** How much of the document one step hands the parser: a few ms of parsing. */
+const CHUNK_CHARS = 64 * 1024;
+
+/** readXmlDocument, pausable between chunks of the document (see steps.ts). */
+export function* xmlDocumentSteps(text: string, limits: ReadLimits): Steps<EpcisEvents> {
   if (text.length > limits.maxChars) {
     refuseDocument('(document)', `is ${text.length} characters; at most ${limits.maxChars}`);
   }
@@ -44,7 +53,11 @@ export function readXmlDocument(text: string, limits: ReadLimits): EpcisEvents {
   parser.on('closetag', () => reader.close());
   parser.on('text', (t) => reader.text(t));
   parser.on('cdata', (t) => reader.text(t));
-  parser.write(text).close();
+  for (let at = 0; at < text.length; at += CHUNK_CHARS) {
+    parser.write(text.slice(at, at + CHUNK_CHARS));
+    yield;
+  }
+  parser.close();
   return reader.result();
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_READ_LIMITS, EpcisDocumentError, readXmlDocument } from '../src/index.ts';
+import { DEFAULT_READ_LIMITS, EpcisDocumentError, readJsonDocument, readXmlDocument } from '../src/index.ts';
 
 const OPEN =
   '<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" schemaVersion="2.0"><EPCISBody><EventList>';
@@ -58,5 +58,10 @@ describe('hostile XML is refused before it costs anything', () => {
 
   it('refuses a root that is not an EPCISDocument', () => {
     expect(refusal('<html><body/></html>')).toMatch(/must be an EPCISDocument/);
+  });
+
+  it('refuses deeply nested JSON before parsing it', () => {
+    const deep = `{"@context":[],"type":"EPCISDocument","x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    expect(() => readJsonDocument(deep, DEFAULT_READ_LIMITS)).toThrow(/deeper than 32 levels/);
   });
 });

@@ -4,7 +4,7 @@
 import {
   type CapturedEvent,
   CAPTURE_MEDIA_TYPES,
-  captureEvents,
+  captureEventsPaced,
   DEFAULT_READ_LIMITS,
   EpcisDocumentError,
   epcisFieldOf,
@@ -39,7 +39,7 @@ export function mountEpcisCapture(app: Express, deps: RouteDeps & { captures: Ca
         const limits = { ...DEFAULT_READ_LIMITS, maxEvents: MAX_BATCH_EVENTS };
         const doc =
           typeof req.body === 'string'
-            ? readEpcisDocument(req.body, req.get('content-type') ?? '', limits)
+            ? await readEpcisDocument(req.body, req.get('content-type') ?? '', limits)
             : undefined;
         if (doc === undefined) {
           throw new RxError(
@@ -48,7 +48,7 @@ export function mountEpcisCapture(app: Express, deps: RouteDeps & { captures: Ca
             { status: 415 },
           );
         }
-        const captured = captureEvents(doc);
+        const captured = await captureEventsPaced(doc);
         const eventIds = await publishInEpcisTerms(captured, res, deps);
         const party = deps.partyOf(res).gln;
         const job = deps.captures.add(

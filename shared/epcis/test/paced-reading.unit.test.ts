@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { captureEventsPaced, DEFAULT_READ_LIMITS, readEpcisDocument } from '../src/index.ts';
+
+const events = 10_000;
+const xml =
+  '<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" xmlns:cbvmda="urn:epcglobal:cbv:mda" schemaVersion="2.0"><EPCISBody><EventList>' +
+  Array.from(
+    { length: events },
+    (_, i) =>
+      `<ObjectEvent><eventTime>2026-01-05T09:00:00Z</eventTime><eventTimeZoneOffset>+00:00</eventTimeZoneOffset>` +
+      `<epcList><epc>urn:epc:id:sgtin:0614141.012345.S${i}</epc></epcList><action>ADD</action><bizStep>commissioning</bizStep>` +
+      `<ilmd><cbvmda:lotNumber>L</cbvmda:lotNumber><cbvmda:itemExpirationDate>2028-12-31</cbvmda:itemExpirationDate></ilmd></ObjectEvent>`,
+  ).join('') +
+  '</EventList></EPCISBody></epcis:EPCISDocument>';
+
+describe('a large document is read and mapped a few ms at a time', () => {
+  it('lets the event loop run while it reads 10,000 events (a service keeps answering)', async () => {
+    let turns = 0;
+    let reading = true;
+    const tick = () => {
+      turns += 1;
+      if (reading) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const doc = await readEpcisDocument(xml, 'application/xml', DEFAULT_READ_LIMITS);
+    const afterReading = turns;
+    const captured = await captureEventsPaced(doc!);
+    reading = false;
+    expect(captured).toHaveLength(events);
+    expect(afterReading).toBeGreaterThan(1);
+    expect(turns).toBeGreaterThan(afterReading);
+  });
+});
