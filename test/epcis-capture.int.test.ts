@@ -231,6 +231,41 @@ describe('EPCIS capture on a running system', () => {
     expect(state.status).toBe(404);
   });
 
+  it("reports an event the ledger rejects as the capture's failure, with the event's index and reason", async () => {
+    const doc = dscsaDocument(SGLN.maker, SGLN.distributor, [
+      {
+        step: 'commissioning',
+        time: at(3),
+        epcs: [`urn:epc:id:sgtin:0614141.012345.${serial(10)}`],
+        lot: 'LD5',
+        expiry: '2028-12-31',
+        site: SGLN.makerSite,
+      },
+      // Another company's GTIN: the gateway takes it, the ledger's admission rule refuses it.
+      {
+        step: 'commissioning',
+        time: at(3),
+        epcs: [`urn:epc:id:sgtin:4001234.012345.${serial(10)}`],
+        lot: 'LD5',
+        expiry: '2028-12-31',
+        site: SGLN.makerSite,
+      },
+    ]);
+    const answer = await capture('manufacturer', GLN.maker, doc, 'application/xml');
+    expect(answer.status).toBe(202);
+    const job = await finished('manufacturer', GLN.maker, answer.headers.get('location')!);
+    expect(job).toMatchObject({ state: 'failure', success: false, running: false });
+    expect(job.errors).toEqual([
+      {
+        index: 1,
+        eventID: answer.body.eventIDs[1],
+        eventId: answer.body.eventIds[1],
+        reason: expect.objectContaining({ code: 'NOT_GTIN_OWNER' }),
+      },
+    ]);
+    expect(job.events).toMatchObject([{ state: 'ACCEPTED' }, { state: 'REJECTED' }]);
+  });
+
   describe('hostile XML over HTTP, with the service unharmed', () => {
     const open =
       '<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" schemaVersion="2.0"><EPCISBody><EventList>';
