@@ -139,7 +139,12 @@ describe('EPCIS capture on a running system', () => {
         ],
       },
     });
-    await captured('pharmacy', GLN.pharmacy1, atPharmacy, 'application/ld+json');
+    const { answer } = await captured('pharmacy', GLN.pharmacy1, atPharmacy, 'application/json');
+    // Another pharmacy on the same service cannot see this capture, nor tell it exists.
+    const other = await fetch(`${sys.urls.pharmacy}${answer.headers.get('location')}`, {
+      headers: { authorization: `Bearer ${sys.scanner[GLN.pharmacy2]}` },
+    });
+    expect(other.status).toBe(404);
 
     for (const i of [1, 2, 3, 4]) {
       const scan = `]d201${GTIN}21${serial(i)}\u001d10LD1\u001d17281231`;

@@ -13,7 +13,7 @@ const xml =
   ).join('') +
   '</EventList></EPCISBody></epcis:EPCISDocument>';
 
-describe('a large document is read and mapped a few ms at a time', () => {
+describe('readEpcisDocument', () => {
   it('lets the event loop run while it reads 10,000 events (a service keeps answering)', async () => {
     let turns = 0;
     let reading = true;
@@ -29,5 +29,27 @@ describe('a large document is read and mapped a few ms at a time', () => {
     expect(captured).toHaveLength(events);
     expect(afterReading).toBeGreaterThan(1);
     expect(turns).toBeGreaterThan(afterReading);
+  });
+
+  it.each([
+    ['application/ld+json', 'json'],
+    ['application/json; charset=utf-8', 'json'],
+    ['application/xml', 'xml'],
+    ['Text/XML; charset=UTF-8', 'xml'],
+  ])('reads %s as %s', async (mediaType, syntax) => {
+    const body =
+      syntax === 'xml'
+        ? xml
+        : JSON.stringify({
+            '@context': [],
+            type: 'EPCISDocument',
+            schemaVersion: '2.0',
+            epcisBody: { eventList: [] },
+          });
+    expect((await readEpcisDocument(body, mediaType, DEFAULT_READ_LIMITS))?.syntax).toBe(syntax);
+  });
+
+  it('takes no other media type', async () => {
+    expect(await readEpcisDocument(xml, 'text/plain', DEFAULT_READ_LIMITS)).toBeUndefined();
   });
 });
