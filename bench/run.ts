@@ -8,6 +8,7 @@ import { findOrStartKafka, readKafkaVersion } from '@rxledger/kafka';
 import { startDemoServices } from '../infra/demo/demo-services.ts';
 import { stopChildren } from '../infra/supervisor.ts';
 import { bigLedger } from './sections/big-ledger.ts';
+import { type CaptureRate, captureRate } from './sections/capture.ts';
 import { type FixedRateResult, fixedRate } from './sections/fixed-rate.ts';
 import { bareExpress, loadInTurns } from './sections/http-load.ts';
 import { ingest } from './sections/ingest.ts';
@@ -51,6 +52,7 @@ try {
   let verifyLoad;
   let bare;
   let counter: { ledger: FixedRateResult; bareExpress: FixedRateResult } | undefined;
+  let capture: CaptureRate | undefined;
   try {
     ingestResult = await ingest(system, {
       seconds: INGEST_S,
@@ -93,6 +95,8 @@ try {
       100,
     );
     say(`ledger caught up in ${round((performance.now() - caughtUp) / 1000, 1)} s`);
+    say('capture: one 10,000-event EPCIS document (JSON-LD, then XML) to ACCEPTED, beside a native batch');
+    capture = await captureRate(system);
     say('verify under load: autocannon, 64 connections, 4 x 5 s in turn with a bare express handler');
     // Only the ledger and the broker stay up: the partner services have no part in a verify.
     const partners = children.filter((c) => c.name !== 'ledger');
@@ -138,6 +142,7 @@ try {
     ingest: ingestResult,
     verify: { ledger: verifyLoad, bareExpress: bare },
     counter,
+    capture,
     bigLedger: big,
     ratios: {
       ingest: Math.min(ingestResult.ackedPerS, ingestResult.foldedPerS) / limit,
@@ -182,6 +187,16 @@ try {
       'p99 <= 5',
     ],
     [`bare express at ${COUNTER_RATE} req/s offered, same`, fixedRateCell(counter!.bareExpress), 'floor'],
+    [
+      `${capture!.events}-event batch to ACCEPTED: native /v1/events`,
+      `${round(capture!.nativePerS)} ev/s`,
+      '',
+    ],
+    [
+      `same as one EPCIS document: JSON-LD / XML capture`,
+      `${round(capture!.jsonPerS)} / ${round(capture!.xmlPerS)} ev/s`,
+      '',
+    ],
     ['fold from pre-filled topic, first 200,000', `${round(big.fold200kPerS)} rec/s`, ''],
     [`rebuild ${big.records} records`, `${round(big.rebuildPerS)} rec/s (${round(big.rebuildS)} s)`, ''],
     [

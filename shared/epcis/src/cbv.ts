@@ -18,6 +18,61 @@ export type BizStep = (typeof BIZ_STEPS)[number];
 
 /** The URN form EPCIS 1.2 XML and older 2.0 documents use for the same steps. */
 export const CBV_BIZSTEP_URN_PREFIX = 'urn:epcglobal:cbv:bizstep:';
+/** The web vocabulary form of the same steps (CBV 2.0), as EPCIS 2.0 XML may write them. */
+export const CBV_BIZSTEP_WEB_PREFIX = 'https://ref.gs1.org/cbv/BizStep-';
+
+/** Every CBV 2.0 business step, modelled by rxledger or not: a bare word outside this list is no CBV step. */
+export const CBV_BIZ_STEPS: readonly string[] = [
+  'accepting',
+  'arriving',
+  'assembling',
+  'collecting',
+  'commissioning',
+  'consigning',
+  'creating_class_instance',
+  'cycle_counting',
+  'decommissioning',
+  'departing',
+  'destroying',
+  'disassembling',
+  'dispensing',
+  'encoding',
+  'entering_exiting',
+  'holding',
+  'inspecting',
+  'installing',
+  'killing',
+  'loading',
+  'other',
+  'packing',
+  'picking',
+  'receiving',
+  'removing',
+  'repackaging',
+  'repairing',
+  'replacing',
+  'reserving',
+  'retail_selling',
+  'sampling',
+  'sensor_reporting',
+  'shipping',
+  'staging_outbound',
+  'stock_taking',
+  'stocking',
+  'storing',
+  'transporting',
+  'unloading',
+  'unpacking',
+  'void_shipping',
+];
+
+/** The bare CBV word of a business step written in any of its three forms, else the value as given. */
+export function bareBizStep(value: string): string {
+  for (const prefix of [CBV_BIZSTEP_URN_PREFIX, CBV_BIZSTEP_WEB_PREFIX]) {
+    if (value.startsWith(prefix)) return value.slice(prefix.length);
+  }
+  return value;
+}
 
 /** The custody event each business step becomes. `destroying` is a decommission (reason destroyed). */
 export const CUSTODY_TYPE_OF_BIZ_STEP: Readonly<Record<BizStep, EventType>> = {
@@ -42,8 +97,11 @@ export const BIZ_STEP_OF_CUSTODY_TYPE: Readonly<Partial<Record<EventType, BizSte
   DECOMMISSION: 'decommissioning',
 };
 
-/** Reads a business step in either form (`shipping` or `urn:epcglobal:cbv:bizstep:shipping`). */
+/**
+ * Reads a business step in any of its forms (`shipping`, `urn:epcglobal:cbv:bizstep:shipping`,
+ * `https://ref.gs1.org/cbv/BizStep-shipping`); undefined for a step rxledger does not model.
+ */
 export function readBizStep(value: string): BizStep | undefined {
-  const bare = value.startsWith(CBV_BIZSTEP_URN_PREFIX) ? value.slice(CBV_BIZSTEP_URN_PREFIX.length) : value;
+  const bare = bareBizStep(value);
   return (BIZ_STEPS as readonly string[]).includes(bare) ? (bare as BizStep) : undefined;
 }

@@ -1,5 +1,6 @@
 import { UnavailableError, ValidationError } from '@rxledger/runtime';
 import type { Express, Response } from 'express';
+import type { HostedParty } from './hosted-party.ts';
 import type { LedgerReply } from './ledger-client.ts';
 import type { RouteDeps } from './route-deps.ts';
 
@@ -7,7 +8,7 @@ const EVENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const STATES = new Set(['PENDING', 'ACCEPTED', 'REJECTED']);
 
 /** The state of one event as the ledger reports it (DESIGN §5); a rejection's reason is relayed as is. */
-interface EventState {
+export interface EventState {
   eventId: string;
   state: string;
   index?: number;
@@ -26,44 +27,60 @@ export function mountEventStatus(app: Express, deps: RouteDeps): void {
       if (!EVENT_ID.test(id)) {
         throw new ValidationError([{ field: 'id', reason: 'an eventId is 1-128 of A-Z a-z 0-9 . _ : -' }]);
       }
-      const party = deps.partyOf(res);
-      const own = deps.cache.peek(party.gln, id);
-      if (own === undefined) {
-        for (const gln of deps.hostedGlns()) {
-          if (gln !== party.gln && deps.cache.peek(gln, id) !== undefined) return notFound(res);
-        }
-      }
-      const published = own?.acknowledged === true;
-      const pending = () => res.json({ eventId: id, state: 'PENDING' } satisfies EventState);
-
-      let reply: LedgerReply;
-      try {
-        // eventIds are scoped to their signer on the ledger: ask for this party's event, not another's.
-        reply = await deps.ledger.get(`/v1/events/${encodeURIComponent(id)}`, {
-          token: party.ledgerToken,
-          query: { party: party.gln },
-        });
-      } catch (err) {
-        if (published) return pending();
-        throw err;
-      }
-      if (reply.status === 200 && isEventState(reply.body, id)) {
-        const { eventId, state, index, reason } = reply.body;
-        return res.json({
-          eventId,
-          state,
-          ...(index !== undefined && { index }),
-          ...(reason !== undefined && { reason }),
-        });
-      }
-      if (reply.status === 404) return published ? pending() : notFound(res);
-      deps.log.warn({ status: reply.status, route: '/v1/events/{id}' }, 'unexpected answer from the ledger');
-      if (published) return pending();
-      throw new UnavailableError(`the ledger answered ${reply.status} for this event; try again later`);
+      const state = await eventStateOf(deps.partyOf(res), id, deps);
+      if (state === undefined) return notFound(res);
+      res.json(state);
     } catch (err) {
       next(err);
     }
   });
+}
+
+/**
+ * The state of `party`'s event `id` as the ledger reports it; PENDING for an event Kafka took from
+ * this service (or that the caller knows was acknowledged) and the ledger has not folded yet;
+ * undefined when there is no such event of this party. Throws UnavailableError when the ledger
+ * cannot say and nothing is known here.
+ */
+export async function eventStateOf(
+  party: HostedParty,
+  id: string,
+  deps: Pick<RouteDeps, 'cache' | 'hostedGlns' | 'ledger' | 'log'>,
+  opts: { acknowledged?: boolean } = {},
+): Promise<EventState | undefined> {
+  const own = deps.cache.peek(party.gln, id);
+  if (own === undefined && !opts.acknowledged) {
+    for (const gln of deps.hostedGlns()) {
+      if (gln !== party.gln && deps.cache.peek(gln, id) !== undefined) return undefined;
+    }
+  }
+  const published = opts.acknowledged === true || own?.acknowledged === true;
+  const pending: EventState = { eventId: id, state: 'PENDING' };
+
+  let reply: LedgerReply;
+  try {
+    // eventIds are scoped to their signer on the ledger: ask for this party's event, not another's.
+    reply = await deps.ledger.get(`/v1/events/${encodeURIComponent(id)}`, {
+      token: party.ledgerToken,
+      query: { party: party.gln },
+    });
+  } catch (err) {
+    if (published) return pending;
+    throw err;
+  }
+  if (reply.status === 200 && isEventState(reply.body, id)) {
+    const { eventId, state, index, reason } = reply.body;
+    return {
+      eventId,
+      state,
+      ...(index !== undefined && { index }),
+      ...(reason !== undefined && { reason }),
+    };
+  }
+  if (reply.status === 404) return published ? pending : undefined;
+  deps.log.warn({ status: reply.status, route: '/v1/events/{id}' }, 'unexpected answer from the ledger');
+  if (published) return pending;
+  throw new UnavailableError(`the ledger answered ${reply.status} for this event; try again later`);
 }
 
 // The same bytes for "never seen" and "another party's": the answer must not tell them apart.

@@ -13,6 +13,8 @@ import type { Express, RequestHandler, Response } from 'express';
 import type { Registry } from 'prom-client';
 import type { LruLimits } from './bounded-lru.ts';
 import { BrokerClock } from './broker-clock.ts';
+import { CaptureJobs } from './capture-jobs.ts';
+import { mountEpcisCapture } from './epcis-capture.ts';
 import { createEventPublisher } from './event-publisher.ts';
 import { mountEventStatus } from './event-status.ts';
 import { createGatewayMetrics } from './gateway-metrics.ts';
@@ -62,7 +64,7 @@ export interface GatewayOptions extends Omit<PartnerProfile, 'defaultPort'> {
   publishTimeoutMs?: number;
   /** How long a call to the ledger may take; default 5 s. */
   ledgerTimeoutMs?: number;
-  /** Largest POST /v1/events body; default 32 MB. */
+  /** Largest POST /v1/events or /v1/epcis/capture body; default 32 MB. */
   bodyLimit?: string | number;
   /** Bounds of the idempotency cache; default 1,000,000 events or 256 MB. */
   cacheLimits?: LruLimits;
@@ -165,6 +167,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       };
       mountPostEvents(app, deps);
       mountEventStatus(app, deps);
+      mountEpcisCapture(app, { ...deps, captures: new CaptureJobs() });
       opts.extraRoutes?.(app, {
         authenticate,
         partyOf: (res) => {

@@ -1,10 +1,8 @@
 import { jsonBody, RxError } from '@rxledger/runtime';
 import type { Express } from 'express';
 import { BatchRejectedError } from './batch-rejected-error.ts';
-import { prepareBatch } from './prepare-batch.ts';
+import { publishBatch } from './publish-batch.ts';
 import type { RouteDeps } from './route-deps.ts';
-import { scannerOf } from './scanner-auth.ts';
-import { signBatch } from './sign-batch.ts';
 
 /**
  * POST /v1/events: authenticate, validate the whole batch, sign, publish, and answer 202 with the
@@ -24,40 +22,8 @@ export function mountPostEvents(app: Express, deps: RouteDeps): void {
             status: 415,
           });
         }
-        const scanner = scannerOf(res);
-        const party = deps.partyOf(res);
-        deps.brokerClock.assertInStep();
-        const prepared = await prepareBatch(req.body, {
-          service: deps.service,
-          party: party.gln,
-          site: scanner.site,
-          sites: scanner.sites,
-          now: deps.now(),
-          acceptTypes: deps.acceptTypes,
-          newEventId: deps.newEventId,
-        });
-        deps.brokerClock.assertNotAhead(prepared);
-        deps.metrics.batchEvents.observe(prepared.length);
-        const batch = await signBatch(prepared, { party: party.gln, key: party.key, cache: deps.cache });
-
-        const stopTimer = deps.metrics.publishSeconds.startTimer();
-        try {
-          await deps.publisher.publish(batch.entries.map((e) => ({ key: e.eventId, value: e.record })));
-          stopTimer({ outcome: 'acked' });
-        } catch (err) {
-          stopTimer({ outcome: 'unavailable' });
-          throw err;
-        }
-        for (const entry of batch.entries) {
-          entry.acknowledged = true;
-          deps.metrics.eventsPublished.inc({ type: entry.type });
-        }
-        deps.metrics.eventsReplayed.inc(batch.replayed);
-        deps.log.debug(
-          { party: party.gln, site: scanner.site, events: prepared.length, replayed: batch.replayed },
-          'batch published',
-        );
-        res.status(202).json({ eventIds: batch.eventIds });
+        const eventIds = await publishBatch(req.body, res, deps);
+        res.status(202).json({ eventIds });
       } catch (err) {
         if (err instanceof BatchRejectedError) {
           res.status(err.status).json(err.toJSON());

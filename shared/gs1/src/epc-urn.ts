@@ -15,6 +15,12 @@ export interface SglnId {
   extension: string;
 }
 
+/** A PGLN: a party's GLN (TDS 2.x `urn:epc:id:pgln:`; EPCIS 2.0 names parties in source and destination lists with it). */
+export interface PglnId {
+  kind: 'pgln';
+  gln: string;
+}
+
 // TDS 2.x partition tables allow GS1 Company Prefixes of 6 to 12 digits.
 const GCP = /^[0-9]{6,12}$/;
 // Characters a URN component may carry literally; the rest of CSET 82 (" % & / < > ?) is %-escaped.
@@ -63,14 +69,17 @@ function prefixAndRef(urn: string, parts: string[], what: string, total: number)
 
 /**
  * Parses `urn:epc:id:sgtin:CompanyPrefix.IndicatorItemRef.Serial`, `urn:epc:id:sscc:CompanyPrefix.SerialRef`
- * or `urn:epc:id:sgln:CompanyPrefix.LocationRef.Extension` into GS1 keys. At most MAX_EPC_URN_LENGTH characters.
+ * `urn:epc:id:sgln:CompanyPrefix.LocationRef.Extension` or `urn:epc:id:pgln:CompanyPrefix.PartyRef` into GS1 keys. At most MAX_EPC_URN_LENGTH characters.
  * @example parseEpcUrn('urn:epc:id:sgtin:0614141.812345.6789') // { kind: 'sgtin', gtin: '80614141123458', serial: '6789', uri: ... }
  */
-export function parseEpcUrn(urn: string): ItemId | SglnId {
+export function parseEpcUrn(urn: string): ItemId | SglnId | PglnId {
   checkLength('EPC URN', urn, MAX_EPC_URN_LENGTH);
   const colon = urn.indexOf(':', EPC_ID.length);
   if (urn.slice(0, EPC_ID.length).toLowerCase() !== EPC_ID || colon < 0) {
-    throw urnError(urn, 'must start with urn:epc:id:sgtin:, urn:epc:id:sscc: or urn:epc:id:sgln:');
+    throw urnError(
+      urn,
+      'must start with urn:epc:id:sgtin:, urn:epc:id:sscc:, urn:epc:id:sgln: or urn:epc:id:pgln:',
+    );
   }
   const scheme = urn.slice(EPC_ID.length, colon).toLowerCase();
   const fields = urn.slice(colon + 1).split('.');
@@ -113,7 +122,11 @@ export function parseEpcUrn(urn: string): ItemId | SglnId {
         extension: extension === '0' ? '' : extension,
       };
     }
+    case 'pgln': {
+      const [cp, ref] = prefixAndRef(urn, expectParts(2, false), 'party reference', 12);
+      return { kind: 'pgln', gln: cp + ref + checkDigit(cp + ref) };
+    }
     default:
-      throw urnError(urn, `scheme "${scheme}" is not sgtin, sscc or sgln`);
+      throw urnError(urn, `scheme "${scheme}" is not sgtin, sscc, sgln or pgln`);
   }
 }

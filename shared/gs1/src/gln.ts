@@ -22,8 +22,11 @@ export function parseGln(s: string): string {
   }
   if (isUrn(s)) {
     const id = parseEpcUrn(s);
-    if (id.kind !== 'sgln')
-      throw new Gs1Error('BAD_VALUE', `${s} is an ${id.kind.toUpperCase()}, not a GLN (urn:epc:id:sgln:...)`);
+    if (id.kind !== 'sgln' && id.kind !== 'pgln')
+      throw new Gs1Error(
+        'BAD_VALUE',
+        `${s} is an ${id.kind.toUpperCase()}, not a GLN (urn:epc:id:sgln:... or urn:epc:id:pgln:...)`,
+      );
     return id.gln;
   }
   if (/^https?:\/\//i.test(s)) {

@@ -25,7 +25,7 @@ export {
   toDigitalLink,
 } from './digital-link.ts';
 export { type ElementStringOptions, formatElementString, GS, parseElementString } from './element-string.ts';
-export { parseEpcUrn, type SglnId } from './epc-urn.ts';
+export { parseEpcUrn, type PglnId, type SglnId } from './epc-urn.ts';
 export { Gs1Error, type Gs1ErrorCode } from './errors.ts';
 export { fullYear, parseExpiry } from './expiry.ts';
 export { parseGln } from './gln.ts';

@@ -45,8 +45,10 @@ export function parseItem(input: string, options: DigitalLinkOptions = {}): Item
   const s = trimLineEnd(input);
   if (isUrn(s)) {
     const id = parseEpcUrn(s);
-    if (id.kind === 'sgln')
-      throw new Gs1Error('NOT_AN_ITEM', `${s} is a location (SGLN), not a pack or container`);
+    if (id.kind === 'sgln' || id.kind === 'pgln') {
+      const what = id.kind === 'sgln' ? 'a location (SGLN)' : 'a party (PGLN)';
+      throw new Gs1Error('NOT_AN_ITEM', `${s} is ${what}, not a pack or container`);
+    }
     return id;
   }
   const ais = scanAis(s, options);

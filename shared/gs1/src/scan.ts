@@ -45,6 +45,7 @@ export function scanAis(input: string, options: DigitalLinkOptions = {}): Array<
         ['21', id.serial],
       ];
     if (id.kind === 'sscc') return [['00', id.sscc]];
+    if (id.kind === 'pgln') return [['417', id.gln]];
     return id.extension
       ? [
           ['414', id.gln],

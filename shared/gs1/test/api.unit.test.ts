@@ -232,6 +232,13 @@ describe('EPC URNs (TDS 2.x)', () => {
     });
   });
 
+  it('converts a PGLN (a party) to its GLN, which parseGln takes and parseItem refuses as no item', () => {
+    expect(parseEpcUrn('urn:epc:id:pgln:0614141.00000')).toEqual({ kind: 'pgln', gln: '0614141000005' });
+    expect(parseGln('urn:epc:id:pgln:4012345.00000')).toBe('4012345000009');
+    expect(() => parseItem('urn:epc:id:pgln:0614141.00000')).toThrow(/party \(PGLN\), not a pack/);
+    expect(() => parseEpcUrn('urn:epc:id:pgln:0614141.0000')).toThrow(/party reference/);
+  });
+
   it('unescapes serials and handles every company prefix length from 6 to 12', () => {
     expect(parseEpcUrn('urn:epc:id:sgtin:0614141.812345.A%2FB%25C%22').kind).toBe('sgtin');
     expect((parseEpcUrn('urn:epc:id:sgtin:0614141.812345.A%2FB%25C%22') as { serial: string }).serial).toBe(

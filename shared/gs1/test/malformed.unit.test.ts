@@ -154,7 +154,7 @@ const cases: Case[] = [
     'EPC URN of another scheme',
     () => parseEpcUrn('urn:epc:id:giai:0614141.12345400'),
     'BAD_URI',
-    'scheme "giai" is not sgtin, sscc or sgln',
+    'scheme "giai" is not sgtin, sscc, sgln or pgln',
   ],
   [
     'EPC URN with a 5-digit company prefix',
