@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SigningKey } from '@rxledger/events';
+import { generateNoteKey } from '@rxledger/tlog';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildWeb } from '../infra/build-web.mjs';
@@ -40,6 +41,8 @@ describe.skipIf(!browserFound.path)('the regulator page in Chromium', () => {
     await postAccepted(sys, GLN.maker, [
       { type: 'COMMISSION', items: pack, lot: 'L1', expiry: '281231' },
       { type: 'SHIP', items: pack, to: GLN.distributor },
+      { type: 'COMMISSION', items: ['R2C', 'R2B', 'R2A'].map(sgtin), lot: 'R2', expiry: '281231' },
+      { type: 'RECALL', gtin: GTIN, lot: 'R2', reason: 'label misprint' },
     ]);
     await postAccepted(sys, GLN.distributor, [
       { type: 'RECEIVE', items: pack, from: GLN.maker },
@@ -146,6 +149,63 @@ describe.skipIf(!browserFound.path)('the regulator page in Chromium', () => {
     expect(r.tone).toBe('bad');
     expect(r.failed).toContain('registry signature');
     await shot('regulator-wrong-anchor');
+  });
+
+  it('shows the custody picture: each holder in turn, with what happened there', async () => {
+    await setAnchors({
+      checkpointKey: sys.checkpointKey,
+      authorityKey: sys.authorityKey.verifyingKey.toBase64(),
+    });
+    await resultOf(search(sgtin('PROV1')));
+    const stations = await page
+      .locator('.custody-picture > li')
+      .evaluateAll((li) => li.map((l) => l.querySelector('.station-party')!.textContent));
+    expect(stations).toHaveLength(3);
+    expect(stations.map((s) => s!.replace(/.*\((\d{13})\)$/, '$1'))).toEqual([
+      GLN.maker,
+      GLN.distributor,
+      GLN.pharmacy1,
+    ]);
+  });
+
+  /** Opens the panel holding `form`, submits it, and waits until its output `out` is drawn anew. */
+  async function panel(form: string, out: string, fill: Record<string, string> = {}) {
+    const summary = page.locator(`details:has(#${form}) > summary`);
+    if ((await page.locator(`details:has(#${form})`).getAttribute('open')) === null) await summary.click();
+    for (const [id, value] of Object.entries(fill)) await page.fill(`#${id}`, value);
+    const before = Number((await page.locator(`#${out}`).getAttribute('data-drawn')) ?? 0);
+    await page.click(`#${form} button[type="submit"]`);
+    await page.locator(`#${out}[data-drawn="${before + 1}"]`).waitFor();
+    return page.locator(`#${out}`);
+  }
+
+  it("lists a recalled lot's packs and downloads them as CSV", async () => {
+    const out = await panel('recall-form', 'recall-out', { 'recall-gtin': GTIN, 'recall-lot': 'R2' });
+    expect(await out.textContent()).toContain('Recalled');
+    expect(await out.textContent()).toContain('label misprint');
+    const rows = await out.locator('table tr').count();
+    expect(rows).toBe(4);
+    const [download] = await Promise.all([page.waitForEvent('download'), out.locator('a.download').click()]);
+    const csv = await readFile((await download.path())!, 'utf8');
+    expect(download.suggestedFilename()).toBe(`recall-scope-${GTIN}-R2.csv`);
+    const lines = csv.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('"Pack","Status","Held by","At site","In container","In transit to","Anomalies"');
+    expect(lines).toHaveLength(4);
+    expect(lines.every((l, i) => i === 0 || l.includes('"RECALLED"'))).toBe(true);
+    await shot('regulator-recall-scope');
+  });
+
+  it('shows the rejection list and checks the current checkpoint against the anchors', async () => {
+    const rejections = await panel('rejections-form', 'rejections-out');
+    expect(await rejections.textContent()).toMatch(/\d+ rejections in all/);
+    const checkpoint = await panel('checkpoint-form', 'checkpoint-out');
+    expect(await checkpoint.getAttribute('data-tone')).toBe('ok');
+    expect(await checkpoint.textContent()).toContain('Signature verified: system.test/custody');
+    const stranger = generateNoteKey('system.test/custody').verifierKey;
+    await setAnchors({ checkpointKey: stranger, authorityKey: sys.authorityKey.verifyingKey.toBase64() });
+    const refused = await panel('checkpoint-form', 'checkpoint-out');
+    expect(await refused.getAttribute('data-tone')).toBe('bad');
+    expect(await refused.textContent()).toMatch(/^✕ Not verified: /);
   });
 
   it.each(golden.map((c) => [c.name, c] as const))(

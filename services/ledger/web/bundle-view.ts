@@ -127,3 +127,33 @@ export function anomaliesOf(answer: unknown): Map<number, string[]> {
   }
   return out;
 }
+
+/** One holder of the pack in the custody picture: a run of consecutive entries signed by one party. */
+export interface CustodyStation {
+  party: string;
+  mark: Mark;
+  /** What happened there, in order (e.g. "commissioned", "packed into …", "shipped to …"). */
+  steps: string[];
+  anomalies: string[];
+}
+
+/**
+ * The custody picture of a verified timeline: manufacturer → distributors → pharmacy, one station per
+ * run of entries by one party, with what happened there (containers included) and the anomalies the
+ * ledger noted. A station is marked bad when any of its entries failed a check.
+ */
+export function custodyPicture(view: BundleView): CustodyStation[] {
+  const stations: CustodyStation[] = [];
+  for (const t of view.timeline) {
+    const last = stations.at(-1);
+    const station =
+      last && last.party === t.party
+        ? last
+        : { party: t.party || 'unreadable leaf', mark: 'ok' as Mark, steps: [], anomalies: [] };
+    if (station !== last) stations.push(station);
+    station.steps.push(t.effect);
+    station.anomalies.push(...t.anomalies);
+    if (t.mark === 'bad') station.mark = 'bad';
+  }
+  return stations;
+}

@@ -8,9 +8,11 @@ import {
   type VerifierTrust,
   verifyBundleText,
 } from '@rxledger/verifier';
-import { anomaliesOf, type BundleView, bundleView } from './bundle-view.ts';
+import { anomaliesOf, type BundleView, bundleView, custodyPicture } from './bundle-view.ts';
 import { byId, el } from './dom.ts';
-import { fetchProvenance } from './provenance-client.ts';
+import { normalizeScannerInput } from '@rxledger/gs1';
+import { ledgerGet } from './ledger-client.ts';
+import { showCheckpoint, showRecallScope, showRejections } from './regulator-panels.ts';
 
 const ANCHORS_KEY = 'rxledger.regulator.anchors';
 const TOKEN_KEY = 'rxledger.regulator.token';
@@ -103,11 +105,27 @@ function draw(view: BundleView, text: string, fileName: string, item: string | u
   const parts: HTMLElement[] = [el('h2', '', 'Result'), verdict, el('p', 'advice', view.basis)];
   if (item) parts.push(el('p', 'subject', `Pack: ${item}`));
   if (view.checkpoint) parts.push(el('p', 'hint', `Checkpoint: ${view.checkpoint}`));
-  parts.push(timeline(view), checks(view), download(text, fileName));
+  parts.push(picture(view), timeline(view), checks(view), download(text, fileName));
   result.dataset.drawn = String(++drawn);
   result.className = `panel result result--${view.tone}`;
   result.dataset.tone = view.tone;
   result.replaceChildren(...parts);
+}
+
+/** The custody picture: each holder in turn, what happened there, and any anomaly, as a flow. */
+function picture(view: BundleView): HTMLElement {
+  const flow = el('ol', 'custody-picture');
+  flow.setAttribute('aria-label', 'Custody, holder by holder');
+  for (const s of custodyPicture(view)) {
+    const station = el('li', `station station--${s.mark}`);
+    station.append(mark(s.mark), el('strong', 'station-party', s.party));
+    const steps = el('ul', 'station-steps');
+    for (const step of s.steps) steps.append(el('li', '', step));
+    station.append(steps);
+    for (const a of s.anomalies) station.append(el('p', 'entry-anomaly', `Anomaly: ${a}`));
+    flow.append(station);
+  }
+  return flow;
 }
 
 function timeline(view: BundleView): HTMLElement {
@@ -178,7 +196,8 @@ byId<HTMLFormElement>('search-form').addEventListener('submit', (e) => {
   const typed = field('search').value.trim();
   if (typed === '') return;
   result.setAttribute('aria-busy', 'true');
-  void fetchProvenance(typed, sessionStorage.getItem(TOKEN_KEY) ?? '').then((answer) => {
+  const path = `/v1/provenance?item=${encodeURIComponent(normalizeScannerInput(typed))}`;
+  void ledgerGet(path, token()).then((answer) => {
     result.removeAttribute('aria-busy');
     if (!answer.ok) return showProblem(answer.problem);
     let parsed: unknown = null;
@@ -190,6 +209,43 @@ byId<HTMLFormElement>('search-form').addEventListener('submit', (e) => {
     check(answer.text, bundleFileName(typed), anomaliesOf(parsed));
   });
 });
+byId<HTMLFormElement>('recall-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const [gtin, lot] = [field('recall-gtin').value.trim(), field('recall-lot').value.trim()];
+  if (gtin === '' || lot === '') return;
+  busy('recall-out', (out) => showRecallScope(out, gtin, lot, token()));
+});
+byId<HTMLFormElement>('rejections-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const filter = {
+    party: field('rejections-party').value.trim(),
+    reason: field('rejections-reason').value.trim(),
+  };
+  busy('rejections-out', (out) => showRejections(out, filter, token()));
+});
+byId<HTMLFormElement>('checkpoint-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const anchors = currentTrust();
+  busy('checkpoint-out', (out) =>
+    showCheckpoint(out, 'trust' in anchors ? anchors.trust : undefined, token()),
+  );
+});
+
+function token(): string {
+  return sessionStorage.getItem(TOKEN_KEY) ?? '';
+}
+
+/** Runs `draw` into the output `id`, marked busy meanwhile (tests and screen readers wait on it). */
+function busy(id: string, draw: (out: HTMLElement) => Promise<void>): void {
+  const out = byId<HTMLElement>(id);
+  out.setAttribute('aria-busy', 'true');
+  delete out.dataset.tone;
+  void draw(out).finally(() => {
+    out.removeAttribute('aria-busy');
+    out.dataset.drawn = String(Number(out.dataset.drawn ?? 0) + 1);
+  });
+}
+
 field('bundle-file').addEventListener('change', () => {
   const file = field('bundle-file').files?.[0];
   if (file) void file.text().then((text) => check(text, file.name, new Map()));
