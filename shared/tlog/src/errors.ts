@@ -22,7 +22,9 @@ export type TlogErrorCode =
   /** Two trusted keys share a name and key ID, so a signature cannot be attributed. */
   | 'AMBIGUOUS_KEY'
   /** A checkpoint signed by a trusted key but for another log. */
-  | 'ORIGIN_MISMATCH';
+  | 'ORIGIN_MISMATCH'
+  /** A C2SP tlog-witness request body that does not parse (a witness answers 400). */
+  | 'MALFORMED_REQUEST';
 
 /** A failed transparency-log check or malformed input; `code` is stable, the message says where. */
 export class TlogError extends Error {
