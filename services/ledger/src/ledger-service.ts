@@ -19,6 +19,10 @@ import { pageRoutes } from './routes/page-routes.ts';
 import { openLedgerDb } from './store/ledger-db.ts';
 import { LedgerStore } from './store/ledger-store.ts';
 import { StoredRegistry } from './store/stored-registry.ts';
+import { CosignatureStore } from './witness/cosignature-store.ts';
+import { createWitnessClient, type WitnessClientOptions } from './witness/witness-client.ts';
+import type { WitnessEndpoint } from './witness/witness-config.ts';
+import { type WitnessServerOptions, witnessRoutes } from './witness/witness-routes.ts';
 
 export interface LedgerServiceOptions {
   host: string;
@@ -46,6 +50,12 @@ export interface LedgerServiceOptions {
    * Without it, or until it is built, `/` answers 503 saying how to build it.
    */
   webDir?: string | undefined;
+  /** Witnesses asked to cosign every new checkpoint (RXLEDGER_WITNESSES); none by default. */
+  witnesses?: readonly WitnessEndpoint[];
+  /** The witness client's timing (tests shorten it). */
+  witnessTiming?: Pick<WitnessClientOptions, 'pollMs' | 'baseDelayMs' | 'maxDelayMs' | 'refusedDelayMs'>;
+  /** This node as a witness of peers folding the same topic: POST /add-checkpoint. Off by default. */
+  witnessOf?: Omit<WitnessServerOptions, 'store' | 'cosigs' | 'log'>;
   /**
    * Called once when the node refuses to go on for good (a custody topic unfit to be a source of
    * truth); the process's main stops it. Until then /healthz answers and /readyz says why.
@@ -71,6 +81,14 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
   // Answers read the registry and the tree as committed by the fold thread.
   const registry = new StoredRegistry(store, opts.authority);
   const checkpointer = nodeCheckpointer(store, opts);
+  const cosigs = new CosignatureStore(db);
+  const witnessClient = createWitnessClient({
+    node: store,
+    cosigs,
+    witnesses: opts.witnesses ?? [],
+    log: opts.log,
+    ...opts.witnessTiming,
+  });
   let thread: FoldThread | undefined;
   const link = createTopicLink({
     brokers: opts.brokers,
@@ -95,9 +113,11 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
         history: new ItemHistory(store),
         tokens: new TokenRegistry(opts.tokens),
         registry: () => registry.current(),
-        checkpointNow: () => checkpointer.checkpointNow(),
+        // Bundles carry the witnesses' cosignatures their checkpoint has so far.
+        checkpointNow: () => cosigs.cosigned(checkpointer.checkpointNow()),
       });
-      logRoutes(app, store);
+      logRoutes(app, store, { cosigned: (note) => cosigs.cosigned(note) });
+      if (opts.witnessOf) witnessRoutes(app, { ...opts.witnessOf, store, cosigs, log: opts.log });
       const openapi = ledgerOpenApi('1');
       app.get('/v1/openapi.json', (_req, res) => {
         res.json(openapi);
@@ -143,6 +163,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
       thread = await openThread();
       opts.log.info({ topic, size: store.size(), offset: store.nextOffset() }, 'ledger opened');
       checkpointer.start();
+      witnessClient.start();
       const url = await http.start();
       link.start();
       return url;
@@ -152,6 +173,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
       // The connect loop stops at once, finishing its current attempt while the port closes.
       const linkStopped = link.stop();
       await http.stop();
+      await witnessClient.stop();
       await linkStopped;
       await thread?.close();
       checkpointer.stop();

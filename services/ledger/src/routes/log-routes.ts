@@ -13,7 +13,15 @@ export const consistencyQuery = z.object({ from: queryInteger('from'), to: query
  * The public routes of the log (DESIGN §5): checkpoint, proofs and schemas. They reveal hashes
  * only, never event contents.
  */
-export function logRoutes(app: Express, store: LedgerStore): void {
+export function logRoutes(
+  app: Express,
+  store: LedgerStore,
+  opts: {
+    /** The note with its witnesses' cosignatures appended (witness/cosignature-store.ts). */
+    cosigned?: (note: string) => string;
+  } = {},
+): void {
+  const cosigned = opts.cosigned ?? ((note: string) => note);
   app.get('/v1/checkpoint', (_req, res) => {
     const latest = store.latestCheckpoint();
     if (!latest)
@@ -21,7 +29,7 @@ export function logRoutes(app: Express, store: LedgerStore): void {
         status: 503,
         retriable: true,
       });
-    res.type('text/plain; charset=utf-8').send(latest.note);
+    res.type('text/plain; charset=utf-8').send(cosigned(latest.note));
   });
 
   app.get('/v1/proofs/inclusion', (req, res) => {
