@@ -45,6 +45,12 @@ export function createWitnessClient(opts: WitnessClientOptions): { start(): void
   let loops: Promise<void>[] = [];
   return {
     start() {
+      if (opts.witnesses.length > 0) {
+        opts.log.info(
+          { witnesses: opts.witnesses.map((w) => `${w.id} at ${w.url}`) },
+          'asking witnesses to cosign',
+        );
+      }
       loops = opts.witnesses.map((w) => witnessLoop(w, opts, abort.signal));
     },
     async stop() {

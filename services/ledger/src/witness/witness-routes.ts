@@ -46,6 +46,8 @@ export interface WitnessAnswer {
  * node folds identically" a signed statement anyone can check. `GET /v1/witness` names its key.
  */
 export function witnessRoutes(app: Express, opts: WitnessServerOptions): void {
+  const logs = opts.logs.map((l) => l.name);
+  opts.log.info({ vkey: opts.signer.vkey, logs }, 'witness of peer logs: cosigning on POST /add-checkpoint');
   app.post('/add-checkpoint', express.text({ type: () => true, limit: '64kb' }), (req, res) => {
     const answer = addCheckpoint(typeof req.body === 'string' ? req.body : '', opts);
     if (answer.retryAfter !== undefined) res.set('Retry-After', String(answer.retryAfter));
@@ -55,7 +57,7 @@ export function witnessRoutes(app: Express, opts: WitnessServerOptions): void {
       .send(answer.body);
   });
   app.get('/v1/witness', (_req, res) => {
-    res.json({ name: opts.signer.name, vkey: opts.signer.vkey, logs: opts.logs.map((l) => l.name) });
+    res.json({ name: opts.signer.name, vkey: opts.signer.vkey, logs });
   });
 }
 
