@@ -1,7 +1,7 @@
 // Command cosignature writes C2SP tlog-cosignature test vectors made by filippo.io/torchwood, an
 // implementation nobody at rxledger wrote, for shared/tlog/test/cosignature.unit.test.ts:
 //
-//	cd test/interop/cosignature && GOTOOLCHAIN=auto go run . > ../../../shared/tlog/test/vectors/cosignature.json
+//	cd test/interop/cosignature && GOTOOLCHAIN=go1.27.3 go run . > ../../../shared/tlog/test/vectors/cosignature.json
 //
 // Keys come from fixed seeds, so every run gives the same keys; the timestamps are the time of the
 // run (torchwood signs at time.Now()), which the vectors record.

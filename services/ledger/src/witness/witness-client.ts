@@ -28,7 +28,7 @@ export interface WitnessClientOptions {
   /** Backoff while a witness is down: first delay and ceiling (defaults 500 ms and 30 s). */
   baseDelayMs?: number;
   maxDelayMs?: number;
-  /** How long to wait after a witness refused a checkpoint outright (default 60 s). */
+  /** How long to wait after a witness refused a checkpoint outright (default 15 s). */
   refusedDelayMs?: number;
   /** One request's time limit (default 10 s). */
   timeoutMs?: number;
@@ -90,7 +90,7 @@ async function witnessLoop(
       if (state.refused) opts.log.debug(fields, 'witness refused the checkpoint again');
       else opts.log.error(fields, 'witness refused the checkpoint; trying again later');
       state.refused = true;
-      await pause(opts.refusedDelayMs ?? 60_000, signal);
+      await pause(opts.refusedDelayMs ?? 15_000, signal);
     }
   }
 }
