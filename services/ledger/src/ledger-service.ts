@@ -22,6 +22,7 @@ import { StoredRegistry } from './store/stored-registry.ts';
 import { CosignatureStore } from './witness/cosignature-store.ts';
 import { createWitnessClient, type WitnessClientOptions } from './witness/witness-client.ts';
 import type { WitnessEndpoint } from './witness/witness-config.ts';
+import { witnessMetrics } from './witness/witness-metrics.ts';
 import { type WitnessServerOptions, witnessRoutes } from './witness/witness-routes.ts';
 
 export interface LedgerServiceOptions {
@@ -123,6 +124,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
         res.json(openapi);
       });
       onFolded = foldMetrics(metrics);
+      witnessMetrics(metrics, cosigs, opts.witnesses ?? []);
       pageRoutes(app, opts.webDir);
     },
   });

@@ -124,6 +124,10 @@ describe('a ledger node as the witness of another', () => {
     expect(verifyCheckpoint(first, vkeyA, { origin: ORIGIN_A }).size).toBe(13);
     await publishToChannel(inject('kafkaBrokers'), channel, commissions(12, 6));
     await cosignedAt(19);
+    const metrics = await (await fetch(`${a}/metrics`)).text();
+    expect(metrics).toMatch(
+      new RegExp(`ledger_witness_cosigned_size\\{witness="${WITNESS_B}",service="ledger"\\} 19`),
+    );
   });
 
   it("refuses a checkpoint signed by the peer's key whose root its own fold does not reach", async () => {
