@@ -13,9 +13,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GLN, GTIN, ORIGIN, postAccepted, startSystem, type TestSystem } from './support/system.ts';
 
 const CLIENT_DIR = join(import.meta.dirname, 'interop', 'tiles-client');
-// torchwood v0.10.0 wants Go 1.27: GOTOOLCHAIN=auto lets an older go fetch the go.mod's toolchain
+// torchwood v0.10.0 wants Go 1.27: GOTOOLCHAIN=go1.27.3 lets an older go fetch that approved toolchain
 // line through the Go module proxy (once per machine; the module cache keeps it).
-const GO_ENV = { ...process.env, GOTOOLCHAIN: 'auto', GOFLAGS: '-buildvcs=false' };
+const GO_ENV = { ...process.env, GOTOOLCHAIN: 'go1.27.3', GOFLAGS: '-buildvcs=false' };
 const goVersion = spawnSync('go', ['version'], { encoding: 'utf8' });
 const hasGo = goVersion.status === 0;
 if (!hasGo)

@@ -21,6 +21,11 @@ import { tileRoutes } from './routes/tile-routes.ts';
 import { openLedgerDb } from './store/ledger-db.ts';
 import { LedgerStore } from './store/ledger-store.ts';
 import { StoredRegistry } from './store/stored-registry.ts';
+import { CosignatureStore } from './witness/cosignature-store.ts';
+import { createWitnessClient, type WitnessClientOptions } from './witness/witness-client.ts';
+import type { WitnessEndpoint } from './witness/witness-config.ts';
+import { witnessMetrics } from './witness/witness-metrics.ts';
+import { type WitnessServerOptions, witnessRoutes } from './witness/witness-routes.ts';
 
 export interface LedgerServiceOptions {
   host: string;
@@ -48,6 +53,12 @@ export interface LedgerServiceOptions {
    * Without it, or until it is built, `/` answers 503 saying how to build it.
    */
   webDir?: string | undefined;
+  /** Witnesses asked to cosign every new checkpoint (RXLEDGER_WITNESSES); none by default. */
+  witnesses?: readonly WitnessEndpoint[];
+  /** The witness client's timing (tests shorten it). */
+  witnessTiming?: Pick<WitnessClientOptions, 'pollMs' | 'baseDelayMs' | 'maxDelayMs' | 'refusedDelayMs'>;
+  /** This node as a witness of peers folding the same topic: POST /add-checkpoint. Off by default. */
+  witnessOf?: Omit<WitnessServerOptions, 'store' | 'cosigs' | 'log'>;
   /**
    * Called once when the node refuses to go on for good (a custody topic unfit to be a source of
    * truth); the process's main stops it. Until then /healthz answers and /readyz says why.
@@ -80,6 +91,14 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
   // Answers read the registry and the tree as committed by the fold thread.
   const registry = new StoredRegistry(store, opts.authority);
   const checkpointer = nodeCheckpointer(store, opts);
+  const cosigs = new CosignatureStore(db);
+  const witnessClient = createWitnessClient({
+    node: store,
+    cosigs,
+    witnesses: opts.witnesses ?? [],
+    log: opts.log,
+    ...opts.witnessTiming,
+  });
   let thread: FoldThread | undefined;
   const link = createTopicLink({
     brokers: opts.brokers,
@@ -107,15 +126,19 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
         history: new ItemHistory(store),
         tokens: new TokenRegistry(opts.tokens),
         registry: () => registry.current(),
-        checkpointNow: () => checkpointer.checkpointNow(),
+        // Bundles carry the witnesses' cosignatures their checkpoint has so far.
+        checkpointNow: () => cosigs.cosigned(checkpointer.checkpointNow()),
       });
-      logRoutes(app, store);
-      tileRoutes(app, store);
+      const cosigned = (note: string) => cosigs.cosigned(note);
+      logRoutes(app, store, { cosigned });
+      tileRoutes(app, store, cosigned);
+      if (opts.witnessOf) witnessRoutes(app, { ...opts.witnessOf, store, cosigs, log: opts.log });
       const openapi = ledgerOpenApi('1');
       app.get('/v1/openapi.json', (_req, res) => {
         res.json(openapi);
       });
       onFolded = foldMetrics(metrics);
+      witnessMetrics(metrics, cosigs, opts.witnesses ?? []);
       pageRoutes(app, opts.webDir);
     },
   });
@@ -167,6 +190,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
       thread = await openThread();
       opts.log.info({ topic, size: store.size(), offset: store.nextOffset() }, 'ledger opened');
       checkpointer.start();
+      witnessClient.start();
       const url = await http.start();
       link.start();
       watch?.start(opts.peerIntervalMs ?? 1_000);
@@ -178,6 +202,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
       const linkStopped = link.stop();
       await watch?.stop();
       await http.stop();
+      await witnessClient.stop();
       await linkStopped;
       await thread?.close();
       checkpointer.stop();

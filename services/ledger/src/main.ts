@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { tokenFileSchema } from './auth/principal.ts';
 import { createLedgerService } from './ledger-service.ts';
 import { parsePeers } from './monitor/peer-monitor.ts';
+import { parseWitnessList } from './witness/witness-config.ts';
+import { readWitnessOf } from './witness/witness-key.ts';
 
 const schema = z
   .object({
@@ -32,6 +34,16 @@ const schema = z
     LEDGER_TOKENS_FILE: z
       .string({ error: 'required: the JSON file of bearer token hashes and their roles' })
       .min(1),
+    // Witnesses to ask for cosignatures: "<url> <witness vkey>" entries, comma-separated (README).
+    RXLEDGER_WITNESSES: z.string().default(''),
+    // This node as a witness of peers: its key file (JWK, created if absent), its witness name, and
+    // the checkpoint keys (vkeys) of the peer logs it cosigns.
+    WITNESS_KEY_FILE: z.string().min(1).optional(),
+    WITNESS_NAME: z
+      .string()
+      .regex(/^[^\s+]+$/, 'must be a non-empty name without spaces or +')
+      .optional(),
+    WITNESS_LOGS: z.string().default(''),
     LOG_LEVEL: env.logLevel(),
     // Peer nodes of the same topic to watch for a split view: "<URL> <vkey>,<URL> <vkey>".
     RXLEDGER_PEERS: z
@@ -57,6 +69,17 @@ const schema = z
       'give the registry authority public key: AUTHORITY_PUBLIC_KEY (base64) or AUTHORITY_KEY_FILE (JWK), one of them',
     path: ['AUTHORITY_PUBLIC_KEY'],
   });
+
+/** This node as a witness of peers, when WITNESS_KEY_FILE is set. */
+async function witnessOf(config: z.infer<typeof schema>) {
+  if (config.WITNESS_KEY_FILE === undefined) return undefined;
+  const origin = config.LOG_ORIGIN ?? `rxledger.local/custody/${config.CHANNEL}`;
+  return readWitnessOf({
+    keyFile: config.WITNESS_KEY_FILE,
+    name: config.WITNESS_NAME ?? `${origin}/witness`,
+    logs: config.WITNESS_LOGS,
+  });
+}
 
 try {
   const config = readConfig('ledger', schema, process.env);
@@ -86,6 +109,8 @@ try {
     log,
     webDir: config.WEB_DIR,
     peers: config.RXLEDGER_PEERS,
+    witnesses: parseWitnessList(config.RXLEDGER_WITNESSES, 'RXLEDGER_WITNESSES'),
+    witnessOf: await witnessOf(config),
     onFatal: (err) => {
       process.stderr.write(`${err.message}\n`);
       void ledger.stop().finally(() => process.exit(1));

@@ -21,7 +21,21 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, opts: RetryO
     } catch (err) {
       if (attempt >= opts.attempts || !isRetriable(err) || opts.signal?.aborted) throw err;
       const ceiling = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** (attempt - 1));
-      await new Promise((r) => setTimeout(r, Math.random() * ceiling));
+      await sleep(Math.random() * ceiling, opts.signal);
+      if (opts.signal?.aborted) throw err;
     }
   }
+}
+
+/** Waits `ms`, or less when `signal` aborts, so a stopping service is not held by a backoff. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

@@ -28,7 +28,9 @@ export type TlogErrorCode =
   /** Tile or entry-bundle bytes that do not decode. */
   | 'MALFORMED_TILE'
   /** A leaf longer than an entry bundle's uint16 length prefix can announce (65,535 bytes). */
-  | 'ENTRY_TOO_LARGE';
+  | 'ENTRY_TOO_LARGE'
+  /** A C2SP tlog-witness request body that does not parse (a witness answers 400). */
+  | 'MALFORMED_REQUEST';
 
 /** A failed transparency-log check or malformed input; `code` is stable, the message says where. */
 export class TlogError extends Error {

@@ -12,6 +12,18 @@ export {
 } from './checkpoint.ts';
 export { CompactRange } from './compact-range.ts';
 export {
+  COSIGNATURE_KEY_TYPE,
+  type CosignatureSigner,
+  type CosignatureStatus,
+  type CosignatureVerifier,
+  cosignatureKeyId,
+  cosignatureSigner,
+  cosignatures,
+  cosignatureVerifier,
+  cosignedMessage,
+  parseCosignatureVerifierKey,
+} from './cosignature.ts';
+export {
   bytesEqual,
   concatBytes,
   fromBase64,
@@ -42,12 +54,15 @@ export {
 export { MemoryHashStore } from './memory-hash-store.ts';
 export { emptyRoot, HASH_SIZE, leafHash, merkleTreeHash, nodeHash } from './merkle.ts';
 export {
+  addNoteSignatures,
   MAX_NOTE_SIGNATURES,
   type NoteSignature,
   type OpenedNote,
   openNote,
   type ParsedNote,
   parseNote,
+  parseSignatureLines,
+  signatureLine,
   signNote,
 } from './note.ts';
 export { consistencyProof, inclusionProof } from './proofs.ts';
@@ -79,3 +94,12 @@ export {
   treeTiles,
 } from './tiles.ts';
 export { rootFromInclusionProof, verifyConsistency, verifyInclusion } from './verify.ts';
+export {
+  type AddCheckpointAnswer,
+  type AddCheckpointRequest,
+  formatAddCheckpointRequest,
+  MAX_PROOF_LINES,
+  parseAddCheckpointAnswer,
+  parseAddCheckpointRequest,
+  TLOG_SIZE_CONTENT_TYPE,
+} from './witness-protocol.ts';

@@ -112,13 +112,7 @@ export function formatVerifierKey(name: string, publicKey: Uint8Array): string {
  * @example parseVerifierKey('PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW').name
  */
 export function parseVerifierKey(vkey: string): NoteVerifier {
-  if (typeof vkey !== 'string') throw new TlogError('MALFORMED_KEY', 'verifier key: expected a string');
-  // The base64 key may itself contain '+': only the first two separate fields.
-  const fields = chop(vkey, 2);
-  if (fields === undefined)
-    throw new TlogError('MALFORMED_KEY', 'verifier key: expected <name>+<key id>+<key>');
-  const [name, idHex, keyB64] = fields as [string, string, string];
-  const { publicKey, id } = parseKeyParts('verifier key', name, idHex, keyB64);
+  const { name, publicKey, id, idHex } = splitVerifierKey(vkey, 'verifier key', ED25519_KEY_TYPE);
   const verifier = ed25519Verifier(name, publicKey);
   if (verifier.keyId !== id) {
     throw new TlogError(
@@ -127,6 +121,24 @@ export function parseVerifierKey(vkey: string): NoteVerifier {
     );
   }
   return verifier;
+}
+
+/**
+ * The fields of a vkey `<name>+<8 hex key ID>+<base64(type || 32-byte Ed25519 key)>` whose type byte
+ * must be `type` (0x01 note keys, 0x04 cosignature keys); the caller checks the key ID, whose
+ * derivation depends on the type.
+ */
+export function splitVerifierKey(
+  vkey: unknown,
+  what: string,
+  type: number,
+): { name: string; publicKey: Uint8Array; id: number; idHex: string } {
+  if (typeof vkey !== 'string') throw new TlogError('MALFORMED_KEY', `${what}: expected a string`);
+  // The base64 key may itself contain '+': only the first two separate fields.
+  const fields = chop(vkey, 2);
+  if (fields === undefined) throw new TlogError('MALFORMED_KEY', `${what}: expected <name>+<key id>+<key>`);
+  const [name, idHex, keyB64] = fields as [string, string, string];
+  return { name, idHex, ...parseKeyParts(what, name, idHex, keyB64, type) };
 }
 
 /**
@@ -150,7 +162,7 @@ export function parseSignerKey(skey: string): NoteSigner {
   if (fields === undefined || priv !== 'PRIVATE' || key !== 'KEY') {
     throw new TlogError('MALFORMED_KEY', 'signer key: expected PRIVATE+KEY+<name>+<key id>+<key>');
   }
-  const { publicKey: seed, id } = parseKeyParts('signer key', name, idHex, keyB64);
+  const { publicKey: seed, id } = parseKeyParts('signer key', name, idHex, keyB64, ED25519_KEY_TYPE);
   const signer = ed25519Signer(name, seed);
   if (signer.keyId !== id) {
     throw new TlogError(
@@ -181,6 +193,7 @@ function parseKeyParts(
   name: string,
   idHex: string,
   keyB64: string,
+  type: number,
 ): { publicKey: Uint8Array; id: number } {
   if (!isValidKeyName(name))
     throw new TlogError('MALFORMED_KEY', `${what}: invalid key name ${JSON.stringify(name)}`);
@@ -197,10 +210,11 @@ function parseKeyParts(
     throw new TlogError('MALFORMED_KEY', (err as Error).message);
   }
   if (key.length === 0) throw new TlogError('MALFORMED_KEY', `${what}: empty key`);
-  if (key[0] !== ED25519_KEY_TYPE) {
+  if (key[0] !== type) {
+    const hex = (t: number) => `0x${t.toString(16).padStart(2, '0')}`;
     throw new TlogError(
       'MALFORMED_KEY',
-      `${what}: unsupported signature type 0x${key[0]!.toString(16).padStart(2, '0')}, only Ed25519 (0x01)`,
+      `${what}: unsupported signature type ${hex(key[0]!)}, only ${type === ED25519_KEY_TYPE ? 'Ed25519' : 'Ed25519 cosignature'} (${hex(type)})`,
     );
   }
   if (key.length !== 1 + ED25519_KEY_SIZE) {

@@ -173,7 +173,42 @@ export function signNote(
   return `${text}\n${[...kept, ...fresh].map(signatureLine).join('')}`;
 }
 
-function signatureLine(sig: NoteSignature): string {
+/**
+ * `note` with the signature lines of `extra` appended, each once (a line already in the note is not
+ * repeated): how a log adds witnesses' cosignatures to its own signed checkpoint.
+ * @example addNoteSignatures(note, parseSignatureLines(witnessResponseBody))
+ */
+export function addNoteSignatures(note: string, extra: readonly NoteSignature[]): string {
+  parseNote(note); // only a well-formed note grows
+  if (!Array.isArray(extra)) throw new TlogError('INVALID_ARGUMENT', 'extra: expected an array');
+  const have = new Set(note.slice(note.lastIndexOf('\n\n') + 2).split('\n'));
+  let out = note;
+  extra.forEach((sig, i) => {
+    checkSignatureId(sig.name, sig.keyId, `extra[${i}]`);
+    const line = signatureLine(sig);
+    if (!have.has(line.slice(0, -1))) out += line;
+    have.add(line.slice(0, -1));
+  });
+  parseNote(out); // e.g. no more than MAX_NOTE_SIGNATURES lines
+  return out;
+}
+
+/**
+ * Parses a block of note signature lines on their own (a witness's add-checkpoint answer): each
+ * `— <name> base64(key ID || signature)` ending in a newline. Throws `MALFORMED_NOTE` naming the line.
+ */
+export function parseSignatureLines(block: string): NoteSignature[] {
+  if (typeof block !== 'string') throw malformed('signature lines: expected a string');
+  if (block.startsWith('\n') || block.includes('\n\n')) throw malformed('signature lines: an empty line');
+  // The same rules as a note's signature block: parse one behind a one-line placeholder text.
+  return parseNote(`x\n\n${block}`).signatures;
+}
+
+/** One note signature line, `— <name> base64(key ID || signature)` and its newline. */
+export function signatureLine(sig: NoteSignature): string {
+  checkSignatureId(sig?.name, sig?.keyId, 'signature');
+  if (!(sig.signature instanceof Uint8Array))
+    throw new TlogError('INVALID_ARGUMENT', 'signature: expected bytes');
   const raw = new Uint8Array(4 + sig.signature.length);
   new DataView(raw.buffer).setUint32(0, sig.keyId);
   raw.set(sig.signature, 4);

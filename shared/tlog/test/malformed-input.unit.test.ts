@@ -699,6 +699,58 @@ const cases: Case[] = [
     'INVALID_ARGUMENT',
     'verifiers: expected an array',
   ],
+  // cosignatures and the witness protocol
+  [
+    'cosignatureKeyId(bad name)',
+    () => tlog.cosignatureKeyId('a b', h32),
+    'MALFORMED_KEY',
+    'invalid witness name',
+  ],
+  [
+    'cosignatureVerifier(31 bytes)',
+    () => tlog.cosignatureVerifier('w', h31),
+    'MALFORMED_KEY',
+    'expected 32 bytes',
+  ],
+  [
+    'cosignatureSigner(31 bytes)',
+    () => tlog.cosignatureSigner('w', h31),
+    'MALFORMED_KEY',
+    'seed of w: expected 32',
+  ],
+  [
+    'cosignedMessage(not a checkpoint)',
+    () => tlog.cosignedMessage('x\n', 1),
+    'MALFORMED_CHECKPOINT',
+    'needs at least 3',
+  ],
+  [
+    'parseCosignatureVerifierKey(no fields)',
+    () => tlog.parseCosignatureVerifierKey('w'),
+    'MALFORMED_KEY',
+    'witness key: expected <name>+<key id>+<key>',
+  ],
+  ['cosignatures(not a note)', () => tlog.cosignatures('x', []), 'MALFORMED_NOTE', 'no blank line'],
+  ['addNoteSignatures(not a note)', () => tlog.addNoteSignatures('x', []), 'MALFORMED_NOTE', 'no blank line'],
+  ['parseSignatureLines(no dash)', () => tlog.parseSignatureLines('x\n'), 'MALFORMED_NOTE', 'em dash'],
+  [
+    'signatureLine(bad name)',
+    () => tlog.signatureLine({ name: 'a b', keyId: 1, signature: h32 }),
+    'INVALID_ARGUMENT',
+    'invalid key name',
+  ],
+  [
+    'formatAddCheckpointRequest(negative old size)',
+    () => tlog.formatAddCheckpointRequest({ oldSize: -1, proof: [], checkpoint: peter.signedNote }),
+    'MALFORMED_REQUEST',
+    'old size -1 is not a tree size',
+  ],
+  [
+    'parseAddCheckpointRequest(no empty line)',
+    () => tlog.parseAddCheckpointRequest('old 1\n'),
+    'MALFORMED_REQUEST',
+    'no empty line',
+  ],
 ];
 
 describe('every public function rejects malformed input with a precise TlogError', () => {
@@ -746,6 +798,8 @@ describe('every public function rejects malformed input with a precise TlogError
       'CompactRange',
       'MemoryHashStore',
       'isSignedCheckpoint', // a type guard: any input is simply not a signed checkpoint
+      // Reads any HTTP answer and never throws by contract: test/witness-protocol.unit.test.ts.
+      'parseAddCheckpointAnswer',
     ]);
     const functions = Object.entries(tlog).filter(
       ([name, value]) => typeof value === 'function' && !exempt.has(name),

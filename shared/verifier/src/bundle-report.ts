@@ -4,6 +4,7 @@ import type { CustodyEventJson, EventType, VerifyingKey } from '@rxledger/events
 export const CHECK_NAMES = [
   'bundle shape',
   'checkpoint',
+  'witness cosignatures',
   'schema fingerprint',
   'leaf decoding',
   'registry inclusion',
@@ -36,6 +37,28 @@ export interface VerifierTrust {
   authorityKey: Uint8Array | VerifyingKey;
   /** The log's origin line; when given, a checkpoint for another log fails. */
   origin?: string;
+  /** Witnesses whose cosignatures the checkpoint must carry; without it none are required. */
+  witnesses?: WitnessPolicy;
+}
+
+/**
+ * A k-of-n witness policy: the checkpoint counts only when at least `quorum` of the witnesses whose
+ * C2SP cosignature keys (type 0x04 vkeys) are in `keys` cosigned it (C2SP tlog-cosignature).
+ */
+export interface WitnessPolicy {
+  quorum: number;
+  keys: readonly string[];
+}
+
+/** Which witnesses of the policy cosigned the bundle's checkpoint. */
+export interface WitnessReport {
+  quorum: number;
+  of: number;
+  /** Each with the time it says it cosigned (RFC 3339, UTC). */
+  cosigned: Array<{ name: string; vkey: string; time: string }>;
+  missing: string[];
+  /** Witnesses with a line by their name and key ID that does not verify. */
+  invalid: string[];
 }
 
 /** One leaf of the item's history, decoded from the leaf bytes (never from the bundle's timeline). */
@@ -65,6 +88,8 @@ export interface BundleReport {
   item?: string;
   /** The verified checkpoint; absent when its signature did not verify. */
   checkpoint?: { origin: string; size: number; rootHex: string; signedBy: string };
+  /** With a witness policy: who cosigned the checkpoint. */
+  witnesses?: WitnessReport;
   checks: BundleCheck[];
   /** The entries, ascending index; each says whether it verified. */
   timeline: TimelineEntry[];

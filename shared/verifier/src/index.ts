@@ -9,7 +9,10 @@ export {
   type CheckName,
   type TimelineEntry,
   type VerifierTrust,
+  type WitnessPolicy,
+  type WitnessReport,
 } from './bundle-report.ts';
+export { parseWitnessPolicy } from './check-witnesses.ts';
 export { describeChanges, describeEffect } from './describe-effect.ts';
 export { formatReport } from './format-report.ts';
 export { type BundleLeaf, type ParsedBundle, type ParseResult, parseBundle } from './parse-bundle.ts';

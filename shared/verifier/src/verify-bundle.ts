@@ -13,6 +13,7 @@ import { checkLinks } from './check-links.ts';
 import { checkRegistryLinks, type RegistryLinksResult } from './check-registry-links.ts';
 import { checkSchemas } from './check-schemas.ts';
 import { checkSigner } from './check-signer.ts';
+import { checkWitnesses, parseWitnessPolicy } from './check-witnesses.ts';
 import { type DecodeResult, decodeLeaf } from './decode-leaf.ts';
 import { describeEffect } from './describe-effect.ts';
 import { foldRegistry } from './fold-registry.ts';
@@ -31,6 +32,7 @@ interface Leaf extends BundleLeaf {
  */
 export function verifyBundle(bundle: unknown, trust: VerifierTrust): BundleReport {
   const verifier = parseVerifierKey(trust.checkpointKey);
+  const witnessKeys = trust.witnesses === undefined ? [] : parseWitnessPolicy(trust.witnesses);
   const anchor =
     trust.authorityKey instanceof VerifyingKey
       ? trust.authorityKey
@@ -59,6 +61,8 @@ export function verifyBundle(bundle: unknown, trust: VerifierTrust): BundleRepor
 
   // 2. The checkpoint, against the ledger node's key.
   const checkpoint = checkCheckpoint(parsed.bundle.checkpoint, verifier, trust.origin, checks);
+  const witnessed = checkWitnesses(parsed.bundle.checkpoint, trust.witnesses, witnessKeys, !!checkpoint);
+  checks.push(witnessed.check);
 
   // 3. Schemas: the bundle's own claims, then every leaf through the verifier's schemas.
   checks.push(...checkSchemas(schemas));
@@ -146,6 +150,7 @@ export function verifyBundle(bundle: unknown, trust: VerifierTrust): BundleRepor
           },
         }
       : {}),
+    ...(witnessed.report ? { witnesses: witnessed.report } : {}),
     timeline: entryLeaves.flatMap(timelineOf),
     registry: registryLeaves.flatMap(timelineOf),
   });

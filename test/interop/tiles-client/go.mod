@@ -2,7 +2,7 @@ module rxledger.example/interop/tiles-client
 
 go 1.27.0
 
-toolchain go1.27.4
+toolchain go1.27.3
 
 require (
 	filippo.io/torchwood v0.10.0

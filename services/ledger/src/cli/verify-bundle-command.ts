@@ -6,18 +6,22 @@ import {
   type CredentialAnchors,
   credentialAnchors,
   formatReport,
+  parseWitnessPolicy,
   readTrustAnchors,
   type VerifierTrust,
   verifyBundleText,
+  type WitnessPolicy,
 } from '@rxledger/verifier';
 
 /** Usage text of `rxledger verify-bundle`, also printed by `rxledger help`. */
 export const VERIFY_BUNDLE_USAGE = `rxledger verify-bundle <file|-> [--checkpoint-key VKEY --authority-key BASE64]
                         [--credentials FILE] [--origin NAME] [--json]
+                        [--witness VKEY ... --witness-quorum K]
 
-Checks a provenance bundle (GET /v1/provenance) offline, trusting only the two keys given: the
-checkpoint's signature, every inclusion proof, the registry folded from its genesis, every signature
-(with @noble) and the item's hash links. Prints the item's timeline with a mark per check.
+Checks a provenance bundle (GET /v1/provenance) offline, trusting only the keys given: the
+checkpoint's signature, its witnesses' cosignatures (when a witness policy is given), every
+inclusion proof, the registry folded from its genesis, every signature (with @noble) and the item's
+hash links. Prints the item's timeline with a mark per check.
   <file|->                 the bundle's JSON file, or - to read it from standard input
   --checkpoint-key VKEY    the ledger node's checkpoint key, C2SP vkey form (name+keyid+base64)
   --authority-key BASE64   the registry authority's Ed25519 public key (32 bytes, standard base64)
@@ -27,6 +31,10 @@ checkpoint's signature, every inclusion proof, the registry folded from its gene
   --origin NAME            the log's origin: a checkpoint of any other log fails. By default the
                            credentials' ledger.checkpointOrigin, else the checkpoint key's name
                            (in C2SP the key is named after the log's origin)
+  --witness VKEY           a witness's C2SP cosignature key (vkey, type 0x04); repeat for each
+                           witness of the policy. By default the credentials' ledger.witnessPolicy
+  --witness-quorum K       how many of those witnesses must have cosigned the checkpoint
+                           (default: all of them)
   --json                   print the whole report as JSON instead of text
 Exit status: 0 when every check passes, 1 when any fails, 2 on a usage or I/O error.`;
 
@@ -81,6 +89,8 @@ function parseOptions(args: string[]) {
         'authority-key': { type: 'string' },
         credentials: { type: 'string' },
         origin: { type: 'string' },
+        witness: { type: 'string', multiple: true },
+        'witness-quorum': { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -102,9 +112,15 @@ async function trustFrom(values: Options): Promise<VerifierTrust> {
   let checkpointFrom = '--checkpoint-key';
   let authorityFrom = '--authority-key';
   let origin = values.origin;
-  if (values.credentials !== undefined && (checkpointKey === undefined || authorityKey === undefined)) {
+  let witnesses = witnessFlags(values);
+  if (
+    values.credentials !== undefined &&
+    (checkpointKey === undefined || authorityKey === undefined || witnesses === undefined)
+  ) {
     const file = values.credentials;
-    const ledger = credentialsLedger(parseJsonFile(await readText(file, '--credentials file'), file), file);
+    const credentials = parseJsonFile(await readText(file, '--credentials file'), file);
+    const ledger = credentialsLedger(credentials, file);
+    witnesses ??= credentialsWitnesses(credentials, file);
     if (checkpointKey === undefined) {
       checkpointKey = ledger.checkpointKey;
       origin ??= ledger.checkpointOrigin;
@@ -119,8 +135,9 @@ async function trustFrom(values: Options): Promise<VerifierTrust> {
     const missing = checkpointKey === undefined ? '--checkpoint-key' : '--authority-key';
     throw new UsageError(`${missing} is required (or --credentials FILE holding both trust anchors)`);
   }
+  let trust: VerifierTrust;
   try {
-    return readTrustAnchors({
+    trust = readTrustAnchors({
       checkpointKey,
       authorityKey,
       origin,
@@ -130,6 +147,44 @@ async function trustFrom(values: Options): Promise<VerifierTrust> {
     if (!(e instanceof AnchorError)) throw e;
     throw new UsageError(e.message);
   }
+  if (witnesses === undefined) return trust;
+  try {
+    parseWitnessPolicy(witnesses);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return { ...trust, witnesses };
+}
+
+/** The witness policy of --witness and --witness-quorum, if any (the quorum defaults to all). */
+function witnessFlags(values: Options): WitnessPolicy | undefined {
+  const keys = values.witness ?? [];
+  const quorum = values['witness-quorum'];
+  if (keys.length === 0) {
+    if (quorum !== undefined) throw new UsageError('--witness-quorum needs at least one --witness VKEY');
+    return undefined;
+  }
+  if (quorum !== undefined && !/^[1-9][0-9]*$/.test(quorum)) {
+    throw new UsageError(`--witness-quorum must be a whole number from 1 to ${keys.length}, got ${quorum}`);
+  }
+  return { quorum: quorum === undefined ? keys.length : Number(quorum), keys };
+}
+
+/** ledger.witnessPolicy of a credentials file: { quorum, keys: [vkey, ...] }, if present. */
+function credentialsWitnesses(credentials: unknown, file: string): WitnessPolicy | undefined {
+  const policy = (credentials as { ledger?: { witnessPolicy?: unknown } }).ledger?.witnessPolicy;
+  if (policy === undefined) return undefined;
+  const p = policy as { quorum?: unknown; keys?: unknown };
+  if (
+    typeof p !== 'object' ||
+    p === null ||
+    typeof p.quorum !== 'number' ||
+    !Array.isArray(p.keys) ||
+    !p.keys.every((k) => typeof k === 'string')
+  ) {
+    throw new UsageError(`${file}: ledger.witnessPolicy must be { "quorum": number, "keys": [vkey, ...] }`);
+  }
+  return { quorum: p.quorum, keys: p.keys as string[] };
 }
 
 function credentialsLedger(credentials: unknown, file: string): CredentialAnchors {

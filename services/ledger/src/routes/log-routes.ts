@@ -15,7 +15,11 @@ export const checkpointQuery = z.object({ size: queryInteger('size') }).strict()
  * tlog-tiles API (routes/tile-routes.ts), one handler so both always serve the same note. Mutable,
  * so caches revalidate it every time (tlog-tiles: no caching beyond a few seconds).
  */
-export function latestCheckpointHandler(store: LedgerStore): RequestHandler {
+/** A signed note with its witnesses' cosignatures appended (witness/cosignature-store.ts). */
+export type Cosigned = (note: string) => string;
+const asSigned: Cosigned = (note) => note;
+
+export function latestCheckpointHandler(store: LedgerStore, cosigned: Cosigned = asSigned): RequestHandler {
   return (_req, res) => {
     const latest = store.latestCheckpoint();
     if (!latest)
@@ -23,16 +27,17 @@ export function latestCheckpointHandler(store: LedgerStore): RequestHandler {
         status: 503,
         retriable: true,
       });
-    res.set('Cache-Control', 'no-cache').type('text/plain; charset=utf-8').send(latest.note);
+    res.set('Cache-Control', 'no-cache').type('text/plain; charset=utf-8').send(cosigned(latest.note));
   };
 }
 
 /**
  * The public routes of the log (DESIGN §5): checkpoint, proofs and schemas. They reveal hashes
- * only, never event contents.
+ * only, never event contents. Checkpoints are served with the cosignatures witnesses gave them.
  */
-export function logRoutes(app: Express, store: LedgerStore): void {
-  const latestCheckpoint = latestCheckpointHandler(store);
+export function logRoutes(app: Express, store: LedgerStore, opts: { cosigned?: Cosigned } = {}): void {
+  const cosigned = opts.cosigned ?? asSigned;
+  const latestCheckpoint = latestCheckpointHandler(store, cosigned);
   app.get('/v1/checkpoint', (req, res, next) => {
     if (req.query.size === undefined) return latestCheckpoint(req, res, next);
     const { size } = parseQuery(checkpointQuery, req.query);
@@ -44,7 +49,7 @@ export function logRoutes(app: Express, store: LedgerStore): void {
         status: 404,
       });
     }
-    res.set('Cache-Control', 'no-cache').type('text/plain; charset=utf-8').send(signed.note);
+    res.set('Cache-Control', 'no-cache').type('text/plain; charset=utf-8').send(cosigned(signed.note));
   });
 
   app.get('/v1/proofs/inclusion', (req, res) => {

@@ -13,7 +13,7 @@ import {
 } from '@rxledger/tlog';
 import type { Express, Response } from 'express';
 import type { LedgerStore } from '../store/ledger-store.ts';
-import { latestCheckpointHandler } from './log-routes.ts';
+import { type Cosigned, latestCheckpointHandler } from './log-routes.ts';
 
 /** A full tile never changes: any cache may keep it for good. */
 const FULL_TILE_CACHE = 'public, max-age=31536000, immutable';
@@ -27,8 +27,8 @@ const PARTIAL_TILE_CACHE = 'public, max-age=60';
  * hashes, and bundles the leaves the checkpoints commit to. Each request reads at most 256 hashes or
  * 256 leaves of at most 64 KiB, in one query.
  */
-export function tileRoutes(app: Express, store: LedgerStore): void {
-  app.get('/checkpoint', latestCheckpointHandler(store));
+export function tileRoutes(app: Express, store: LedgerStore, cosigned?: Cosigned): void {
+  app.get('/checkpoint', latestCheckpointHandler(store, cosigned));
 
   // A tile index takes a variable number of path elements, so one wildcard and a strict parser. A
   // string pattern, not a RegExp: it is the route label of the request metrics.

@@ -120,6 +120,25 @@ CREATE TABLE IF NOT EXISTS checkpoints (
   note      TEXT    NOT NULL,
   signed_at INTEGER NOT NULL
 );
+
+-- Witnesses' C2SP cosignatures of this node's checkpoints: the note signature line as the witness
+-- answered it, by checkpoint size and witness key (<name>+<key id>), verified before it is stored.
+CREATE TABLE IF NOT EXISTS cosignatures (
+  size      INTEGER NOT NULL,
+  witness   TEXT    NOT NULL,
+  line      TEXT    NOT NULL,
+  timestamp INTEGER NOT NULL,
+  PRIMARY KEY (size, witness)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS cosignatures_witness ON cosignatures (witness, size);
+
+-- This node as a witness of other nodes' logs: the latest checkpoint it cosigned, per log origin.
+CREATE TABLE IF NOT EXISTS witnessed_logs (
+  origin TEXT    PRIMARY KEY,
+  size   INTEGER NOT NULL,
+  root   BLOB    NOT NULL,
+  note   TEXT    NOT NULL
+) WITHOUT ROWID;
 `;
 
 /**
