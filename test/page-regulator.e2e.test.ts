@@ -6,7 +6,8 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SigningKey } from '@rxledger/events';
-import { generateNoteKey } from '@rxledger/tlog';
+import { randomBytes } from 'node:crypto';
+import { cosignatureSigner, generateNoteKey } from '@rxledger/tlog';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildWeb } from '../infra/build-web.mjs';
@@ -87,10 +88,17 @@ describe.skipIf(!browserFound.path)('the regulator page in Chromium', () => {
     };
   }
 
-  async function setAnchors(anchors: { checkpointKey: string; authorityKey: string; origin?: string }) {
+  async function setAnchors(anchors: {
+    checkpointKey: string;
+    authorityKey: string;
+    origin?: string;
+    witnessKeys?: string[];
+  }) {
     await page.fill('#checkpoint-key', anchors.checkpointKey);
     await page.fill('#authority-key', anchors.authorityKey);
     await page.fill('#origin', anchors.origin ?? '');
+    await page.fill('#witness-keys', (anchors.witnessKeys ?? []).join('\n'));
+    await page.fill('#witness-quorum', '');
     await page.click('#anchors-form button[type="submit"]');
     await expect.poll(() => page.textContent('#anchors-state')).toMatch(/^Anchors in use/);
   }
@@ -149,6 +157,19 @@ describe.skipIf(!browserFound.path)('the regulator page in Chromium', () => {
     expect(r.tone).toBe('bad');
     expect(r.failed).toContain('registry signature');
     await shot('regulator-wrong-anchor');
+  });
+
+  it('applies a witness policy: a checkpoint no required witness cosigned does not verify', async () => {
+    const witness = cosignatureSigner('witness.test/w1', randomBytes(32)).vkey;
+    await setAnchors({
+      checkpointKey: sys.checkpointKey,
+      authorityKey: sys.authorityKey.verifyingKey.toBase64(),
+      witnessKeys: [witness],
+    });
+    expect(await page.textContent('#anchors-state')).toContain('with 1 of 1 witnesses required');
+    const r = await resultOf(search(sgtin('PROV1')));
+    expect(r.tone).toBe('bad');
+    expect(r.failed).toEqual(['witness cosignatures']);
   });
 
   it('shows the custody picture: each holder in turn, with what happened there', async () => {

@@ -3,7 +3,9 @@
 // same verifier as `rxledger verify-bundle` before anything is shown as verified.
 import {
   AnchorError,
+  type AnchorText,
   credentialAnchors,
+  credentialWitnessPolicy,
   readTrustAnchors,
   type VerifierTrust,
   verifyBundleText,
@@ -24,34 +26,47 @@ const result = byId<HTMLElement>('result');
 /** The anchors in use, or why there are none. */
 function currentTrust(): { trust: VerifierTrust } | { problem: string } {
   try {
-    const saved = JSON.parse(localStorage.getItem(ANCHORS_KEY) ?? 'null') as Record<string, string> | null;
+    const saved = JSON.parse(localStorage.getItem(ANCHORS_KEY) ?? 'null') as AnchorText | null;
     if (!saved) return { problem: 'Set the trust anchors first: nothing can be verified without them.' };
-    return {
-      trust: readTrustAnchors({
-        checkpointKey: saved.checkpointKey ?? '',
-        authorityKey: saved.authorityKey ?? '',
-        origin: saved.origin,
-      }),
-    };
+    return { trust: readTrustAnchors(saved) };
   } catch (e) {
     return { problem: `The saved anchors cannot be used: ${(e as Error).message}` };
   }
 }
 
-function useAnchors(): void {
-  const text = {
+/** The anchors as typed in the form; the witness policy only when witness keys are given. */
+function typedAnchors(): AnchorText {
+  const keys = byId<HTMLTextAreaElement>('witness-keys')
+    .value.split('\n')
+    .map((k) => k.trim())
+    .filter((k) => k !== '');
+  const quorumText = field('witness-quorum').value.trim();
+  const quorum = quorumText === '' ? keys.length : Number(quorumText);
+  return {
     checkpointKey: field('checkpoint-key').value,
     authorityKey: field('authority-key').value,
     origin: field('origin').value,
+    ...(keys.length > 0 ? { witnesses: { quorum, keys } } : {}),
   };
+}
+
+function anchorsInUse(trust: VerifierTrust): string {
+  const w = trust.witnesses;
+  const policy = w ? `, with ${w.quorum} of ${w.keys.length} witnesses required` : '';
+  return `Anchors in use for the log ${trust.origin}${policy}.`;
+}
+
+function useAnchors(): void {
+  const text = typedAnchors();
   try {
     const trust = readTrustAnchors(text);
     localStorage.setItem(ANCHORS_KEY, JSON.stringify(text));
-    anchorsState.textContent = `Anchors in use for the log ${trust.origin}.`;
+    anchorsState.textContent = anchorsInUse(trust);
   } catch (e) {
     if (!(e instanceof AnchorError)) throw e;
     anchorsState.textContent = e.message;
-    field(e.field === 'checkpointKey' ? 'checkpoint-key' : 'authority-key').focus();
+    const ids = { checkpointKey: 'checkpoint-key', authorityKey: 'authority-key', witnesses: 'witness-keys' };
+    byId(ids[e.field]).focus();
   }
 }
 
@@ -62,6 +77,9 @@ async function loadCredentials(file: File): Promise<void> {
     field('checkpoint-key').value = anchors.checkpointKey ?? '';
     field('authority-key').value = anchors.authorityPublicKey ?? '';
     field('origin').value = anchors.checkpointOrigin ?? '';
+    const policy = credentialWitnessPolicy(json, file.name);
+    byId<HTMLTextAreaElement>('witness-keys').value = policy?.keys.join('\n') ?? '';
+    field('witness-quorum').value = policy ? String(policy.quorum) : '';
     const token = (json as { ledger?: { regulatorToken?: unknown } }).ledger?.regulatorToken;
     if (typeof token === 'string') {
       field('token').value = token;
@@ -252,15 +270,16 @@ field('bundle-file').addEventListener('change', () => {
 });
 
 function restore(): void {
-  const saved = JSON.parse(localStorage.getItem(ANCHORS_KEY) ?? 'null') as Record<string, string> | null;
+  const saved = JSON.parse(localStorage.getItem(ANCHORS_KEY) ?? 'null') as AnchorText | null;
   if (saved) {
     field('checkpoint-key').value = saved.checkpointKey ?? '';
     field('authority-key').value = saved.authorityKey ?? '';
     field('origin').value = saved.origin ?? '';
+    byId<HTMLTextAreaElement>('witness-keys').value = saved.witnesses?.keys.join('\n') ?? '';
+    field('witness-quorum').value = saved.witnesses ? String(saved.witnesses.quorum) : '';
   }
   const trust = currentTrust();
-  anchorsState.textContent =
-    'trust' in trust ? `Anchors in use for the log ${trust.trust.origin}.` : trust.problem;
+  anchorsState.textContent = 'trust' in trust ? anchorsInUse(trust.trust) : trust.problem;
   field('token').value = sessionStorage.getItem(TOKEN_KEY) ?? '';
 }
 

@@ -23,6 +23,7 @@ export {
   type AnchorText,
   type CredentialAnchors,
   credentialAnchors,
+  credentialWitnessPolicy,
   CREDENTIAL_FIELDS,
   readTrustAnchors,
 } from './trust-anchors.ts';

@@ -3,13 +3,16 @@
 // same reasons.
 import { KeyError, VerifyingKey } from '@rxledger/events/portable';
 import { fromBase64, parseVerifierKey, TlogError } from '@rxledger/tlog';
-import type { VerifierTrust } from './bundle-report.ts';
+import type { VerifierTrust, WitnessPolicy } from './bundle-report.ts';
+import { parseWitnessPolicy } from './check-witnesses.ts';
 
 /** The anchors as text, and where each came from, so that a refusal names its source. */
 export interface AnchorText {
   checkpointKey: string;
   authorityKey: string;
   origin?: string | undefined;
+  /** A k-of-n witness policy, when the checkpoint must carry witnesses' cosignatures. */
+  witnesses?: WitnessPolicy | undefined;
   /** How to name each field in a message, e.g. `--checkpoint-key` or `ledger.checkpointKey of c.json`. */
   names?: { checkpointKey?: string; authorityKey?: string };
 }
@@ -17,7 +20,7 @@ export interface AnchorText {
 /** A trust anchor that cannot be used, naming the field and the reason. */
 export class AnchorError extends Error {
   constructor(
-    readonly field: 'checkpointKey' | 'authorityKey',
+    readonly field: 'checkpointKey' | 'authorityKey' | 'witnesses',
     message: string,
   ) {
     super(message);
@@ -49,7 +52,31 @@ export function readTrustAnchors(text: AnchorText): VerifierTrust {
     throw new AnchorError('authorityKey', `${authorityName}: ${e.message}`);
   }
   const origin = text.origin?.trim() || keyName;
-  return { checkpointKey: text.checkpointKey.trim(), authorityKey: authority, origin };
+  const trust: VerifierTrust = { checkpointKey: text.checkpointKey.trim(), authorityKey: authority, origin };
+  if (text.witnesses === undefined) return trust;
+  try {
+    parseWitnessPolicy(text.witnesses);
+  } catch (e) {
+    throw new AnchorError('witnesses', (e as Error).message);
+  }
+  return { ...trust, witnesses: text.witnesses };
+}
+
+/** `ledger.witnessPolicy` of a parsed credentials file ({ quorum, keys: [vkey, ...] }), if it has one. */
+export function credentialWitnessPolicy(credentials: unknown, source: string): WitnessPolicy | undefined {
+  const policy = (credentials as { ledger?: { witnessPolicy?: unknown } } | null)?.ledger?.witnessPolicy;
+  if (policy === undefined) return undefined;
+  const p = policy as { quorum?: unknown; keys?: unknown } | null;
+  if (
+    typeof p !== 'object' ||
+    p === null ||
+    typeof p.quorum !== 'number' ||
+    !Array.isArray(p.keys) ||
+    !p.keys.every((k) => typeof k === 'string')
+  ) {
+    throw new Error(`${source}: ledger.witnessPolicy must be { "quorum": number, "keys": [vkey, ...] }`);
+  }
+  return { quorum: p.quorum, keys: p.keys as string[] };
 }
 
 /** The anchor fields a credentials file (data/demo/credentials.json) holds under `ledger`. */

@@ -5,8 +5,8 @@ import {
   type BundleReport,
   type CredentialAnchors,
   credentialAnchors,
+  credentialWitnessPolicy,
   formatReport,
-  parseWitnessPolicy,
   readTrustAnchors,
   type VerifierTrust,
   verifyBundleText,
@@ -135,25 +135,18 @@ async function trustFrom(values: Options): Promise<VerifierTrust> {
     const missing = checkpointKey === undefined ? '--checkpoint-key' : '--authority-key';
     throw new UsageError(`${missing} is required (or --credentials FILE holding both trust anchors)`);
   }
-  let trust: VerifierTrust;
   try {
-    trust = readTrustAnchors({
+    return readTrustAnchors({
       checkpointKey,
       authorityKey,
       origin,
+      witnesses,
       names: { checkpointKey: checkpointFrom, authorityKey: authorityFrom },
     });
   } catch (e) {
     if (!(e instanceof AnchorError)) throw e;
     throw new UsageError(e.message);
   }
-  if (witnesses === undefined) return trust;
-  try {
-    parseWitnessPolicy(witnesses);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  return { ...trust, witnesses };
 }
 
 /** The witness policy of --witness and --witness-quorum, if any (the quorum defaults to all). */
@@ -170,21 +163,12 @@ function witnessFlags(values: Options): WitnessPolicy | undefined {
   return { quorum: quorum === undefined ? keys.length : Number(quorum), keys };
 }
 
-/** ledger.witnessPolicy of a credentials file: { quorum, keys: [vkey, ...] }, if present. */
 function credentialsWitnesses(credentials: unknown, file: string): WitnessPolicy | undefined {
-  const policy = (credentials as { ledger?: { witnessPolicy?: unknown } }).ledger?.witnessPolicy;
-  if (policy === undefined) return undefined;
-  const p = policy as { quorum?: unknown; keys?: unknown };
-  if (
-    typeof p !== 'object' ||
-    p === null ||
-    typeof p.quorum !== 'number' ||
-    !Array.isArray(p.keys) ||
-    !p.keys.every((k) => typeof k === 'string')
-  ) {
-    throw new UsageError(`${file}: ledger.witnessPolicy must be { "quorum": number, "keys": [vkey, ...] }`);
+  try {
+    return credentialWitnessPolicy(credentials, file);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
-  return { quorum: p.quorum, keys: p.keys as string[] };
 }
 
 function credentialsLedger(credentials: unknown, file: string): CredentialAnchors {
