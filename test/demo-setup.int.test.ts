@@ -65,9 +65,17 @@ describe('demo setup', () => {
     const identities = await ensureDemoIdentities(dataDir);
     const path = await writeCredentials(dataDir, identities, URLS);
     expect(await mode(path)).toBe(0o600);
-    const { ledger } = JSON.parse(await readFile(path, 'utf8'));
+    const { ledger, services } = JSON.parse(await readFile(path, 'utf8'));
     expect(ledger.checkpointOrigin).toBe(DEMO_LOG_ORIGIN);
     expect(parseVerifierKey(ledger.checkpointKey).name).toBe(DEMO_LOG_ORIGIN);
+    // Each party's ledger token, so a partner system can ask the ledger about its own events.
+    const written = Object.values(
+      services as Record<string, { parties: Array<{ gln: string; ledgerToken: string }> }>,
+    )
+      .flatMap((s) => s.parties)
+      .map((p) => [p.gln, p.ledgerToken]);
+    expect(written).toEqual(expect.arrayContaining(identities.parties.map((p) => [p.gln, p.ledgerToken])));
+    expect(written).toHaveLength(identities.parties.length);
   });
 
   it('moves identities written with one token per service to one token per party, keeping every key', async () => {

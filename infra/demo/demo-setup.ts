@@ -91,6 +91,8 @@ export async function writeCredentials(
         name: p.name,
         ...(p.companyPrefixes ? { companyPrefixes: p.companyPrefixes } : {}),
         scanners: p.scanners,
+        // The party's own read token at the ledger: did my events land, provenance of what it held.
+        ledgerToken: p.ledgerToken,
       }));
   const credentials = {
     ledger: {

@@ -409,6 +409,27 @@ describe('ledger answers: verify, provenance, recall scope, rejections, roles', 
     expect((await raw(pack(8), 'maker')).status).toBe(200);
   });
 
+  it('shows the registry to partners and regulators: parties, roles, keys and their validity', async () => {
+    const { status, body } = await get('/v1/registry', 'regulator');
+    expect(status).toBe(200);
+    const parties = body.parties as Array<{
+      gln: string;
+      roles: string[];
+      keys: Array<Record<string, string>>;
+    }>;
+    const maker = parties.find((p) => p.gln === GLN.maker)!;
+    expect(maker.roles).toEqual(['MANUFACTURER']);
+    expect(maker.keys).toEqual([
+      expect.objectContaining({ keyId: chain.maker.keyId, publicKey: chain.maker.verifyingKey.toBase64() }),
+    ]);
+    expect(maker.keys[0]!.validFrom).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
+    expect(body.authorityKey).toBe(chain.authority.verifyingKey.toBase64());
+    expect((await get('/v1/registry', 'maker')).status).toBe(200);
+    expect((await get('/v1/registry', 'pharmacist')).status).toBe(403);
+    expect((await get('/v1/registry')).status).toBe(401);
+    expect((await get('/v1/registry?x=1', 'regulator')).status).toBe(400);
+  });
+
   it('publishes an OpenAPI document naming every route and the validated parameters', async () => {
     const { body } = await get('/v1/openapi.json');
     const paths = body.paths as Record<string, { get: { parameters: Array<{ name: string }> } }>;
@@ -419,6 +440,7 @@ describe('ledger answers: verify, provenance, recall scope, rejections, roles', 
         '/v1/recalls/scope',
         '/v1/rejections',
         '/v1/events/{id}',
+        '/v1/registry',
         '/v1/checkpoint',
         '/v1/proofs/inclusion',
         '/v1/proofs/consistency',

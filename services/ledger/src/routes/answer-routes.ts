@@ -15,12 +15,14 @@ import type { ItemHistory } from '../answers/item-history.ts';
 import { judgeVerify, type VerifyQuery } from '../answers/judge-verify.ts';
 import { heldBy, itemState, provenanceAnswer } from '../answers/provenance.ts';
 import { recallScope } from '../answers/recall-scope.ts';
+import { registryView } from '../answers/registry-view.ts';
 import type { LedgerStore } from '../store/ledger-store.ts';
 import {
   eventStateQuery,
   itemCursor,
   provenanceQuery,
   recallScopeQuery,
+  registryQuery,
   rejectionsQuery,
   verifyQuery,
 } from './answer-schemas.ts';
@@ -44,6 +46,7 @@ export function answerRoutes(app: Express, deps: AnswerDeps): void {
   app.get('/v1/recalls/scope', recallScopeOf(deps));
   app.get('/v1/rejections', rejections(deps));
   app.get('/v1/events/:id', eventState(deps));
+  app.get('/v1/registry', registryOf(deps));
   epcisRoutes(app, deps);
 }
 
@@ -143,6 +146,16 @@ function rejections(deps: AnswerDeps): RequestHandler {
       })),
       ...(page.more ? { next: String(page.rows.at(-1)!.kafkaOffset) } : {}),
     });
+  };
+}
+
+/** GET /v1/registry: the parties, their roles and keys, to partners and regulators. */
+function registryOf(deps: AnswerDeps): RequestHandler {
+  return (req, res) => {
+    const principal = deps.tokens.authenticate(req);
+    requireRole(principal, ['regulator', 'partner'], 'the registry');
+    parseQuery(registryQuery, req.query);
+    res.json(registryView(deps.registry()));
   };
 }
 

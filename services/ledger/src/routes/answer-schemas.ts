@@ -96,3 +96,6 @@ export const rejectionsQuery = z
 export const eventStateQuery = z
   .object({ party: gln.optional().describe('GLN of the signing party, where several used the eventId') })
   .strict();
+
+/** GET /v1/registry takes no parameters. */
+export const registryQuery = z.object({}).strict();

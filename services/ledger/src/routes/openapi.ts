@@ -130,6 +130,14 @@ export function ledgerOpenApi(version: string) {
           '{ count (matching, all pages), rejections, next? (pass as after) }',
         ),
       },
+      '/v1/registry': {
+        get: secured(
+          'partner, regulator',
+          'The participant registry as folded: parties, roles, company prefixes, keys and their validity',
+          [],
+          '{ authorityKey, parties: [{ gln, name, roles, companyPrefixes, keys: [{ keyId, publicKey, validFrom, revokedAt?, revocationReason? }] }] }',
+        ),
+      },
       '/v1/events/{id}': {
         get: secured(
           'partner (its own), regulator',
