@@ -14,7 +14,7 @@ const [CASE1, CASE2, PALLET] = ['1000000101', '1000000102', '1000000199'].map(
   (r) => `urn:epc:id:sscc:0614141.${r}`,
 );
 const dl = (epc: string) => parseItem(epc).uri;
-const party = (gln: string) => `owning_party https://id.gs1.org/417/${gln}`;
+const party = (gln: string) => `possessing_party https://id.gs1.org/417/${gln}`;
 
 interface Posted {
   gln: string;
