@@ -62,6 +62,21 @@ interface FlowEvent {
   destinations?: Array<[string, string]>;
 }
 
+/** How a sender writes each business step (CBV 2.0): event type, action, disposition. */
+const WRITTEN: Record<string, Pick<FlowEvent, 'type' | 'action' | 'disposition'>> = {
+  commissioning: { type: 'ObjectEvent', action: 'ADD', disposition: 'active' },
+  packing: { type: 'AggregationEvent', action: 'ADD', disposition: 'in_progress' },
+  unpacking: { type: 'AggregationEvent', action: 'DELETE', disposition: 'in_progress' },
+  shipping: { type: 'ObjectEvent', action: 'OBSERVE', disposition: 'in_transit' },
+  receiving: { type: 'ObjectEvent', action: 'OBSERVE', disposition: 'in_progress' },
+  dispensing: { type: 'ObjectEvent', action: 'OBSERVE', disposition: 'dispensed' },
+};
+const step = (
+  by: Party,
+  bizStep: string,
+  what: Partial<FlowEvent>,
+): Omit<FlowEvent, 'time' | 'offset' | 'eventID'> => ({ by, bizStep, ...WRITTEN[bizStep]!, ...what });
+
 /** The flow for one set of packs, cases and pallet, `minutes` apart, written at `offsetMinutes`. */
 function flow(tag: string, startMs: number, offsetMinutes: number, noIdAt: number): FlowEvent[] {
   const packs = [1, 2, 3, 4].map((n) => `urn:epc:id:sgtin:0614141.012345.${tag}${n}`);
@@ -74,109 +89,38 @@ function flow(tag: string, startMs: number, offsetMinutes: number, noIdAt: numbe
   const owning = (p: Party) => ['owning_party', PARTY[p].sgln] as [string, string];
   const possessing = (p: Party) => ['possessing_party', PARTY[p].sgln] as [string, string];
   const steps: Array<Omit<FlowEvent, 'time' | 'offset' | 'eventID'>> = [
-    {
-      by: 'maker',
-      type: 'ObjectEvent',
-      action: 'ADD',
-      bizStep: 'commissioning',
-      disposition: 'active',
+    step('maker', 'commissioning', {
       epcs: [...packs, case1!, case2!, pallet!],
       ilmd: { lot: `L-${tag}7`, expiry: '2029-03-31' },
-    },
-    {
-      by: 'maker',
-      type: 'AggregationEvent',
-      action: 'ADD',
-      bizStep: 'packing',
-      disposition: 'in_progress',
-      parent: case1,
-      children: packs.slice(0, 2),
-    },
-    {
-      by: 'maker',
-      type: 'AggregationEvent',
-      action: 'ADD',
-      bizStep: 'packing',
-      disposition: 'in_progress',
-      parent: case2,
-      children: packs.slice(2),
-    },
-    {
-      by: 'maker',
-      type: 'AggregationEvent',
-      action: 'ADD',
-      bizStep: 'packing',
-      disposition: 'in_progress',
-      parent: pallet,
-      children: [case1!, case2!],
-    },
-    {
-      by: 'maker',
-      type: 'ObjectEvent',
-      action: 'OBSERVE',
-      bizStep: 'shipping',
-      disposition: 'in_transit',
+    }),
+    step('maker', 'packing', { parent: case1, children: packs.slice(0, 2) }),
+    step('maker', 'packing', { parent: case2, children: packs.slice(2) }),
+    step('maker', 'packing', { parent: pallet, children: [case1!, case2!] }),
+    step('maker', 'shipping', {
       epcs: [pallet!],
       sources: [owning('maker')],
       destinations: [owning('distributor')],
-    },
-    {
-      by: 'distributor',
-      type: 'ObjectEvent',
-      action: 'OBSERVE',
-      bizStep: 'receiving',
-      disposition: 'in_progress',
+    }),
+    step('distributor', 'receiving', {
       epcs: [pallet!],
       sources: [owning('maker'), possessing('maker')],
       destinations: [owning('distributor'), possessing('distributor')],
-    },
+    }),
     // No childEPCs: every child leaves the pallet.
-    {
-      by: 'distributor',
-      type: 'AggregationEvent',
-      action: 'DELETE',
-      bizStep: 'unpacking',
-      disposition: 'in_progress',
-      parent: pallet,
-    },
-    {
-      by: 'distributor',
-      type: 'AggregationEvent',
-      action: 'DELETE',
-      bizStep: 'unpacking',
-      disposition: 'in_progress',
-      parent: case1,
-      children: packs.slice(0, 2),
-    },
-    {
-      by: 'distributor',
-      type: 'ObjectEvent',
-      action: 'OBSERVE',
-      bizStep: 'shipping',
-      disposition: 'in_transit',
+    step('distributor', 'unpacking', { parent: pallet }),
+    step('distributor', 'unpacking', { parent: case1, children: packs.slice(0, 2) }),
+    step('distributor', 'shipping', {
       epcs: packs.slice(0, 2),
       sources: [owning('distributor')],
       // Owned by another pharmacy of the chain, delivered to (possessed by) this one.
       destinations: [['owning_party', OWNER_ELSEWHERE], possessing('pharmacy1')],
-    },
-    {
-      by: 'pharmacy1',
-      type: 'ObjectEvent',
-      action: 'OBSERVE',
-      bizStep: 'receiving',
-      disposition: 'in_progress',
+    }),
+    step('pharmacy1', 'receiving', {
       epcs: packs.slice(0, 2),
       sources: [possessing('distributor')],
       destinations: [possessing('pharmacy1')],
-    },
-    {
-      by: 'pharmacy1',
-      type: 'ObjectEvent',
-      action: 'OBSERVE',
-      bizStep: 'dispensing',
-      disposition: 'dispensed',
-      epcs: [packs[0]!],
-    },
+    }),
+    step('pharmacy1', 'dispensing', { epcs: [packs[0]!] }),
   ];
   return steps.map((s, i) => ({
     ...s,
