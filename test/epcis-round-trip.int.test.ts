@@ -8,7 +8,7 @@
 import { formatRfc3339 } from '@rxledger/events';
 import { parseGln, parseItem } from '@rxledger/gs1';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { epcisSchemaErrors, jsonEvents, type PlainEvent, xmlEvents } from './support/epcis-document.ts';
+import { exportPages, pageEvents, type PlainEvent } from './support/epcis-document.ts';
 import { GLN, postAccepted, startSystem, type TestSystem } from './support/system.ts';
 
 type Kind = 'manufacturer' | 'distributor' | 'pharmacy';
@@ -270,25 +270,10 @@ describe('EPCIS round trip: capture a flow in EPCIS 2.0 JSON-LD and in 1.2 DSCSA
     }
   }
 
-  /** Every page of the regulator's export in `accept` (4 events a page): the plain events, and the JSON-LD pages. */
+  /** Every page of the regulator's export in `accept` (4 events a page): its plain events, and the JSON-LD pages. */
   async function exported(accept: string): Promise<{ events: PlainEvent[]; pages: Json[] }> {
-    const events: PlainEvent[] = [];
-    const pages: Json[] = [];
-    for (let query: string | undefined = '?perPage=4'; query !== undefined;) {
-      const res = await fetch(`${sys.ledgerUrl}/v1/epcis/events${query}`, {
-        headers: { authorization: `Bearer ${sys.regulatorToken}`, accept },
-      });
-      expect(res.status).toBe(200);
-      if (accept === 'application/xml') events.push(...xmlEvents(await res.text()));
-      else {
-        const doc = (await res.json()) as Json;
-        expect(epcisSchemaErrors(doc)).toEqual([]);
-        pages.push(doc);
-        events.push(...jsonEvents(doc));
-      }
-      query = /^<\/v1\/epcis\/events(\?[^>]*)>; rel="next"$/.exec(res.headers.get('link') ?? '')?.[1];
-    }
-    return { events, pages };
+    const pages = await exportPages(sys.ledgerUrl, sys.regulatorToken, accept, '?perPage=4');
+    return { events: pageEvents(pages), pages: pages.flatMap((p) => ('json' in p ? [p.json as Json] : [])) };
   }
 
   // Both sides through the one item parser: URN in, Digital Link out is the same item.
