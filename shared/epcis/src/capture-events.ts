@@ -8,9 +8,12 @@ import {
   BIZ_STEPS,
   type BizStep,
   CBV_BIZ_STEPS,
+  CBVMDA_NAMESPACES,
   CUSTODY_PARTY_TYPES,
   CUSTODY_TYPE_OF_BIZ_STEP,
   DISPOSITION_OF_REASON,
+  ILMD_EXPIRY,
+  ILMD_LOT,
   SHAPE_OF_STEP,
   bareBizStep,
   readBizStep,
@@ -34,9 +37,8 @@ export interface CapturedEvent {
 
 const ACTIONS = ['ADD', 'OBSERVE', 'DELETE'];
 const QUANTITY_LISTS = ['quantityList', 'childQuantityList'];
-const CBVMDA = ['urn:epcglobal:cbv:mda', 'urn:epcglobal:cbv:mda:'];
-const LOT = 'ilmd.cbvmda:lotNumber';
-const EXPIRY = 'ilmd.cbvmda:itemExpirationDate';
+const LOT = `ilmd.${ILMD_LOT}`;
+const EXPIRY = `ilmd.${ILMD_EXPIRY}`;
 
 /**
  * Maps every event of a document captured by `party` (GLN), or throws EpcisDocumentError listing
@@ -262,8 +264,8 @@ function bodyOf(
   event.items = epcs(node, 'epcList', issue, false);
   const fields: Record<string, string> = { items: 'epcList' };
   if (step === 'commissioning') {
-    event.lot = ilmdValue(node, 'lotNumber', LOT, issue);
-    const expiry = ilmdValue(node, 'itemExpirationDate', EXPIRY, issue);
+    event.lot = ilmdValue(node, ILMD_LOT, issue);
+    const expiry = ilmdValue(node, ILMD_EXPIRY, issue);
     // A calendar date: GS1's "DD=00, end of month" is an AI 17 convention, not an xsd:date, and an
     // export writes it as the month's last day, which would capture back as other content.
     if (expiry !== undefined && !isCalendarDate(expiry))
@@ -320,16 +322,17 @@ function glnOf(field: string, value: string, issue: (f: string, r: string) => vo
   }
 }
 
+// An ILMD attribute (`cbvmda:lotNumber`) as JSON-LD writes it, or in XML's expanded namespace form.
 function ilmdValue(
   node: EpcisNode,
-  local: string,
-  field: string,
+  attribute: string,
   issue: (f: string, r: string) => void,
 ): string | undefined {
-  const names = [`cbvmda:${local}`, ...CBVMDA.map((ns) => `{${ns}}${local}`)];
+  const local = attribute.slice(attribute.indexOf(':') + 1);
+  const names = [attribute, ...CBVMDA_NAMESPACES.map((ns) => `{${ns}}${local}`)];
   const value = childNamed(node, 'ilmd')?.children.find((c) => names.includes(c.name))?.text;
   if (value === undefined || value === '')
-    issue(field, 'is required: a commissioning names the lot and expiry of what it makes');
+    issue(`ilmd.${attribute}`, 'is required: a commissioning names the lot and expiry of what it makes');
   return value;
 }
 

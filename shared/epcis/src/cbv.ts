@@ -135,6 +135,12 @@ export function reasonOfDisposition(value: string): DecommissionReason | undefin
   return entry?.[0] as DecommissionReason | undefined;
 }
 
+/** The CBV master data attributes a commissioning's ILMD carries lot and expiry in (prefix `cbvmda:`). */
+export const ILMD_LOT = 'cbvmda:lotNumber';
+export const ILMD_EXPIRY = 'cbvmda:itemExpirationDate';
+/** The namespace `cbvmda:` stands for, as XML documents declare it (with and without the colon). */
+export const CBVMDA_NAMESPACES = ['urn:epcglobal:cbv:mda', 'urn:epcglobal:cbv:mda:'];
+
 /**
  * The source/destination types that name a custodian, in the order capture prefers them: custody
  * follows possession. Export writes the first: what rxledger holds is who possesses, not who owns.

@@ -5,6 +5,8 @@ import {
   CUSTODY_PARTY_TYPES,
   DISPOSITION_OF_REASON,
   epcisEventIdOf,
+  ILMD_EXPIRY,
+  ILMD_LOT,
   SHAPE_OF_STEP,
 } from '@rxledger/epcis';
 import { type CustodyEvent, type EventType, formatRfc3339 } from '@rxledger/events';
@@ -124,5 +126,5 @@ function parties(event: CustodyEvent): Record<string, unknown> {
 function ilmd(event: CustodyEvent): Record<string, unknown> {
   if (event.type !== 'COMMISSION') return {};
   const expiry = parseExpiry(event.expiry, new Date(event.eventTime)).date;
-  return { ilmd: { 'cbvmda:lotNumber': event.lot, 'cbvmda:itemExpirationDate': expiry } };
+  return { ilmd: { [ILMD_LOT]: event.lot, [ILMD_EXPIRY]: expiry } };
 }
