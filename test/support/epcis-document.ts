@@ -41,6 +41,42 @@ export interface PlainEvent {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON-LD event as parsed
 type JsonEvent = Record<string, any>;
 
+/** One page of an export: the JSON-LD document parsed, or the XML document as text. */
+export type ExportPage = { json: Record<string, unknown> } | { xml: string };
+
+/**
+ * Every page of `GET /v1/epcis/events` from `query` on as `token`, following each page's
+ * `Link: <…>; rel="next"` until there is none. Throws on any answer but 200.
+ */
+export async function exportPages(
+  ledgerUrl: string,
+  token: string,
+  accept: string,
+  query: string,
+): Promise<ExportPage[]> {
+  const pages: ExportPage[] = [];
+  for (let next: string | undefined = query; next !== undefined;) {
+    const res = await fetch(`${ledgerUrl}/v1/epcis/events${next}`, {
+      headers: { authorization: `Bearer ${token}`, accept },
+    });
+    if (res.status !== 200) throw new Error(`export ${next} answered ${res.status}: ${await res.text()}`);
+    if (accept === 'application/xml') pages.push({ xml: await res.text() });
+    else pages.push({ json: (await res.json()) as Record<string, unknown> });
+    next = /^<\/v1\/epcis\/events(\?[^>]*)>; rel="next"$/.exec(res.headers.get('link') ?? '')?.[1];
+  }
+  return pages;
+}
+
+/** The plain events of export pages, each JSON-LD page checked against GS1's schema first. */
+export function pageEvents(pages: ExportPage[]): PlainEvent[] {
+  return pages.flatMap((page) => {
+    if ('xml' in page) return xmlEvents(page.xml);
+    const errors = epcisSchemaErrors(page.json);
+    if (errors.length > 0) throw new Error(`the export fails GS1's EPCIS 2.0 schema: ${errors.join('; ')}`);
+    return jsonEvents(page.json);
+  });
+}
+
 /** The events of a JSON-LD EPCISQueryDocument, plain. */
 export function jsonEvents(doc: JsonEvent): PlainEvent[] {
   return (doc.epcisBody.queryResults.resultsBody.eventList as JsonEvent[]).map((e) => ({

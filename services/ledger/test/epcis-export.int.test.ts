@@ -133,9 +133,9 @@ describe('EPCIS export', () => {
     expect(commission!.eventTimeZoneOffset).toBe('+02:00');
     expect(commission!.recordTime).toBe(new Date(T0 + 3_600_000).toISOString());
     expect(pallet).toMatchObject({ parentID: PALLET, epcs: [CASE1, CASE2] });
-    expect(ship!.destinations).toEqual([`owning_party https://id.gs1.org/417/${GLN.distributor}`]);
-    expect(ship!.sources).toEqual([`owning_party https://id.gs1.org/417/${GLN.maker}`]);
-    expect(receive!.sources).toEqual([`owning_party https://id.gs1.org/417/${GLN.maker}`]);
+    expect(ship!.destinations).toEqual([`possessing_party https://id.gs1.org/417/${GLN.distributor}`]);
+    expect(ship!.sources).toEqual([`possessing_party https://id.gs1.org/417/${GLN.maker}`]);
+    expect(receive!.sources).toEqual([`possessing_party https://id.gs1.org/417/${GLN.maker}`]);
     expect(events[6]).not.toHaveProperty('epcs.0'); // an unpack of everything names no children
     // Native eventIds (no URI) are exported as URNs scoped to their signer.
     expect(commission!.eventID).toBe(`urn:rxledger:epcis:event:${GLN.maker}:${ids[0]}`);

@@ -1,24 +1,8 @@
-// The pure parts of the EPCIS export: eventIDs, the page token, and the route's OpenAPI entry.
+// The pure parts of the EPCIS export: the page token and the route's OpenAPI entry (eventIDs are
+// @rxledger/epcis's, tested with capture's reading of them in shared/epcis/test/event-id.unit.test.ts).
 import { describe, expect, it } from 'vitest';
-import { exportEventId } from '../src/answers/epcis-event.ts';
 import { pageToken, queryDigest } from '../src/answers/epcis-page-token.ts';
 import { ledgerOpenApi } from '../src/routes/openapi.ts';
-
-const MAKER = '0614141000005';
-
-describe('exportEventId', () => {
-  it('keeps a captured EPCIS eventID and makes every other eventId a URI', () => {
-    const uuid = '3f2b8c1e-9a4d-4e2f-8b6a-1c2d3e4f5a6b';
-    expect(exportEventId(`urn:uuid:${uuid}`, MAKER)).toBe(`urn:uuid:${uuid}`);
-    const hash = 'a'.repeat(64);
-    expect(exportEventId(`epcis-hash:sha-256:${hash}:CBV2.0`, MAKER)).toBe(
-      `ni:///sha-256;${hash}?ver=CBV2.0`,
-    );
-    // What the partner services assign when the scanner gives none.
-    expect(exportEventId(uuid, MAKER)).toBe(`urn:uuid:${uuid}`);
-    expect(exportEventId('batch-17.3', MAKER)).toBe(`urn:rxledger:epcis:event:${MAKER}:batch-17.3`);
-  });
-});
 
 describe('the EPCIS page token', () => {
   const digest = queryDigest({ bizSteps: ['shipping'] });

@@ -1,16 +1,23 @@
 // EPCIS events → custody events in the JSON shape POST /v1/events takes (DESIGN §5), so a captured
 // document goes through the very admission, signing and publishing a native batch does. Only what
 // rxledger can hold faithfully is mapped; anything else refuses the document, naming the event's
-// index, the EPCIS field and the reason (docs/design-notes/epcis-capture.md has the table).
+// index, the EPCIS field and the reason (docs/design-notes/epcis.md has the table).
 import { formatRfc3339, parseRfc3339 } from '@rxledger/events';
 import { Gs1Error, parseGln, parseItem } from '@rxledger/gs1';
 import {
   BIZ_STEPS,
   type BizStep,
   CBV_BIZ_STEPS,
+  CBVMDA_NAMESPACES,
+  CUSTODY_PARTY_TYPES,
   CUSTODY_TYPE_OF_BIZ_STEP,
+  DISPOSITION_OF_REASON,
+  ILMD_EXPIRY,
+  ILMD_LOT,
+  SHAPE_OF_STEP,
   bareBizStep,
   readBizStep,
+  reasonOfDisposition,
 } from './cbv.ts';
 import { EpcisDocumentError, type EpcisIssue } from './epcis-issue.ts';
 import { type EpcisEvents, type EpcisNode, childNamed } from './epcis-node.ts';
@@ -29,50 +36,33 @@ export interface CapturedEvent {
 }
 
 const ACTIONS = ['ADD', 'OBSERVE', 'DELETE'];
-/** Event type and actions each business step is written with (CBV 2.0 §7.1). */
-const SHAPE_OF_STEP: Record<BizStep, { type: string; actions: string[] }> = {
-  commissioning: { type: 'ObjectEvent', actions: ['ADD'] },
-  packing: { type: 'AggregationEvent', actions: ['ADD'] },
-  unpacking: { type: 'AggregationEvent', actions: ['DELETE'] },
-  shipping: { type: 'ObjectEvent', actions: ['OBSERVE'] },
-  receiving: { type: 'ObjectEvent', actions: ['OBSERVE'] },
-  dispensing: { type: 'ObjectEvent', actions: ['OBSERVE', 'DELETE'] },
-  decommissioning: { type: 'ObjectEvent', actions: ['DELETE'] },
-  destroying: { type: 'ObjectEvent', actions: ['DELETE'] },
-};
-/** CBV dispositions that say why a pack left the supply chain, as rxledger's decommission reasons. */
-const REASON_OF_DISPOSITION: Record<string, string> = {
-  destroyed: 'destroyed',
-  stolen: 'stolen',
-  expired: 'expired',
-  damaged: 'damaged',
-};
 const QUANTITY_LISTS = ['quantityList', 'childQuantityList'];
-const CBVMDA = ['urn:epcglobal:cbv:mda', 'urn:epcglobal:cbv:mda:'];
-const LOT = 'ilmd.cbvmda:lotNumber';
-const EXPIRY = 'ilmd.cbvmda:itemExpirationDate';
+const LOT = `ilmd.${ILMD_LOT}`;
+const EXPIRY = `ilmd.${ILMD_EXPIRY}`;
 
 /**
- * Maps every event of a document, or throws EpcisDocumentError listing every event rxledger cannot
- * represent (the whole document is refused then). Events without an eventID get their CBV 2.0 hash ID.
- * @example captureEvents(readJsonDocument(text, DEFAULT_READ_LIMITS))[0].event.type // 'COMMISSION'
+ * Maps every event of a document captured by `party` (GLN), or throws EpcisDocumentError listing
+ * every event rxledger cannot represent (the whole document is refused then). Events without an
+ * eventID get their CBV 2.0 hash ID; the party reads back the eventIDs export wrote for its own
+ * events (custodyEventIdOf).
+ * @example captureEvents(readJsonDocument(text, DEFAULT_READ_LIMITS), '0614141000005')[0].event.type // 'COMMISSION'
  */
-export function captureEvents(doc: EpcisEvents): CapturedEvent[] {
-  return runSteps(captureSteps(doc));
+export function captureEvents(doc: EpcisEvents, party: string): CapturedEvent[] {
+  return runSteps(captureSteps(doc, party));
 }
 
 /** captureEvents a few ms at a time, for a service that must keep answering meanwhile. */
-export function captureEventsPaced(doc: EpcisEvents): Promise<CapturedEvent[]> {
-  return runStepsPaced(captureSteps(doc));
+export function captureEventsPaced(doc: EpcisEvents, party: string): Promise<CapturedEvent[]> {
+  return runStepsPaced(captureSteps(doc, party));
 }
 
-function* captureSteps(doc: EpcisEvents): Steps<CapturedEvent[]> {
+function* captureSteps(doc: EpcisEvents, party: string): Steps<CapturedEvent[]> {
   if (doc.events.length === 0)
     throw new EpcisDocumentError([{ field: 'eventList', reason: 'holds no events' }]);
   const issues: EpcisIssue[] = [];
   const captured: CapturedEvent[] = [];
   for (const [index, node] of doc.events.entries()) {
-    const result = captureEvent(node);
+    const result = captureEvent(node, party);
     if (Array.isArray(result)) issues.push(...result.map((i) => ({ index, ...i })));
     else captured.push(result);
     yield;
@@ -93,7 +83,7 @@ export function epcisFieldOf(captured: CapturedEvent, custodyField: string): str
 
 type Issue = Omit<EpcisIssue, 'index'>;
 
-function captureEvent(node: EpcisNode): CapturedEvent | Issue[] {
+function captureEvent(node: EpcisNode, party: string): CapturedEvent | Issue[] {
   const wellFormed = shapeIssues(node);
   if (wellFormed.length > 0) return wellFormed;
   const step = stepOf(node);
@@ -103,8 +93,8 @@ function captureEvent(node: EpcisNode): CapturedEvent | Issue[] {
   const fields: Record<string, string> = { eventId: 'eventID', eventTime: 'eventTime', type: 'bizStep' };
   const event: Record<string, unknown> = { type: CUSTODY_TYPE_OF_BIZ_STEP[step.step] };
 
-  const epcisEventId = eventIdOf(node, issue);
-  if (epcisEventId !== undefined) event.eventId = custodyEventIdOf(epcisEventId);
+  const epcisEventId = eventIdOf(node, party, issue);
+  if (epcisEventId !== undefined) event.eventId = custodyEventIdOf(epcisEventId, party);
   event.eventTime = eventTimeOf(node);
   const site = siteOf(node, issue);
   if (site !== undefined) [event.site, fields.site] = site;
@@ -201,7 +191,7 @@ function stepOf(node: EpcisNode): { step: BizStep } | { issues: Issue[] } {
   if (node.name !== shape.type)
     return refuse('type', `${step} is captured as an ${shape.type}, not an ${node.name}`);
   const action = childNamed(node, 'action')!.text;
-  if (!shape.actions.includes(action)) {
+  if (!(shape.actions as readonly string[]).includes(action)) {
     return refuse('action', `${step} is written with action ${shape.actions.join(' or ')}, not ${action}`);
   }
   for (const list of QUANTITY_LISTS) {
@@ -218,10 +208,14 @@ function stepOf(node: EpcisNode): { step: BizStep } | { issues: Issue[] } {
   return { step };
 }
 
-function eventIdOf(node: EpcisNode, issue: (field: string, reason: string) => void): string | undefined {
+function eventIdOf(
+  node: EpcisNode,
+  party: string,
+  issue: (field: string, reason: string) => void,
+): string | undefined {
   const given = childNamed(node, 'eventID')?.text;
   if (given === undefined || given === '') return epcisEventHash(node);
-  if (custodyEventIdOf(given) === undefined) {
+  if (custodyEventIdOf(given, party) === undefined) {
     issue(
       'eventID',
       'cannot be kept unaltered: rxledger keeps urn:uuid eventIDs, CBV 2.0 hash IDs and other IDs of 1-128 of A-Z a-z 0-9 . _ : -',
@@ -270,20 +264,29 @@ function bodyOf(
   event.items = epcs(node, 'epcList', issue, false);
   const fields: Record<string, string> = { items: 'epcList' };
   if (step === 'commissioning') {
-    event.lot = ilmdValue(node, 'lotNumber', LOT, issue);
-    const expiry = ilmdValue(node, 'itemExpirationDate', EXPIRY, issue);
-    if (expiry !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(expiry))
-      issue(EXPIRY, 'must be a date YYYY-MM-DD');
+    event.lot = ilmdValue(node, ILMD_LOT, issue);
+    const expiry = ilmdValue(node, ILMD_EXPIRY, issue);
+    // A calendar date: GS1's "DD=00, end of month" is an AI 17 convention, not an xsd:date, and an
+    // export writes it as the month's last day, which would capture back as other content.
+    if (expiry !== undefined && !isCalendarDate(expiry))
+      issue(EXPIRY, `must be a calendar date YYYY-MM-DD, got ${JSON.stringify(expiry)}`);
     else if (expiry !== undefined) event.expiry = expiry.slice(2).replaceAll('-', '');
     Object.assign(fields, { lot: LOT, expiry: EXPIRY });
   }
-  if (step === 'shipping') [event.to, fields.to] = [party(node, 'destinationList', issue), 'destinationList'];
-  if (step === 'receiving') [event.from, fields.from] = [party(node, 'sourceList', issue), 'sourceList'];
+  if (step === 'shipping')
+    [event.to, fields.to] = [custodian(node, 'destinationList', issue), 'destinationList'];
+  if (step === 'receiving') [event.from, fields.from] = [custodian(node, 'sourceList', issue), 'sourceList'];
   if (step === 'decommissioning' || step === 'destroying') {
     event.reason = step === 'destroying' ? 'destroyed' : reasonOf(node, issue);
     fields.reason = 'disposition';
   }
   return fields;
+}
+
+function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
 }
 
 function epcs(
@@ -319,28 +322,29 @@ function glnOf(field: string, value: string, issue: (f: string, r: string) => vo
   }
 }
 
+// An ILMD attribute (`cbvmda:lotNumber`) as JSON-LD writes it, or in XML's expanded namespace form.
 function ilmdValue(
   node: EpcisNode,
-  local: string,
-  field: string,
+  attribute: string,
   issue: (f: string, r: string) => void,
 ): string | undefined {
-  const names = [`cbvmda:${local}`, ...CBVMDA.map((ns) => `{${ns}}${local}`)];
+  const local = attribute.slice(attribute.indexOf(':') + 1);
+  const names = [attribute, ...CBVMDA_NAMESPACES.map((ns) => `{${ns}}${local}`)];
   const value = childNamed(node, 'ilmd')?.children.find((c) => names.includes(c.name))?.text;
   if (value === undefined || value === '')
-    issue(field, 'is required: a commissioning names the lot and expiry of what it makes');
+    issue(`ilmd.${attribute}`, 'is required: a commissioning names the lot and expiry of what it makes');
   return value;
 }
 
 // Custody follows possession: the possessing party when the list names one, else the owning party.
-function party(node: EpcisNode, list: string, issue: (f: string, r: string) => void): string | undefined {
+function custodian(node: EpcisNode, list: string, issue: (f: string, r: string) => void): string | undefined {
   const entries = childNamed(node, list)?.children ?? [];
   const typed = (kind: string) =>
     entries.find((e) => {
       const type = childNamed(e, 'type')?.text ?? '';
       return type === kind || type.endsWith(`:${kind}`) || type.endsWith(`-${kind}`);
     });
-  const entry = typed('possessing_party') ?? typed('owning_party');
+  const entry = CUSTODY_PARTY_TYPES.map(typed).find((e) => e !== undefined);
   if (entry === undefined) {
     const direction = list === 'destinationList' ? 'it goes to' : 'it comes from';
     issue(
@@ -354,12 +358,11 @@ function party(node: EpcisNode, list: string, issue: (f: string, r: string) => v
 
 function reasonOf(node: EpcisNode, issue: (f: string, r: string) => void): string | undefined {
   const written = childNamed(node, 'disposition')?.text ?? '';
-  const bare = written.replace(/^(urn:epcglobal:cbv:disp:|https:\/\/ref\.gs1\.org\/cbv\/Disp-)/, '');
-  const reason = REASON_OF_DISPOSITION[bare];
+  const reason = reasonOfDisposition(written);
   if (reason === undefined) {
     issue(
       'disposition',
-      `must say why the packs leave the supply chain: ${Object.keys(REASON_OF_DISPOSITION).join(', ')}${written ? `, not ${bare}` : ''}`,
+      `must say why the packs leave the supply chain: ${Object.values(DISPOSITION_OF_REASON).join(', ')}${written ? `, not ${written}` : ''}`,
     );
   }
   return reason;

@@ -12,6 +12,7 @@ import { dscsaDocument } from './fixtures/dscsa-document.ts';
 
 const MAKER = 'urn:epc:id:sgln:0614141.00000.0'; // 0614141000005
 const MAKER_SITE = 'urn:epc:id:sgln:0614141.00001.0'; // 0614141000012
+const MAKER_GLN = '0614141000005';
 const DISTRIBUTOR = 'urn:epc:id:sgln:4001234.00000.0'; // 4001234000008
 const PACK = (n: number) => `urn:epc:id:sgtin:0614141.012345.P${n}`;
 const CASE = 'urn:epc:id:sscc:0614141.0000000100';
@@ -47,7 +48,7 @@ const commissioning = (extra: object = {}) => ({
   ...extra,
 });
 const captureJson = (events: object[]) =>
-  captureEvents(readJsonDocument(jsonDoc(events), DEFAULT_READ_LIMITS));
+  captureEvents(readJsonDocument(jsonDoc(events), DEFAULT_READ_LIMITS), MAKER_GLN);
 
 describe('EPCIS events → custody events', () => {
   it('maps a DSCSA EPCIS 1.2 XML document (SBDH, GS1 US header) commissioning → packing → shipping', () => {
@@ -78,7 +79,7 @@ describe('EPCIS events → custody events', () => {
     ]);
     const doc = readXmlDocument(xml, DEFAULT_READ_LIMITS);
     expect(doc.schemaVersion).toBe('1.2');
-    const [commission, pack, ship] = captureEvents(doc).map((c) => c.event);
+    const [commission, pack, ship] = captureEvents(doc, MAKER_GLN).map((c) => c.event);
     const packs = [
       'https://id.gs1.org/01/00614141123452/21/P1',
       'https://id.gs1.org/01/00614141123452/21/P2',
@@ -117,6 +118,30 @@ describe('EPCIS events → custody events', () => {
     );
     const later = captureJson([commissioning({ eventTime: '2026-01-05T09:00:01.000-05:00' })])[0]!;
     expect(later.event.eventId).not.toBe(first.event.eventId);
+  });
+
+  it('reads the disposition the export writes for each decommission reason back as that reason', () => {
+    // CBV has no "sample"; export writes non_sellable_other for it, so capture must read that back.
+    for (const [disposition, reason] of [
+      ['non_sellable_other', 'sample'],
+      ['urn:epcglobal:cbv:disp:damaged', 'damaged'],
+      ['https://ref.gs1.org/cbv/Disp-stolen', 'stolen'],
+    ]) {
+      const [decommission] = captureJson([
+        commissioning({ bizStep: 'decommissioning', action: 'DELETE', disposition, ilmd: undefined }),
+      ]);
+      expect(decommission!.event, disposition).toMatchObject({ type: 'DECOMMISSION', reason });
+    }
+  });
+
+  it('refuses an expiry that is no calendar date, DD=00 included, naming the ILMD field', () => {
+    for (const expiry of ['2028-12-00', '2028-02-30', '2028-13-01', '28-12-31']) {
+      const ilmd = { 'cbvmda:lotNumber': 'L1', 'cbvmda:itemExpirationDate': expiry };
+      const err = refusal(() => captureJson([commissioning({ ilmd })]));
+      expect(err.issues, expiry).toEqual([
+        { index: 0, field: 'ilmd.cbvmda:itemExpirationDate', reason: expect.stringMatching(/calendar date/) },
+      ]);
+    }
   });
 
   it('takes the possessing party over the owning party as where custody goes', () => {

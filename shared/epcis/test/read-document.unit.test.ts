@@ -24,7 +24,7 @@ describe('readEpcisDocument', () => {
     setImmediate(tick);
     const doc = await readEpcisDocument(xml, 'application/xml', DEFAULT_READ_LIMITS);
     const afterReading = turns;
-    const captured = await captureEventsPaced(doc!);
+    const captured = await captureEventsPaced(doc!, '0614141000005');
     reading = false;
     expect(captured).toHaveLength(events);
     expect(afterReading).toBeGreaterThan(1);

@@ -48,7 +48,7 @@ export function mountEpcisCapture(app: Express, deps: RouteDeps & { captures: Ca
             { status: 415 },
           );
         }
-        const captured = await captureEventsPaced(doc);
+        const captured = await captureEventsPaced(doc, deps.partyOf(res).gln);
         const eventIds = await publishInEpcisTerms(captured, res, deps);
         const party = deps.partyOf(res).gln;
         const job = deps.captures.add(

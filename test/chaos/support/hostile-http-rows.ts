@@ -6,6 +6,7 @@
 // for a field that breaks a rule, 403 for a signer not entitled to it), never acknowledged with 202.
 import { MAX_ITEMS } from '@rxledger/events';
 import { MAX_BATCH_EVENTS } from '@rxledger/gateway';
+import { epcisRows } from './hostile-epcis-rows.ts';
 import type { HttpRequestSpec, HttpRow, Service } from './hostile-http.ts';
 import {
   BAD_CHECK_GLN,
@@ -1054,6 +1055,7 @@ export function httpRows(): HttpRow[] {
     ...itemRows(),
     ...partnerGetRows(),
     ...ledgerRows(),
+    ...epcisRows(),
   ];
 }
 

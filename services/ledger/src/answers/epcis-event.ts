@@ -1,7 +1,15 @@
 // One custody event as an EPCIS 2.0 event (JSON-LD form), the export's mapping in one place: the
 // inverse of what capture reads (@rxledger/epcis), so an exported flow captures back to the same events.
-import { BIZ_STEP_OF_CUSTODY_TYPE, epcisEventIdOf } from '@rxledger/epcis';
-import { type CustodyEvent, type DecommissionReason, type EventType, formatRfc3339 } from '@rxledger/events';
+import {
+  BIZ_STEP_OF_CUSTODY_TYPE,
+  CUSTODY_PARTY_TYPES,
+  DISPOSITION_OF_REASON,
+  epcisEventIdOf,
+  ILMD_EXPIRY,
+  ILMD_LOT,
+  SHAPE_OF_STEP,
+} from '@rxledger/epcis';
+import { type CustodyEvent, type EventType, formatRfc3339 } from '@rxledger/events';
 import { formatDigitalLink, parseExpiry } from '@rxledger/gs1';
 
 /** The namespace of rxledger's EPCIS extension fields (`rxl:` in JSON-LD and in XML). */
@@ -27,27 +35,6 @@ export const locationUri = (gln: string) => formatDigitalLink({ path: [['414', g
 /** A party (AI 417) as a GS1 Digital Link URI. */
 export const partyUri = (gln: string) => formatDigitalLink({ path: [['417', gln]], query: [] });
 
-// The CBV disposition a decommissioned item is left in, by rxledger's reason.
-const DISPOSITION_OF_REASON: Record<DecommissionReason, string> = {
-  destroyed: 'destroyed',
-  stolen: 'stolen',
-  expired: 'expired',
-  damaged: 'damaged',
-  sample: 'non_sellable_other',
-};
-
-/**
- * The EPCIS eventID of an event: its original EPCIS eventID where it was captured from one
- * (epcisEventIdOf), the eventId itself when it is already a URI, `urn:uuid:` before a bare UUID (what
- * the partner services assign), and otherwise a URN scoped to the signer, as eventIds are.
- */
-export function exportEventId(eventId: string, party: string): string {
-  const id = epcisEventIdOf(eventId);
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(id)) return id;
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return `urn:uuid:${id}`;
-  return `${RXL_NAMESPACE}event:${party}:${id}`;
-}
-
 /**
  * The EPCIS event of an exported leaf, carrying under `rxl:` its leaf index, the tree size it is
  * proven under and the route of that proof, the signer and rxledger's own eventId.
@@ -58,13 +45,15 @@ export function epcisEvent(leaf: ExportedLeaf, treeSize: number): EpcisEvent {
   const bizStep = BIZ_STEP_OF_CUSTODY_TYPE[event.type];
   if (bizStep === undefined) throw new RangeError(`a ${event.type} event has no EPCIS form`);
   const site = { id: locationUri(event.site) };
+  const shape = SHAPE_OF_STEP[bizStep];
   return {
-    type: event.type === 'AGGREGATE' || event.type === 'DISAGGREGATE' ? 'AggregationEvent' : 'ObjectEvent',
+    type: shape.type,
     eventTime: formatRfc3339(event.eventTime, event.eventTimeOffsetMinutes),
     ...(leaf.appendedAt === undefined ? {} : { recordTime: new Date(leaf.appendedAt).toISOString() }),
     eventTimeZoneOffset: zoneOffset(event.eventTimeOffsetMinutes),
-    eventID: exportEventId(event.eventId, event.party),
+    eventID: epcisEventIdOf(event.eventId, event.party),
     ...what(event),
+    action: shape.actions[0],
     bizStep,
     disposition: disposition(event),
     readPoint: site,
@@ -86,26 +75,20 @@ function zoneOffset(minutes: number): string {
   return `${minutes < 0 ? '-' : '+'}${hh}:${String(abs % 60).padStart(2, '0')}`;
 }
 
-// What the event is about, and what it does to it.
+// What the event is about.
 function what(event: CustodyEvent): Record<string, unknown> {
   switch (event.type) {
     case 'AGGREGATE':
-      return { parentID: event.parent, childEPCs: event.children, action: 'ADD' };
+      return { parentID: event.parent, childEPCs: event.children };
     case 'DISAGGREGATE':
       // No children means every child (DESIGN §3); EPCIS says the same of a DELETE without childEPCs.
-      return {
-        parentID: event.parent,
-        ...(event.children.length ? { childEPCs: event.children } : {}),
-        action: 'DELETE',
-      };
+      return { parentID: event.parent, ...(event.children.length ? { childEPCs: event.children } : {}) };
     case 'COMMISSION':
-      return { epcList: event.items, action: 'ADD' };
     case 'DECOMMISSION':
-      return { epcList: event.items, action: 'DELETE' };
     case 'SHIP':
     case 'RECEIVE':
     case 'DISPENSE':
-      return { epcList: event.items, action: 'OBSERVE' };
+      return { epcList: event.items };
     default:
       throw new RangeError(`a ${event.type} event has no EPCIS form`);
   }
@@ -126,10 +109,12 @@ function disposition(event: CustodyEvent): string {
   }
 }
 
-// Who hands over to whom: the signer and the shipment's other party, both as owning parties.
+// Who hands over to whom: the signer and the shipment's other party, as the possessing parties they
+// are to rxledger (capture reads the possessing party first; who owns the goods is not recorded).
 function parties(event: CustodyEvent): Record<string, unknown> {
-  const source = (gln: string) => [{ type: 'owning_party', source: partyUri(gln) }];
-  const destination = (gln: string) => [{ type: 'owning_party', destination: partyUri(gln) }];
+  const [type] = CUSTODY_PARTY_TYPES;
+  const source = (gln: string) => [{ type, source: partyUri(gln) }];
+  const destination = (gln: string) => [{ type, destination: partyUri(gln) }];
   if (event.type === 'SHIP')
     return { sourceList: source(event.party), destinationList: destination(event.to) };
   if (event.type === 'RECEIVE')
@@ -141,5 +126,5 @@ function parties(event: CustodyEvent): Record<string, unknown> {
 function ilmd(event: CustodyEvent): Record<string, unknown> {
   if (event.type !== 'COMMISSION') return {};
   const expiry = parseExpiry(event.expiry, new Date(event.eventTime)).date;
-  return { ilmd: { 'cbvmda:lotNumber': event.lot, 'cbvmda:itemExpirationDate': expiry } };
+  return { ilmd: { [ILMD_LOT]: event.lot, [ILMD_EXPIRY]: expiry } };
 }

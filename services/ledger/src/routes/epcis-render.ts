@@ -1,4 +1,5 @@
 // An export page as an EPCIS 2.0 query document: JSON-LD, or the EPCIS 2.0 XML binding.
+import { CBV_BIZSTEP_URN_PREFIX, CBV_DISP_URN_PREFIX, CBV_SDT_URN_PREFIX } from '@rxledger/epcis';
 import type { EpcisEvent } from '../answers/epcis-event.ts';
 import { RXL_NAMESPACE, RXL_PREFIX } from '../answers/epcis-event.ts';
 import type { EpcisPage } from '../answers/epcis-events.ts';
@@ -21,10 +22,9 @@ export function epcisJsonDocument(page: EpcisPage, creationDate: string): Record
 
 // XML writes CBV terms as URNs where JSON-LD writes the bare word.
 const CBV_URN: Record<string, string> = {
-  bizStep: 'urn:epcglobal:cbv:bizstep:',
-  disposition: 'urn:epcglobal:cbv:disp:',
+  bizStep: CBV_BIZSTEP_URN_PREFIX,
+  disposition: CBV_DISP_URN_PREFIX,
 };
-const SDT_URN = 'urn:epcglobal:cbv:sdt:';
 
 /** The page as an EPCIS 2.0 XML EPCISQueryDocument. */
 export function epcisXmlDocument(page: EpcisPage, creationDate: string): string {
@@ -71,7 +71,9 @@ function fieldXml(name: string, value: unknown): string {
       const items = value as Array<Record<string, string>>;
       return el(
         name,
-        items.map((x) => `<${kind} type="${esc(SDT_URN + x.type!)}">${esc(x[kind]!)}</${kind}>`).join(''),
+        items
+          .map((x) => `<${kind} type="${esc(CBV_SDT_URN_PREFIX + x.type!)}">${esc(x[kind]!)}</${kind}>`)
+          .join(''),
       );
     }
     case 'ilmd':
