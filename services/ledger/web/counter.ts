@@ -90,11 +90,10 @@ function draw(view: VerdictView, scan: number, scanned: string): void {
   const verdict = el('p', 'verdict');
   verdict.append(el('span', 'mark', MARKS[view.tone]), el('span', 'headline', view.headline));
   verdict.firstElementChild!.setAttribute('aria-hidden', 'true');
-  const parts: HTMLElement[] = [
-    el('h2', 'visually-hidden', 'Answer'),
-    verdict,
-    el('p', 'advice', view.advice),
-  ];
+  // The heading keeps the id the section's aria-labelledby names, or the live region loses its name.
+  const title = el('h2', 'visually-hidden', 'Answer');
+  title.id = 'answer-title';
+  const parts: HTMLElement[] = [title, verdict, el('p', 'advice', view.advice)];
   if (view.detail !== undefined) parts.push(el('p', 'detail', view.detail));
   if (view.alerts.length > 0) {
     const list = el('ul', 'alerts');
