@@ -3,6 +3,7 @@
 // sends is read as HTML.
 import { normalizeScannerInput } from '@rxledger/gs1';
 import { byId, el } from './dom.ts';
+import { keepForOffline } from './offline.ts';
 import { visibleSeparators } from './scan-field.ts';
 import { answerView, failureView, type VerdictView } from './verdict.ts';
 import { verifyScan } from './verify-client.ts';
@@ -125,3 +126,4 @@ function draw(view: VerdictView, scan: number, scanned: string): void {
 tokenInput.value = savedToken();
 showTokenState();
 (savedToken() ? scanInput : tokenInput).focus();
+keepForOffline();

@@ -11,6 +11,7 @@ import {
 import { anomaliesOf, type BundleView, bundleView } from './bundle-view.ts';
 import { byId, el } from './dom.ts';
 import { fetchProvenance } from './provenance-client.ts';
+import { keepForOffline } from './offline.ts';
 
 const ANCHORS_KEY = 'rxledger.regulator.anchors';
 const TOKEN_KEY = 'rxledger.regulator.token';
@@ -221,3 +222,4 @@ function restore(): void {
 }
 
 restore();
+keepForOffline();
