@@ -72,7 +72,9 @@ describe.skipIf(!browserFound.path)('the pages offline once loaded, in Chromium'
 
   it('online: the first load installs the worker, which keeps both pages and their assets, and no answer', async () => {
     await page.goto(`${sys.ledgerUrl}/`);
-    await expect.poll(() => page.evaluate('navigator.serviceWorker.controller !== null')).toBe(true);
+    await expect
+      .poll(() => page.evaluate('navigator.serviceWorker.controller !== null'), { timeout: 30_000 })
+      .toBe(true);
     await page.fill('#token', sys.pharmacistToken[GLN.pharmacy1]!);
     await page.press('#token', 'Enter');
     expect(await scan(sgtin('OFF1'))).toMatchObject({ headline: 'VERIFIED' });
