@@ -26,20 +26,23 @@ const golden = JSON.parse(
 ) as GoldenBundleCase[];
 const goldenCase = (name: string) => golden.find((c) => c.name === name)!;
 
-/** Every control of the regulator view a keyboard user must reach, in the order a reader meets them. */
+/** Controls the regulator view must have, whatever panels it grows; the Tab test takes the page's own. */
 const REGULATOR_CONTROLS = [
-  'a[href="/"]',
   '#credentials-file',
   '#checkpoint-key',
   '#authority-key',
   '#origin',
-  '#anchors-form button',
   '#token',
-  '#token-form button',
   '#search',
-  '#search-form button',
   '#bundle-file',
 ];
+
+/** How an element is named in the Tab test: by its id, else by the start of its markup. */
+const NAME_OF = `(e => e.id ? '#' + e.id : e.outerHTML.slice(0, 60))`;
+/** Every control a keyboard user must reach, shown and enabled, in document (reading) order. */
+const CONTROLS_IN_ORDER = `[...document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')]
+  .filter((e) => !e.disabled && e.tabIndex >= 0 && e.getClientRects().length > 0)
+  .map(${NAME_OF})`;
 
 describe.skipIf(!browserFound.path)('the pages for every reader, in Chromium', () => {
   let webDir: string;
@@ -158,21 +161,18 @@ describe.skipIf(!browserFound.path)('the pages for every reader, in Chromium', (
     await page.goto(`${sys.ledgerUrl}/regulator`);
     await page.evaluate('localStorage.clear(); sessionStorage.clear()');
     await page.reload();
+    const controls = await page.evaluate<string[]>(CONTROLS_IN_ORDER);
+    expect(controls).toEqual(expect.arrayContaining(REGULATOR_CONTROLS));
     const reached: string[] = [];
-    for (let i = 0; i < 30; i += 1) {
+    for (let i = 0; i < controls.length + 5; i += 1) {
       await page.keyboard.press('Tab');
       const at = await page.evaluate<string | null>(
-        `(a => a && a !== document.body ? (a.id ? '#' + a.id : a.outerHTML.slice(0, 60)) : null)(document.activeElement)`,
+        `(a => a && a !== document.body ? ${NAME_OF}(a) : null)(document.activeElement)`,
       );
       if (at === null || reached.includes(at)) break;
       reached.push(at);
     }
-    const focusable = await Promise.all(
-      REGULATOR_CONTROLS.map((sel) =>
-        page.locator(sel).evaluate((e) => (e.id ? `#${e.id}` : e.outerHTML.slice(0, 60))),
-      ),
-    );
-    expect(reached).toEqual(focusable);
+    expect(reached).toEqual(controls);
 
     // Enter in a field submits its form: the anchors, then the token, then a search.
     const c = goldenCase('v1-pack-a');
