@@ -1,6 +1,7 @@
 // `npm run bench`: every speed and memory target of the project measured in one run on this machine,
 // printed as a table and written to bench/results.json. BENCH_PACKS (default 100000) sets the size of
-// the big ledger (10 leaves a pack); BENCH_INGEST_S (default 60) the ingest window.
+// the big ledger (10 leaves a pack); BENCH_INGEST_S (default 60) the ingest window. The pages' weight
+// and in-browser verify time need no Kafka; the browser part is skipped, saying why, without Chromium.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { type FixedRateResult, fixedRate } from './sections/fixed-rate.ts';
 import { bareExpress, loadInTurns } from './sections/http-load.ts';
 import { ingest } from './sections/ingest.ts';
 import { rawKafka, verifyRate } from './sections/limits.ts';
+import { browserVerify, pageWeights } from './sections/page.ts';
 import { round, until } from './stats.ts';
 
 const PACKS = Number(process.env.BENCH_PACKS ?? 100_000);
@@ -23,6 +25,10 @@ const COUNTER_S = 10;
 const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 const started = Date.now();
+say('pages: first-load JavaScript from a fresh build; a 10-entry bundle verified in Chromium');
+const pages = await pageWeights();
+const inBrowser = await browserVerify();
+if ('skipped' in inBrowser) say(`pages: in-browser verify skipped: ${inBrowser.skipped}`);
 const dataDir = await mkdtemp(join(tmpdir(), 'rxledger-bench-'));
 const kafka = await findOrStartKafka({
   brokers: process.env.KAFKA_BROKERS?.split(',').filter(Boolean),
@@ -144,6 +150,7 @@ try {
     counter,
     capture,
     bigLedger: big,
+    pages: { firstLoadJs: pages, browserVerify: inBrowser },
     ratios: {
       ingest: Math.min(ingestResult.ackedPerS, ingestResult.foldedPerS) / limit,
       verify: verifyLoad.reqPerS / bare.reqPerS,
@@ -210,6 +217,18 @@ try {
       `${round(big.rssMb)} MB (${round(big.peakRssMb)} MB)`,
       '<= 512 MB',
     ],
+    ...pages.map((p): [string, string, string] => [
+      `${p.page} first-load JS, gzipped (raw)`,
+      `${round(p.gzipBytes / 1024, 1)} KB (${round(p.bytes / 1024)} KB)`,
+      '<= 150 KB',
+    ]),
+    'skipped' in inBrowser
+      ? ['verify 10-entry bundle in Chromium', `skipped: ${inBrowser.skipped}`, '<= 100 ms']
+      : [
+          `verify ${inBrowser.entries}-entry bundle in Chromium, median / p95 (first)`,
+          `${round(inBrowser.medianMs, 1)} / ${round(inBrowser.p95Ms, 1)} ms (${round(inBrowser.firstMs, 1)} ms)`,
+          '<= 100 ms',
+        ],
   ];
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));

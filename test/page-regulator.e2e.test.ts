@@ -12,7 +12,8 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildWeb } from '../infra/build-web.mjs';
 import { PAGE_CSP } from '../services/ledger/src/routes/page-routes.ts';
-import { readTrustAnchors, verifyBundleText } from '../shared/verifier/src/index.ts';
+import { verifyBundleCommand } from '../services/ledger/src/cli/verify-bundle-command.ts';
+import { type BundleReport, readTrustAnchors, verifyBundleText } from '../shared/verifier/src/index.ts';
 import type { GoldenBundleCase } from './golden/golden-bundles.ts';
 import { findChromium } from './support/chromium.ts';
 import { GLN, GTIN, postAccepted, startSystem, type TestSystem } from './support/system.ts';
@@ -148,6 +149,52 @@ describe.skipIf(!browserFound.path)('the regulator page in Chromium', () => {
     expect(download.suggestedFilename()).toMatch(/^provenance-.*PROV1\.json$/);
   });
 
+  it('a bundle with one byte of one leaf flipped on the way: the page names the failed check, and so does the CLI', async () => {
+    // The ledger's real answer, one bit of the last byte of its second entry's leaf flipped.
+    let tampered = '';
+    let flipped = -1;
+    await page.route('**/v1/provenance?**', async (route) => {
+      const res = await route.fetch();
+      const bundle = JSON.parse(await res.text()) as { entries: Array<{ index: number; leaf: string }> };
+      const entry = bundle.entries[1]!;
+      const leaf = Buffer.from(entry.leaf, 'base64');
+      leaf[leaf.length - 1]! ^= 0x01;
+      entry.leaf = leaf.toString('base64');
+      flipped = entry.index;
+      tampered = JSON.stringify(bundle);
+      await route.fulfill({ response: res, body: tampered });
+    });
+    const r = await resultOf(search(sgtin('PROV1')));
+    await page.unroute('**/v1/provenance?**');
+    expect(r.tone).toBe('bad');
+    // The flipped leaf no longer hashes to the leaf the checkpoint's tree holds.
+    expect(r.failed).toContain('entry inclusion');
+    const row = page.locator('#result tr[data-check="entry inclusion"]');
+    expect(await row.textContent()).toContain(`leaf ${flipped}`);
+    await shot('regulator-tampered-in-transit');
+
+    // `rxledger verify-bundle`, in process, given the same bytes and the same anchors.
+    const out: string[] = [];
+    const status = await verifyBundleCommand(
+      [
+        '-',
+        '--checkpoint-key',
+        sys.checkpointKey,
+        '--authority-key',
+        sys.authorityKey.verifyingKey.toBase64(),
+        '--json',
+      ],
+      (line) => out.push(line),
+      (line) => out.push(line),
+      () => Promise.resolve(tampered),
+    );
+    expect(status).toBe(1);
+    const report = JSON.parse(out.join('\n')) as BundleReport;
+    const cliFailed = new Set(report.checks.filter((c) => !c.ok).map((c) => c.what));
+    expect(cliFailed).toContain('entry inclusion');
+    expect([...cliFailed].sort()).toEqual([...new Set(r.failed)].sort());
+  });
+
   it("fails the ledger's own answer under an authority key the ledger does not hold", async () => {
     await setAnchors({
       checkpointKey: sys.checkpointKey,
@@ -218,7 +265,7 @@ describe.skipIf(!browserFound.path)('the regulator page in Chromium', () => {
 
   it('shows the rejection list and checks the current checkpoint against the anchors', async () => {
     const rejections = await panel('rejections-form', 'rejections-out');
-    expect(await rejections.textContent()).toMatch(/\d+ rejections in all/);
+    expect(await rejections.textContent()).toMatch(/\d+ rejections in all|No rejected record matches/);
     const checkpoint = await panel('checkpoint-form', 'checkpoint-out');
     expect(await checkpoint.getAttribute('data-tone')).toBe('ok');
     expect(await checkpoint.textContent()).toContain('Signature verified: system.test/custody');

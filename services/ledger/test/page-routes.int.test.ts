@@ -102,6 +102,26 @@ describe('the page routes', () => {
     expect((await fetch(`${url}/assets/../index.html`)).status).not.toBe(200);
   });
 
+  it('serves the service worker at the root, revalidated on every load, keeping both pages and their assets', async () => {
+    const webDir = join(dir, 'built-worker');
+    await buildWeb(webDir);
+    const { url, http } = await serve(webDir);
+    servers.push(http);
+    const res = await fetch(`${url}/sw.js`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+    expect(res.headers.get('content-security-policy')).toBe(PAGE_CSP);
+    const worker = await res.text();
+    const assets = async (path: string) =>
+      [...(await (await fetch(`${url}${path}`)).text()).matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map(
+        (m) => m[1]!,
+      );
+    for (const kept of ['/', '/regulator', ...(await assets('/')), ...(await assets('/regulator'))])
+      expect(worker, kept).toContain(`"${kept}"`);
+    expect(worker).not.toContain('.map"');
+  });
+
   it('shows a rebuild at the next load: index.html is read on every request', async () => {
     const webDir = join(dir, 'rebuilt');
     const { url, http } = await serve(webDir);

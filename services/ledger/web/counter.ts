@@ -3,6 +3,7 @@
 // sends is read as HTML.
 import { normalizeScannerInput } from '@rxledger/gs1';
 import { byId, el } from './dom.ts';
+import { keepForOffline } from './offline.ts';
 import { visibleSeparators } from './scan-field.ts';
 import { answerView, failureView, type VerdictView } from './verdict.ts';
 import { verifyScan } from './verify-client.ts';
@@ -90,11 +91,10 @@ function draw(view: VerdictView, scan: number, scanned: string): void {
   const verdict = el('p', 'verdict');
   verdict.append(el('span', 'mark', MARKS[view.tone]), el('span', 'headline', view.headline));
   verdict.firstElementChild!.setAttribute('aria-hidden', 'true');
-  const parts: HTMLElement[] = [
-    el('h2', 'visually-hidden', 'Answer'),
-    verdict,
-    el('p', 'advice', view.advice),
-  ];
+  // The heading keeps the id the section's aria-labelledby names, or the live region loses its name.
+  const title = el('h2', 'visually-hidden', 'Answer');
+  title.id = 'answer-title';
+  const parts: HTMLElement[] = [title, verdict, el('p', 'advice', view.advice)];
   if (view.detail !== undefined) parts.push(el('p', 'detail', view.detail));
   if (view.alerts.length > 0) {
     const list = el('ul', 'alerts');
@@ -126,3 +126,4 @@ function draw(view: VerdictView, scan: number, scanned: string): void {
 tokenInput.value = savedToken();
 showTokenState();
 (savedToken() ? scanInput : tokenInput).focus();
+keepForOffline();

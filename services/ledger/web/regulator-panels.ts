@@ -23,7 +23,8 @@ export function table(
   t.append(head);
   for (const row of rows) {
     const tr = el('tr', '');
-    for (const c of row) tr.append(el('td', '', c));
+    // An empty cell reads as nothing at all: say "none" so every column has something in it.
+    for (const c of row) tr.append(el('td', c ? '' : 'none', c || 'none'));
     t.append(tr);
   }
   return t;
@@ -93,14 +94,10 @@ export async function showRejections(
   if (filter.reason) query.set('reason', filter.reason);
   const answer = await ledgerJson<RejectionsPage>(`/v1/rejections?${query}`, token);
   if (!answer.ok) return say(out, answer.problem);
-  const rows = answer.body.rejections.map((r) => [
-    r.receivedAt,
-    r.party,
-    r.eventId,
-    r.type,
-    r.code,
-    r.message,
-  ]);
+  const rows = answer.body.rejections.map((r) =>
+    [r.receivedAt, r.party, r.eventId, r.type, r.code, r.message].map((v) => v ?? ''),
+  );
+  if (rows.length === 0) return out.replaceChildren(el('p', 'hint', 'No rejected record matches.'));
   out.replaceChildren(
     el('p', 'hint', `${answer.body.count} rejections in all; the latest ${rows.length} shown, newest first.`),
     table('Rejected records', REJECTION_COLUMNS, rows),

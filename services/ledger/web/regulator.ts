@@ -15,6 +15,7 @@ import { byId, el } from './dom.ts';
 import { normalizeScannerInput } from '@rxledger/gs1';
 import { ledgerGet } from './ledger-client.ts';
 import { showCheckpoint, showRecallScope, showRejections } from './regulator-panels.ts';
+import { keepForOffline } from './offline.ts';
 
 const ANCHORS_KEY = 'rxledger.regulator.anchors';
 const TOKEN_KEY = 'rxledger.regulator.token';
@@ -94,11 +95,18 @@ async function loadCredentials(file: File): Promise<void> {
 // Counts what was drawn, so a test (or an assistive tool) can tell a new result from the last one.
 let drawn = 0;
 
+/** The result's heading, under the id the section's aria-labelledby names: each redraw keeps it. */
+function resultTitle(): HTMLHeadingElement {
+  const title = el('h2', '', 'Result');
+  title.id = 'result-title';
+  return title;
+}
+
 function showProblem(problem: string): void {
   result.dataset.drawn = String(++drawn);
   result.className = 'panel result result--error';
   result.dataset.tone = 'error';
-  result.replaceChildren(el('h2', '', 'Result'), el('p', 'advice', problem));
+  result.replaceChildren(resultTitle(), el('p', 'advice', problem));
 }
 
 /** Verifies `text` (a bundle as received) and draws it, with a link to download exactly that text. */
@@ -113,6 +121,8 @@ const MARK_TEXT = { ok: '✓', bad: '✕' } as const;
 
 function mark(m: 'ok' | 'bad'): HTMLSpanElement {
   const span = el('span', `mark mark--${m}`, MARK_TEXT[m]);
+  // A glyph with a name: role img makes screen readers say the name instead of the glyph.
+  span.setAttribute('role', 'img');
   span.setAttribute('aria-label', m === 'ok' ? 'verified' : 'failed');
   return span;
 }
@@ -120,7 +130,7 @@ function mark(m: 'ok' | 'bad'): HTMLSpanElement {
 function draw(view: BundleView, text: string, fileName: string, item: string | undefined): void {
   const verdict = el('p', 'verdict');
   verdict.append(mark(view.tone), el('span', 'headline', view.headline));
-  const parts: HTMLElement[] = [el('h2', '', 'Result'), verdict, el('p', 'advice', view.basis)];
+  const parts: HTMLElement[] = [resultTitle(), verdict, el('p', 'advice', view.basis)];
   if (item) parts.push(el('p', 'subject', `Pack: ${item}`));
   if (view.checkpoint) parts.push(el('p', 'hint', `Checkpoint: ${view.checkpoint}`));
   parts.push(picture(view), timeline(view), checks(view), download(text, fileName));
@@ -163,7 +173,10 @@ function timeline(view: BundleView): HTMLElement {
 function checks(view: BundleView): HTMLElement {
   const table = el('table', 'checks');
   const head = el('tr', '');
-  for (const h of ['', 'Check', 'Passed', 'First failure']) head.append(el('th', '', h));
+  const markHead = el('th', '');
+  markHead.append(el('span', 'visually-hidden', 'Mark'));
+  head.append(markHead);
+  for (const h of ['Check', 'Passed', 'First failure']) head.append(el('th', '', h));
   table.append(head);
   for (const c of view.checks) {
     const row = el('tr', `check check--${c.mark}`);
@@ -284,3 +297,4 @@ function restore(): void {
 }
 
 restore();
+keepForOffline();

@@ -31,7 +31,7 @@ const PAGES: Record<string, string> = { '/': 'index.html', '/regulator': 'regula
 
 /**
  * The pages and their assets at `/assets/`, from `webDir` as infra/build-web.mjs writes it (index.html,
- * regulator.html, assets/<name>-<hash>.<ext>). A page is read on every request and never cached, so a
+ * regulator.html, assets/<name>-<hash>.<ext>, and the service worker sw.js at `/sw.js`). A page is read on every request and never cached, so a
  * rebuild shows at the next load; the assets are named by their content, so they are cached for good.
  * Before the pages are built (or without a `webDir`), each page answers 503 saying how to build it.
  */
@@ -53,6 +53,7 @@ export function pageRoutes(app: Express, webDir: string | undefined): void {
     });
   }
   if (webDir === undefined) return;
+  app.get('/sw.js', (_req, res) => void serveWorker(res, webDir));
   app.use(
     '/assets',
     express.static(join(webDir, 'assets'), {
@@ -64,4 +65,22 @@ export function pageRoutes(app: Express, webDir: string | undefined): void {
       setHeaders: webHeaders,
     }),
   );
+}
+
+/**
+ * The pages' service worker (web/service-worker.ts): at the root, so that its scope covers every page;
+ * revalidated on every load, so that a rebuild's worker replaces the last one at once.
+ */
+async function serveWorker(res: Response, webDir: string): Promise<void> {
+  webHeaders(res);
+  let script: Buffer;
+  try {
+    script = await readFile(join(webDir, 'sw.js'));
+  } catch {
+    res.status(404).type('text/plain; charset=utf-8').setHeader('Cache-Control', 'no-store');
+    res.send(NOT_BUILT);
+    return;
+  }
+  res.setHeader('Cache-Control', 'no-cache');
+  res.type('text/javascript; charset=utf-8').send(script);
 }
