@@ -3,22 +3,19 @@
 // driven by keyboard alone, and no horizontal scrolling at 360 px wide or on a desktop.
 // axe is injected with page.evaluate (DevTools evaluation, which the pages' CSP does not govern), so the
 // pages are scanned under their real CSP: no bypassCSP, no inline script tag.
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import type { AxeResults, NodeResult } from 'axe-core';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildWeb } from '../infra/build-web.mjs';
 import type { GoldenBundleCase } from './golden/golden-bundles.ts';
 import { findChromium } from './support/chromium.ts';
-import { GLN, GTIN, postAccepted, startSystem, type TestSystem } from './support/system.ts';
+import { openPageSession, type PageSession } from './support/page-session.ts';
+import { GLN, GTIN, postAccepted, type TestSystem } from './support/system.ts';
 
 const browserFound = findChromium();
 if ('reason' in browserFound) console.warn(`page-a11y.e2e: skipped: ${browserFound.reason}`);
 
-const ARTIFACTS = resolve('test/artifacts/page');
 const AXE_SOURCE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const sgtin = (serial: string) => `(01)${GTIN}(21)${serial}`;
 const golden = JSON.parse(
@@ -45,36 +42,24 @@ const CONTROLS_IN_ORDER = `[...document.querySelectorAll('a[href], button, input
   .map(${NAME_OF})`;
 
 describe.skipIf(!browserFound.path)('the pages for every reader, in Chromium', () => {
-  let webDir: string;
+  let session: PageSession;
   let sys: TestSystem;
-  let browser: Browser;
   let page: Page;
-  const problems: string[] = [];
 
   beforeAll(async () => {
-    webDir = await mkdtemp(join(tmpdir(), 'rxledger-web-'));
-    await buildWeb(webDir);
-    sys = await startSystem(inject('kafkaBrokers'), { webDir });
+    session = await openPageSession(inject('kafkaBrokers'), browserFound.path!, {
+      viewport: { width: 360, height: 800 },
+    });
+    ({ sys, page } = session);
     const pack = [sgtin('A11Y1')];
     await postAccepted(sys, GLN.maker, [
       { type: 'COMMISSION', items: pack, lot: 'L1', expiry: '281231' },
       { type: 'SHIP', items: pack, to: GLN.pharmacy1 },
     ]);
     await postAccepted(sys, GLN.pharmacy1, [{ type: 'RECEIVE', items: pack, from: GLN.maker }]);
-    await mkdir(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({ executablePath: browserFound.path, headless: true });
-    page = await browser.newPage({ viewport: { width: 360, height: 800 } });
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await sys?.stop();
-    if (webDir) await rm(webDir, { recursive: true, force: true });
-  });
+  afterAll(() => session?.close());
 
   /**
    * The serious and critical axe findings of the page as it is now, one line each, readable: the
@@ -148,10 +133,10 @@ describe.skipIf(!browserFound.path)('the pages for every reader, in Chromium', (
     await expectAccessible('regulator idle');
     expect(await checkFile('v1-pack-a', 1)).toBe('ok');
     await expectAccessible('regulator verified bundle');
-    await page.screenshot({ path: join(ARTIFACTS, 'regulator-verified-360.png'), fullPage: true });
+    await session.shot('regulator-verified-360');
     expect(await checkFile('v2-pack-c-altered-leaf', 2)).toBe('bad');
     await expectAccessible('regulator failed bundle');
-    await page.screenshot({ path: join(ARTIFACTS, 'regulator-failed-360.png'), fullPage: true });
+    await session.shot('regulator-failed-360');
     await page.setViewportSize({ width: 1280, height: 900 });
     await expectAccessible('regulator failed bundle, desktop');
     await page.setViewportSize({ width: 360, height: 800 });
@@ -220,6 +205,6 @@ describe.skipIf(!browserFound.path)('the pages for every reader, in Chromium', (
   });
 
   it('raised no script error or CSP violation', () => {
-    expect(problems).toEqual([]);
+    expect(session.problems).toEqual([]);
   });
 });

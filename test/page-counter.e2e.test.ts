@@ -2,31 +2,26 @@
 // rxledger: packs made genuine, unknown, dispensed, recalled and in transit through the partner
 // services, then scanned at the page as a wedge scanner types them. Screenshots of every state go to
 // test/artifacts/page/.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildWeb } from '../infra/build-web.mjs';
 import { PAGE_CSP } from '../services/ledger/src/routes/page-routes.ts';
 import { findChromium } from './support/chromium.ts';
-import { GLN, GTIN, postAccepted, startSystem, type TestSystem } from './support/system.ts';
+import { openPageSession, type PageSession } from './support/page-session.ts';
+import { GLN, GTIN, postAccepted, type TestSystem } from './support/system.ts';
 
 const browserFound = findChromium();
 if ('reason' in browserFound) console.warn(`page-counter.e2e: skipped: ${browserFound.reason}`);
 
-const ARTIFACTS = resolve('test/artifacts/page');
 const GS = '\u001d';
 const sgtin = (serial: string) => `(01)${GTIN}(21)${serial}`;
 
 describe.skipIf(!browserFound.path)('the counter page in Chromium', () => {
-  let webDir: string;
+  let session: PageSession;
   let sys: TestSystem;
-  let browser: Browser;
   let page: Page;
+  let shot: PageSession['shot'];
   let token: string;
   const requested: string[] = [];
-  const problems: string[] = [];
   let scans = 0;
 
   /** Posts events as the scanner of `gln` and waits until the ledger has accepted every one. */
@@ -35,9 +30,12 @@ describe.skipIf(!browserFound.path)('the counter page in Chromium', () => {
   };
 
   beforeAll(async () => {
-    webDir = await mkdtemp(join(tmpdir(), 'rxledger-web-'));
-    await buildWeb(webDir);
-    sys = await startSystem(inject('kafkaBrokers'), { webDir });
+    // A phone-sized screen: the page must work at 360 px wide.
+    session = await openPageSession(inject('kafkaBrokers'), browserFound.path!, {
+      viewport: { width: 360, height: 800 },
+    });
+    ({ sys, page, shot } = session);
+    page.on('request', (r) => requested.push(r.url()));
     token = sys.pharmacistToken[GLN.pharmacy1]!;
 
     const delivered = ['GEN1', 'DISP1', 'REC1'].map(sgtin);
@@ -58,31 +56,9 @@ describe.skipIf(!browserFound.path)('the counter page in Chromium', () => {
     await post(GLN.maker, [
       { type: 'RECALL', gtin: GTIN, lot: 'R9', reason: 'particles found in the batch' },
     ]);
-
-    await mkdir(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({ executablePath: browserFound.path, headless: true });
-    // A phone-sized screen: the page must work at 360 px wide.
-    page = await browser.newPage({ viewport: { width: 360, height: 800 } });
-    page.on('request', (r) => requested.push(r.url()));
-    page.on('console', (m) => {
-      // A 400, a 401 and the cut network are logged as failed loads; anything else (a CSP violation, a
-      // script error) is a problem.
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await sys?.stop();
-    if (webDir) await rm(webDir, { recursive: true, force: true });
-  });
-
-  async function shot(name: string): Promise<void> {
-    const path = join(ARTIFACTS, `${name}.png`);
-    await page.screenshot({ path, fullPage: true });
-    console.log(`screenshot: ${path}`);
-  }
+  afterAll(() => session?.close());
 
   /** Types what the scanner sends, then Enter, by keyboard only; waits until its answer is drawn. */
   async function scan(typed: string): Promise<{ tone: string; headline: string; text: string }> {
@@ -227,6 +203,6 @@ describe.skipIf(!browserFound.path)('the counter page in Chromium', () => {
     await shot('counter-verified-desktop');
     expect(requested.filter((u) => u.includes(token) || u.includes('not-a-token'))).toEqual([]);
     expect(requested.filter((u) => u.includes('/v1/verify')).length).toBe(scans);
-    expect(problems).toEqual([]);
+    expect(session.problems).toEqual([]);
   });
 });

@@ -2,19 +2,15 @@
 // keeps both pages and their assets after one load, so with the network cut (and then with the ledger
 // itself stopped) a reload still shows the page, and a scan or a search says the ledger cannot be
 // reached. Answers are never kept: nothing under /v1/ is ever in the worker's cache.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildWeb } from '../infra/build-web.mjs';
 import { findChromium } from './support/chromium.ts';
-import { GLN, GTIN, postAccepted, startSystem, type TestSystem } from './support/system.ts';
+import { openPageSession, type PageSession } from './support/page-session.ts';
+import { GLN, GTIN, postAccepted, type TestSystem } from './support/system.ts';
 
 const browserFound = findChromium();
 if ('reason' in browserFound) console.warn(`page-offline.e2e: skipped: ${browserFound.reason}`);
 
-const ARTIFACTS = resolve('test/artifacts/page');
 const sgtin = (serial: string) => `(01)${GTIN}(21)${serial}`;
 
 /** Every URL the worker's caches hold, as paths. */
@@ -28,36 +24,27 @@ const CACHED_PATHS = `(async () => {
 })()`;
 
 describe.skipIf(!browserFound.path)('the pages offline once loaded, in Chromium', () => {
-  let webDir: string;
+  let session: PageSession;
   let sys: TestSystem;
-  let stopped = false;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let scans = 0;
   let drawn = 0;
 
   beforeAll(async () => {
-    webDir = await mkdtemp(join(tmpdir(), 'rxledger-web-'));
-    await buildWeb(webDir);
-    sys = await startSystem(inject('kafkaBrokers'), { webDir });
+    session = await openPageSession(inject('kafkaBrokers'), browserFound.path!, {
+      viewport: { width: 360, height: 800 },
+    });
+    ({ sys, context, page } = session);
     const pack = [sgtin('OFF1')];
     await postAccepted(sys, GLN.maker, [
       { type: 'COMMISSION', items: pack, lot: 'L1', expiry: '281231' },
       { type: 'SHIP', items: pack, to: GLN.pharmacy1 },
     ]);
     await postAccepted(sys, GLN.pharmacy1, [{ type: 'RECEIVE', items: pack, from: GLN.maker }]);
-    await mkdir(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({ executablePath: browserFound.path, headless: true });
-    context = await browser.newContext({ viewport: { width: 360, height: 800 } });
-    page = await context.newPage();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    if (!stopped) await sys?.stop();
-    if (webDir) await rm(webDir, { recursive: true, force: true });
-  });
+  afterAll(() => session?.close());
 
   async function scan(typed: string): Promise<{ headline: string; text: string }> {
     await page.fill('#scan', typed);
@@ -95,7 +82,7 @@ describe.skipIf(!browserFound.path)('the pages offline once loaded, in Chromium'
     const answer = await scan(sgtin('OFF1'));
     expect(answer.headline).toBe('NOT CHECKED');
     expect(answer.text).toContain('could not be reached');
-    await page.screenshot({ path: join(ARTIFACTS, 'counter-offline.png'), fullPage: true });
+    await session.shot('counter-offline');
     // The answer to the scan was never kept: the worker holds the pages and their assets only.
     expect(((await page.evaluate(CACHED_PATHS)) as string[]).filter((p) => p.startsWith('/v1/'))).toEqual([]);
   });
@@ -115,8 +102,7 @@ describe.skipIf(!browserFound.path)('the pages offline once loaded, in Chromium'
 
   it('with the network back but the ledger stopped: the page is still shown, from what the worker kept', async () => {
     await context.setOffline(false);
-    await sys.stop();
-    stopped = true;
+    await session.stopSystem();
     const res = await page.goto(`${sys.ledgerUrl}/`);
     expect(res!.fromServiceWorker()).toBe(true);
     expect(res!.status()).toBe(200);

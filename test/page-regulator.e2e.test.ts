@@ -2,43 +2,41 @@
 // against a whole rxledger: a pack's history fetched, verified in the browser by the same verifier as
 // `rxledger verify-bundle`, and downloaded; and the golden bundles of test/golden/bundles.json given to
 // the page as files, each giving the verdict frozen for it. Screenshots go to test/artifacts/page/.
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { SigningKey } from '@rxledger/events';
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { SigningKey } from '@rxledger/events';
 import { cosignatureSigner, generateNoteKey } from '@rxledger/tlog';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildWeb } from '../infra/build-web.mjs';
 import { PAGE_CSP } from '../services/ledger/src/routes/page-routes.ts';
 import { verifyBundleCommand } from '../services/ledger/src/cli/verify-bundle-command.ts';
 import { type BundleReport, readTrustAnchors, verifyBundleText } from '../shared/verifier/src/index.ts';
 import type { GoldenBundleCase } from './golden/golden-bundles.ts';
 import { findChromium } from './support/chromium.ts';
-import { GLN, GTIN, postAccepted, startSystem, type TestSystem } from './support/system.ts';
+import { openPageSession, type PageSession } from './support/page-session.ts';
+import { GLN, GTIN, postAccepted, type TestSystem } from './support/system.ts';
 
 const browserFound = findChromium();
 if ('reason' in browserFound) console.warn(`page-regulator.e2e: skipped: ${browserFound.reason}`);
 
-const ARTIFACTS = resolve('test/artifacts/page');
 const sgtin = (serial: string) => `(01)${GTIN}(21)${serial}`;
 const golden = JSON.parse(
   await readFile(new URL('./golden/bundles.json', import.meta.url), 'utf8'),
 ) as GoldenBundleCase[];
 
 describe.skipIf(!browserFound.path)('the regulator page in Chromium', () => {
-  let webDir: string;
+  let session: PageSession;
   let sys: TestSystem;
-  let browser: Browser;
   let page: Page;
-  const problems: string[] = [];
+  let shot: PageSession['shot'];
   let drawn = 0;
 
   beforeAll(async () => {
-    webDir = await mkdtemp(join(tmpdir(), 'rxledger-web-'));
-    await buildWeb(webDir);
-    sys = await startSystem(inject('kafkaBrokers'), { webDir });
+    session = await openPageSession(inject('kafkaBrokers'), browserFound.path!, {
+      viewport: { width: 1000, height: 900 },
+      acceptDownloads: true,
+    });
+    ({ sys, page, shot } = session);
     const pack = [sgtin('PROV1')];
     await postAccepted(sys, GLN.maker, [
       { type: 'COMMISSION', items: pack, lot: 'L1', expiry: '281231' },
@@ -54,26 +52,9 @@ describe.skipIf(!browserFound.path)('the regulator page in Chromium', () => {
       { type: 'RECEIVE', items: pack, from: GLN.distributor },
       { type: 'DISPENSE', items: pack },
     ]);
-    await mkdir(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({ executablePath: browserFound.path, headless: true });
-    page = await browser.newPage({ viewport: { width: 1000, height: 900 }, acceptDownloads: true });
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await sys?.stop();
-    if (webDir) await rm(webDir, { recursive: true, force: true });
-  });
-
-  async function shot(name: string): Promise<void> {
-    const path = join(ARTIFACTS, `${name}.png`);
-    await page.screenshot({ path, fullPage: true });
-    console.log(`screenshot: ${path}`);
-  }
+  afterAll(() => session?.close());
 
   /** Runs `act`, then waits for the result it draws; the result's tone, headline and failed checks. */
   async function resultOf(act: () => Promise<void>) {
@@ -294,6 +275,6 @@ describe.skipIf(!browserFound.path)('the regulator page in Chromium', () => {
   );
 
   it('raised no script error or CSP violation', () => {
-    expect(problems).toEqual([]);
+    expect(session.problems).toEqual([]);
   });
 });
