@@ -35,24 +35,7 @@ describe('ledger service on a real broker', () => {
   const now = Date.now();
 
   const values = [chain.sign(chain.genesis(now - 60_000), chain.authority)];
-  for (let i = 0; i < 40; i++) {
-    values.push(
-      chain.sign(
-        {
-          type: 'COMMISSION',
-          eventId: `c${i}`,
-          eventTime: now,
-          eventTimeOffsetMinutes: 0,
-          party: GLN.maker,
-          site: GLN.makerSite,
-          items: [pack(i)],
-          lot: 'L1',
-          expiry: '281231',
-        },
-        chain.maker,
-      ),
-    );
-  }
+  values.push(...chain.commissions(0, 40, now));
   values.push(new Uint8Array([1, 2, 3]));
   values.push(
     chain.sign(

@@ -32,7 +32,7 @@ import {
 import { openLedgerDb } from '../src/store/ledger-db.ts';
 import { LedgerStore } from '../src/store/ledger-store.ts';
 import { publishToChannel } from './support/publish.ts';
-import { GLN, pack, TestChain } from './support/test-chain.ts';
+import { TestChain } from './support/test-chain.ts';
 import { TOKEN_FILE } from './support/test-tokens.ts';
 import { waitFor } from './support/wait-for.ts';
 
@@ -47,21 +47,7 @@ describe('split-view detection on a real broker', () => {
   const brokers = inject('kafkaBrokers');
   const log = createLogger({ service: 'ledger', level: 'silent' });
   const now = Date.now();
-  const commission = (i: number) =>
-    chain.sign(
-      {
-        type: 'COMMISSION',
-        eventId: `c${i}`,
-        eventTime: now,
-        eventTimeOffsetMinutes: 0,
-        party: GLN.maker,
-        site: GLN.makerSite,
-        items: [pack(i)],
-        lot: 'L1',
-        expiry: '281231',
-      },
-      chain.maker,
-    );
+  const commission = (i: number) => chain.commissions(i, 1, now)[0]!;
   const firstBatch = [chain.sign(chain.genesis(now - 60_000), chain.authority)];
   for (let i = 0; i < 10; i++) firstBatch.push(commission(i));
 

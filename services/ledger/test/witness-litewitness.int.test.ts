@@ -24,7 +24,7 @@ import { createLedgerService, type LedgerService } from '../src/index.ts';
 import { parseWitnessList } from '../src/witness/witness-config.ts';
 import { type Litewitness, litewitnessUnavailable, prepareLitewitness } from './support/litewitness.ts';
 import { publishToChannel } from './support/publish.ts';
-import { GLN, pack, TestChain } from './support/test-chain.ts';
+import { pack, TestChain } from './support/test-chain.ts';
 import { bearer, TOKEN_FILE } from './support/test-tokens.ts';
 import { waitFor } from './support/wait-for.ts';
 
@@ -47,23 +47,7 @@ describe.skipIf(unavailable !== undefined)('litewitness cosigning a ledger node'
   let url: string;
   let topicValues = 0;
 
-  const commissions = (from: number, n: number) =>
-    Array.from({ length: n }, (_, i) =>
-      chain.sign(
-        {
-          type: 'COMMISSION',
-          eventId: `c${from + i}`,
-          eventTime: Date.now(),
-          eventTimeOffsetMinutes: 0,
-          party: GLN.maker,
-          site: GLN.makerSite,
-          items: [pack(from + i)],
-          lot: 'L1',
-          expiry: '281231',
-        },
-        chain.maker,
-      ),
-    );
+  const commissions = (from: number, n: number) => chain.commissions(from, n);
   const publish = async (values: Uint8Array[]) => {
     await publishToChannel(inject('kafkaBrokers'), channel, values);
     topicValues += values.length;

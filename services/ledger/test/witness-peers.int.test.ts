@@ -18,7 +18,7 @@ import {
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLedgerService, type LedgerService, type LedgerServiceOptions } from '../src/index.ts';
 import { publishToChannel } from './support/publish.ts';
-import { GLN, pack, TestChain } from './support/test-chain.ts';
+import { TestChain } from './support/test-chain.ts';
 import { TOKEN_FILE } from './support/test-tokens.ts';
 import { waitFor } from './support/wait-for.ts';
 
@@ -39,23 +39,7 @@ describe('a ledger node as the witness of another', () => {
   let a: string;
   let b: string;
 
-  const commissions = (from: number, n: number) =>
-    Array.from({ length: n }, (_, i) =>
-      chain.sign(
-        {
-          type: 'COMMISSION',
-          eventId: `c${from + i}`,
-          eventTime: Date.now(),
-          eventTimeOffsetMinutes: 0,
-          party: GLN.maker,
-          site: GLN.makerSite,
-          items: [pack(from + i)],
-          lot: 'L1',
-          expiry: '281231',
-        },
-        chain.maker,
-      ),
-    );
+  const commissions = (from: number, n: number) => chain.commissions(from, n);
   const start = (
     extra: Partial<LedgerServiceOptions> & Pick<LedgerServiceOptions, 'origin' | 'checkpointKey'>,
   ) => {

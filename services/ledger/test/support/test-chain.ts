@@ -97,6 +97,26 @@ export class TestChain {
     return this.record(this.sign(event, key));
   }
 
+  /** Signed Kafka values of `n` one-pack COMMISSION events by the maker, packs `from`.. (eventIds c<i>). */
+  commissions(from: number, n: number, eventTime = Date.now()): Uint8Array[] {
+    return Array.from({ length: n }, (_, k) =>
+      this.sign(
+        {
+          type: 'COMMISSION',
+          eventId: `c${from + k}`,
+          eventTime,
+          eventTimeOffsetMinutes: 0,
+          party: GLN.maker,
+          site: GLN.makerSite,
+          items: [pack(from + k)],
+          lot: 'L1',
+          expiry: '281231',
+        },
+        this.maker,
+      ),
+    );
+  }
+
   partyOf(key: SigningKey): string {
     if (key === this.maker) return GLN.maker;
     if (key === this.distributor) return GLN.distributor;
