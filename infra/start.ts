@@ -85,6 +85,8 @@ async function main() {
     }
     say(`credentials   ${credentialsFile}`);
     say(`counter page  ${services.ledger.url}/   (paste a pharmacist token from the credentials file)`);
+    say(`  and to dispense ${services.pharmacy.url}/   (paste a pharmacy's counter scanner key)`);
+    say(`regulators    ${services.ledger.url}/regulator   (choose the credentials file as trust anchors)`);
     say('\nrxledger is running. Ctrl-C stops everything.');
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);

@@ -2,11 +2,12 @@
 // rxledger: packs made genuine, unknown, dispensed, recalled and in transit through the partner
 // services, then scanned at the page as a wedge scanner types them. Screenshots of every state go to
 // test/artifacts/page/.
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PAGE_CSP } from '../services/ledger/src/routes/page-routes.ts';
 import { findChromium } from './support/chromium.ts';
-import { openPageSession, type PageSession } from './support/page-session.ts';
+import { openPageSession, PAGE_ARTIFACTS, type PageSession } from './support/page-session.ts';
 import { GLN, GTIN, postAccepted, type TestSystem } from './support/system.ts';
 
 const browserFound = findChromium();
@@ -38,10 +39,15 @@ describe.skipIf(!browserFound.path)('the counter page in Chromium', () => {
     page.on('request', (r) => requested.push(r.url()));
     token = sys.pharmacistToken[GLN.pharmacy1]!;
 
-    const delivered = ['GEN1', 'DISP1', 'REC1'].map(sgtin);
+    const delivered = ['GEN1', 'DISP1', 'REC1', 'GEN2'].map(sgtin);
     const all = [...delivered, sgtin('TRANSIT1')];
     await post(GLN.maker, [
-      { type: 'COMMISSION', items: ['GEN1', 'DISP1', 'TRANSIT1'].map(sgtin), lot: 'L1', expiry: '281231' },
+      {
+        type: 'COMMISSION',
+        items: ['GEN1', 'DISP1', 'TRANSIT1', 'GEN2'].map(sgtin),
+        lot: 'L1',
+        expiry: '281231',
+      },
       { type: 'COMMISSION', items: [sgtin('REC1')], lot: 'R9', expiry: '281231' },
       { type: 'SHIP', items: all, to: GLN.distributor },
     ]);
@@ -109,6 +115,8 @@ describe.skipIf(!browserFound.path)('the counter page in Chromium', () => {
     expect(answer.text).toContain('31 Dec 2028 (281231)');
     expect(await alertCodes()).toEqual([]);
     expect(await background()).toBe('rgb(0, 112, 60)');
+    // The ledger's counter only verifies: dispensing is the pharmacy service's (the test below).
+    expect(await page.locator('#answer button.dispense').count()).toBe(0);
     await readyForNextScan();
     await shot('counter-verified');
   });
@@ -204,5 +212,34 @@ describe.skipIf(!browserFound.path)('the counter page in Chromium', () => {
     expect(requested.filter((u) => u.includes(token) || u.includes('not-a-token'))).toEqual([]);
     expect(requested.filter((u) => u.includes('/v1/verify')).length).toBe(scans);
     expect(session.problems).toEqual([]);
+  });
+
+  it("at the pharmacy service's own counter: verified, dispensed with the scanner's key, then no longer dispensable", async () => {
+    const counter = await session.context.newPage();
+    await counter.goto(`${sys.urls.pharmacy}/`);
+    await expect.poll(() => counter.textContent('#token-label')).toBe('Counter scanner key');
+    expect(await counter.locator('a[href="/regulator"]').count()).toBe(0);
+    await counter.fill('#token', sys.scanner[GLN.pharmacy1]!);
+    await counter.press('#token', 'Enter');
+    await counter.fill('#scan', sgtin('GEN2'));
+    await counter.press('#scan', 'Enter');
+    await counter.locator('#answer[data-scan="1"]').waitFor();
+    expect(await counter.getAttribute('#answer', 'data-tone')).toBe('ok');
+    await counter.click('#answer button.dispense');
+    await counter.locator('#answer[data-dispensed="yes"]').waitFor();
+    expect(await counter.textContent('#answer .dispense-status')).toMatch(
+      /^Dispensed: the ledger has recorded it/,
+    );
+    await counter.screenshot({ path: join(PAGE_ARTIFACTS, 'counter-dispensed-here.png'), fullPage: true });
+    await counter.fill('#scan', sgtin('GEN2'));
+    await counter.press('#scan', 'Enter');
+    await counter.locator('#answer[data-scan="2"]').waitFor();
+    expect(await counter.getAttribute('#answer', 'data-tone')).not.toBe('ok');
+    expect(await counter.locator('#answer button.dispense').count()).toBe(0);
+    const codes = await counter
+      .locator('#answer li.alert')
+      .evaluateAll((li) => li.map((l) => l.dataset.code));
+    expect(codes).toContain('ALREADY_DISPENSED');
+    await counter.close();
   });
 });

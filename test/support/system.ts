@@ -25,7 +25,7 @@ import {
 } from '@rxledger/kafka';
 import { createLedgerService, type LedgerService, type TokenFile, tokenHash } from '@rxledger/ledger';
 import { manufacturerProfile } from '@rxledger/manufacturer';
-import { pharmacyProfile } from '@rxledger/pharmacy';
+import { pharmacyProfileWith } from '@rxledger/pharmacy';
 import { createLogger } from '@rxledger/runtime';
 import { formatVerifierKey } from '@rxledger/tlog';
 import { expect } from 'vitest';
@@ -76,11 +76,12 @@ const PARTIES: PartySpec[] = [
     role: 'PHARMACY',
   },
 ];
-const PROFILES: Record<Kind, PartnerProfile> = {
-  manufacturer: manufacturerProfile,
-  distributor: distributorProfile,
-  pharmacy: pharmacyProfile,
-};
+const profileOf = (kind: Kind, webDir: string | undefined): PartnerProfile =>
+  kind === 'manufacturer'
+    ? manufacturerProfile
+    : kind === 'distributor'
+      ? distributorProfile
+      : pharmacyProfileWith({ webDir });
 
 export interface TestSystem {
   ledgerUrl: string;
@@ -244,7 +245,7 @@ export async function startSystem(
       });
     }
     const gateway = createGateway({
-      ...PROFILES[kind],
+      ...profileOf(kind, opts.webDir),
       host: '127.0.0.1',
       port: 0,
       brokers,

@@ -1,7 +1,9 @@
 // The counter view's shell: the token (this tab's sessionStorage only), the scan field, and the answer
 // drawn from verdict.ts's view. Text only ever goes in as textContent: nothing the ledger or a scanner
 // sends is read as HTML.
-import { normalizeScannerInput } from '@rxledger/gs1';
+import { normalizeScannerInput, sgtinUri } from '@rxledger/gs1';
+import { type CounterSettings, counterSettings, VERIFY_ONLY } from './counter-settings.ts';
+import { dispensePack } from './dispense-client.ts';
 import { byId, el } from './dom.ts';
 import { keepForOffline } from './offline.ts';
 import { visibleSeparators } from './scan-field.ts';
@@ -71,6 +73,10 @@ scanForm.addEventListener('submit', (e) => {
     answer.removeAttribute('aria-busy');
     const scanned = visibleSeparators(normalizeScannerInput(typed), 0).value;
     draw(result.ok ? answerView(result.answer, new Date()) : failureView(result.failure), mine, scanned);
+    if (result.ok && result.answer.dispensable && settings.dispense) {
+      const { gtin, serial } = result.answer.product;
+      offerDispense(sgtinUri(gtin, serial), mine);
+    }
     const tokenProblem = !result.ok && (result.failure.kind === 'no-token' || isStatus(result.failure, 401));
     if (!result.ok && isStatus(result.failure, 401))
       tokenState.textContent = 'The ledger did not accept this token.';
@@ -123,6 +129,35 @@ function draw(view: VerdictView, scan: number, scanned: string): void {
   answer.replaceChildren(...parts);
 }
 
+let settings: CounterSettings = VERIFY_ONLY;
+
+/** A Dispense button under a dispensable answer; its outcome replaces it, in words. */
+function offerDispense(item: string, scan: number): void {
+  const button = el('button', 'dispense', 'Dispense this pack');
+  button.type = 'button';
+  const status = el('p', 'dispense-status');
+  status.setAttribute('role', 'status');
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    status.textContent = 'Dispensing…';
+    void dispensePack(item, savedToken()).then((outcome) => {
+      if (Number(answer.dataset.scan) !== scan) return;
+      answer.dataset.dispensed = outcome.ok ? 'yes' : 'no';
+      status.textContent = outcome.ok
+        ? 'Dispensed: the ledger has recorded it. Scan the next pack.'
+        : outcome.problem;
+      button.remove();
+      scanInput.focus();
+    });
+  });
+  answer.append(button, status);
+}
+
+void counterSettings().then((s) => {
+  settings = s;
+  byId('token-label').textContent = s.tokenLabel;
+  if (!s.regulatorPage) document.querySelector('.masthead nav')?.remove();
+});
 tokenInput.value = savedToken();
 showTokenState();
 (savedToken() ? scanInput : tokenInput).focus();

@@ -1,2 +1,2 @@
 export { mountCounterVerify, PHARMACY_HEADER, VERIFY_PARAMS } from './counter-verify.ts';
-export { pharmacyProfile } from './pharmacy-profile.ts';
+export { PHARMACY_COUNTER, pharmacyProfile, pharmacyProfileWith } from './pharmacy-profile.ts';

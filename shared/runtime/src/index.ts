@@ -27,3 +27,4 @@ export {
 export { createLogger, type Logger } from './logger.ts';
 export { type RetryOptions, retry } from './retry.ts';
 export { WorkSlices } from './work-slices.ts';
+export { type CounterSettings, PAGE_CSP, type WebSite, webPages } from './web-pages.ts';
