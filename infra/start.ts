@@ -84,8 +84,12 @@ async function main() {
       say(`${s.name.padEnd(13)} ${s.url}   (health ${s.url}/healthz, log ${join(logDir, `${s.name}.log`)})`);
     }
     say(`credentials   ${credentialsFile}`);
-    say(`counter page  ${services.ledger.url}/   (paste a pharmacist token from the credentials file)`);
-    say(`  and to dispense ${services.pharmacy.url}/   (paste a pharmacy's counter scanner key)`);
+    say(
+      `counter page  ${services.ledger.url}/   (verify: paste a pharmacist token from the credentials file)`,
+    );
+    say(
+      `dispensing    ${services.pharmacy.url}/   (verify and dispense: paste a pharmacy's counter scanner key)`,
+    );
     say(`regulators    ${services.ledger.url}/regulator   (choose the credentials file as trust anchors)`);
     say('\nrxledger is running. Ctrl-C stops everything.');
   } catch (err) {

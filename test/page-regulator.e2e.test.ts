@@ -102,6 +102,28 @@ describe.skipIf(!browserFound.path)('the regulator page in Chromium', () => {
     expect(r.text).toContain('Set the trust anchors first');
   });
 
+  it('takes its anchors and token from a credentials file as npm start writes it', async () => {
+    const credentials = {
+      ledger: {
+        regulatorToken: sys.regulatorToken,
+        checkpointKey: sys.checkpointKey,
+        checkpointOrigin: 'system.test/custody',
+        authorityPublicKey: sys.authorityKey.verifyingKey.toBase64(),
+      },
+    };
+    await page.setInputFiles('#credentials-file', {
+      name: 'credentials.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(credentials)),
+    });
+    await expect
+      .poll(() => page.textContent('#anchors-state'))
+      .toBe('Anchors in use for the log system.test/custody.');
+    expect(await page.inputValue('#token')).toBe(sys.regulatorToken);
+    const r = await resultOf(search(sgtin('PROV1')));
+    expect(r.tone, r.text).toBe('ok');
+  });
+
   it("verifies a pack's history in the browser against the anchors, entry by entry", async () => {
     await setAnchors({
       checkpointKey: sys.checkpointKey,

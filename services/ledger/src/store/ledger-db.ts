@@ -162,7 +162,9 @@ export function openLedgerDb(path: string, opts: { readonly?: boolean } = {}): D
     } else if (Number(version.value) !== LEDGER_DB_VERSION) {
       db.close();
       throw new Error(
-        `${path} has ledger database layout ${version.value}; this node reads ${LEDGER_DB_VERSION}`,
+        `${path} has ledger database layout ${version.value}; this node reads ${LEDGER_DB_VERSION}. ` +
+          'Move that file aside (keep it: its signed checkpoints are evidence) and start again: the node ' +
+          'rebuilds the database from the custody topic.',
       );
     }
     indexLeafSites(db);
