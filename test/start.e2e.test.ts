@@ -2,7 +2,9 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { findChromium } from './support/chromium.ts';
 
 function alive(pid: number): boolean {
   try {
@@ -10,6 +12,44 @@ function alive(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * The counter at the pharmacy service (its scanner key pasted, the pack scanned: an answer with the
+ * pack's product data) and the regulator page at the ledger (the credentials file chosen as anchors,
+ * the pack searched: its history verified in the browser), in Chromium when there is one.
+ */
+async function tryThePages(
+  urls: Record<string, string>,
+  credentials: { services: { pharmacy: { parties: Array<{ scanners: Array<{ key: string }> }> } } },
+  credentialsFile: string,
+  item: string,
+): Promise<void> {
+  const found = findChromium();
+  if ('reason' in found) {
+    console.warn(`start.e2e: the pages not tried: ${found.reason}`);
+    return;
+  }
+  const browser = await chromium.launch({ executablePath: found.path, headless: true });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${urls.pharmacy}/`);
+    await page.fill('#token', credentials.services.pharmacy.parties[0]!.scanners[0]!.key);
+    await page.press('#token', 'Enter');
+    await page.fill('#scan', item);
+    await page.press('#scan', 'Enter');
+    await page.locator('#answer[data-scan="1"]').waitFor();
+    expect(await page.textContent('#answer')).toContain('00614141123452');
+    await page.goto(`${urls.ledger}/regulator`);
+    await page.setInputFiles('#credentials-file', credentialsFile);
+    await expect.poll(() => page.textContent('#anchors-state')).toMatch(/^Anchors in use for the log /);
+    await page.fill('#search', item);
+    await page.press('#search', 'Enter');
+    await page.locator('#result[data-drawn="1"]').waitFor();
+    expect(await page.getAttribute('#result', 'data-tone')).toBe('ok');
+  } finally {
+    await browser.close();
   }
 }
 
@@ -108,6 +148,14 @@ describe('npm start', () => {
       state = ((await res.json()) as { state: string }).state;
     }
     expect(state).toBe('ACCEPTED');
+
+    // The pages as a new user meets them, built into dist/web and served by the real processes.
+    await tryThePages(
+      urls,
+      credentials,
+      credentialsFile,
+      `https://id.gs1.org/01/00614141123452/21/START${process.pid}`,
+    );
 
     // Production runs built JavaScript (infra/build.mjs): no TypeScript loader in any process.
     const processes = execFileSync('ps', ['-o', 'pid=,args=', '-g', String(start.pid)])
