@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { mkdir } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import {
   checkCustodyEvent,
@@ -37,7 +36,7 @@ is one REGISTRY event signed with the registry authority's key, appended to the 
 topic and effective once the ledger has folded it; the command waits for that and prints the outcome.
 Changes and their fields:
   add-party   --gln GLN --name NAME --role ROLE... [--company-prefix DIGITS...]
-              [--public-key BASE64 | --key-file FILE] [--valid-from RFC3339]
+              [--public-key BASE64 | --key-file FILE] [--valid-from RFC3339, default now]
   set-roles   --gln GLN --role ROLE... [--company-prefix DIGITS...]   (replaces roles, and prefixes if given)
   add-key     --gln GLN (--public-key BASE64 | --key-file FILE) [--valid-from RFC3339, default now]
   revoke-key  --key-id ID --reason TEXT [--revoked-at RFC3339, default now]
@@ -52,7 +51,8 @@ Changes and their fields:
   --timeout SECONDS             how long to wait for the ledger to fold the change (default 30)
   --json                        print JSON instead of text
 Roles: AUTHORITY, MANUFACTURER, DISTRIBUTOR, PHARMACY, REGULATOR. Key files are Ed25519 JWK; a
-private key file gives its public half.
+private key file gives its public half, and a --key-file or --new-key-file that does not exist gets
+a new private key (mode 0600) for the party to sign with.
 Exit status: 0 when the change was accepted (or the list printed), 1 when the ledger rejected it or
 could not be reached, 2 on a usage error.`;
 
@@ -244,7 +244,10 @@ async function givenKey(values: Options, required: boolean): Promise<VerifyingKe
   if (b64 !== undefined && file !== undefined)
     throw new UsageError('give --public-key or --key-file, not both');
   if (b64 !== undefined) return publicKeyFlag(b64);
-  if (file !== undefined) return keyFileOr(() => readVerifyingKeyFile(file), '--key-file', file);
+  if (file !== undefined) {
+    await generateIfMissing(file);
+    return keyFileOr(() => readVerifyingKeyFile(file), '--key-file', file);
+  }
   if (required) throw new UsageError('--public-key BASE64 or --key-file FILE is required');
   return undefined;
 }
@@ -252,11 +255,15 @@ async function givenKey(values: Options, required: boolean): Promise<VerifyingKe
 /** The rotation's new key: read from the file, or generated into it (mode 0600) when it is missing. */
 async function newKey(file: string | undefined): Promise<VerifyingKey> {
   if (file === undefined) throw new UsageError('--new-key-file is required');
-  if (!existsSync(file)) {
-    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-    await writeSigningKeyFile(file, SigningKey.generate());
-  }
+  await generateIfMissing(file);
   return keyFileOr(async () => (await readSigningKeyFile(file)).key.verifyingKey, '--new-key-file', file);
+}
+
+/** Onboarding a party or rotating a key needs a new key: a missing file gets one (mode 0600). */
+async function generateIfMissing(file: string): Promise<void> {
+  if (existsSync(file)) return;
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  await writeSigningKeyFile(file, SigningKey.generate());
 }
 
 async function authorityKey(file: string | undefined): Promise<SigningKey> {
