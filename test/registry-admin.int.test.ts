@@ -64,7 +64,8 @@ describe('rxledger registry against a running system', () => {
     );
     return { status, out: out.join('\n'), err: err.join('\n') };
   }
-  const reading = () => ['--ledger', sys.ledgerUrl, '--token', sys.regulatorToken];
+  // --token=VALUE: a test token may begin with '-', which would read as a flag otherwise.
+  const reading = () => ['--ledger', sys.ledgerUrl, `--token=${sys.regulatorToken}`];
   const changing = () => [
     ...reading(),
     '--authority-key-file',

@@ -8,7 +8,8 @@ import {
   type SigningKey,
   signEvent,
 } from '@rxledger/events';
-import { createIdempotentProducer, createKafkaClient, custodyTopicName } from '@rxledger/kafka';
+import { createIdempotentProducer } from '@rxledger/kafka';
+import type { Kafka } from 'kafkajs';
 import type { EventOutcome, RegistryClient } from './registry-client.ts';
 
 /** The REGISTRY event of `changes`, by the authority party, dated now. */
@@ -30,25 +31,21 @@ export function registryChangeEvent(
 }
 
 /**
- * Signs `event` with the authority's key and appends it to the channel's custody topic. Returns once
- * the broker acknowledged it to all in-sync replicas (acks=all, idempotent producer): it MUST NOT be
- * taken as folded; waitForOutcome says that.
+ * Signs `event` with the authority's key and appends it to `topic`. Returns once the broker
+ * acknowledged it to all in-sync replicas (acks=all, idempotent producer): it MUST NOT be taken as
+ * folded; waitForOutcome says that. The demo's genesis is published through here too.
  */
 export async function publishRegistryEvent(
-  target: { brokers: string[]; channel: string },
+  kafka: Kafka,
+  topic: string,
   authority: SigningKey,
   event: CustodyEventOf<'REGISTRY'>,
 ): Promise<void> {
   const value = encodeSignedEvent(signEvent(nodeEd25519, authority, encodeCustodyEvent(event)));
-  const kafka = createKafkaClient({ brokers: target.brokers, clientId: 'rxledger-registry' });
   const producer = createIdempotentProducer(kafka);
   await producer.connect();
   try {
-    await producer.send({
-      topic: custodyTopicName(target.channel),
-      acks: -1,
-      messages: [{ value: Buffer.from(value) }],
-    });
+    await producer.send({ topic, acks: -1, messages: [{ value: Buffer.from(value) }] });
   } finally {
     await producer.disconnect();
   }

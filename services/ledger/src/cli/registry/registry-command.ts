@@ -12,6 +12,7 @@ import {
   type VerifyingKey,
   writeSigningKeyFile,
 } from '@rxledger/events';
+import { createKafkaClient, custodyTopicName } from '@rxledger/kafka';
 import {
   addKeyChanges,
   addPartyChanges,
@@ -197,7 +198,8 @@ async function change(
     throw new UsageError(issues.map((i) => `${i.field} ${i.reason}`).join('; '));
   }
   try {
-    await publishRegistryEvent(target, authority, event);
+    const kafka = createKafkaClient({ brokers: target.brokers, clientId: 'rxledger-registry' });
+    await publishRegistryEvent(kafka, custodyTopicName(target.channel), authority, event);
   } catch (e) {
     throw new LedgerError(`cannot publish to ${target.brokers.join(',')}: ${(e as Error).message}`);
   }
