@@ -1,13 +1,5 @@
-import {
-  DEFAULT_LATENESS_MS,
-  encodeCustodyEvent,
-  encodeSignedEvent,
-  genesisEvent,
-  nodeEd25519,
-  readSigningKeyFile,
-  signEvent,
-} from '@rxledger/events';
-import { createIdempotentProducer } from '@rxledger/kafka';
+import { DEFAULT_LATENESS_MS, genesisEvent, readSigningKeyFile } from '@rxledger/events';
+import { publishRegistryEvent } from '@rxledger/ledger';
 import type { Kafka } from 'kafkajs';
 import { DEMO_AUTHORITY, DEMO_REGULATOR } from './demo-parties.ts';
 import type { DemoIdentities } from './demo-setup.ts';
@@ -49,13 +41,6 @@ export async function publishDemoGenesis(
     eventTime: Date.now(),
     keysValidFrom: Date.now() - DEFAULT_LATENESS_MS,
   });
-  const value = encodeSignedEvent(signEvent(nodeEd25519, authority, encodeCustodyEvent(genesis)));
-  const producer = createIdempotentProducer(kafka);
-  await producer.connect();
-  try {
-    await producer.send({ topic, acks: -1, messages: [{ value: Buffer.from(value) }] });
-  } finally {
-    await producer.disconnect();
-  }
+  await publishRegistryEvent(kafka, topic, authority, genesis);
   return true;
 }

@@ -1,2 +1,3 @@
 export { type Principal, type Role, type TokenFile, tokenFileSchema, tokenHash } from './auth/principal.ts';
 export { createLedgerService, type LedgerService, type LedgerServiceOptions } from './ledger-service.ts';
+export { publishRegistryEvent } from './cli/registry/publish-registry-event.ts';

@@ -1,6 +1,7 @@
 // The `rxledger` command line: tools for operators and verifiers.
 import { AUDIT_USAGE, auditCommand } from './audit-command.ts';
 import { MONITOR_USAGE, monitorCommand } from './monitor-command.ts';
+import { REGISTRY_USAGE, registryCommand } from './registry/registry-command.ts';
 import { VERIFY_BUNDLE_USAGE, verifyBundleCommand } from './verify-bundle-command.ts';
 
 const USAGE = `rxledger <command> [options]
@@ -9,12 +10,15 @@ Commands:
   audit           recompute a ledger database's hashes, links, tree and checkpoints
   verify-bundle   check a provenance bundle offline against a ledger key and the registry authority key
   monitor         follow several ledger nodes' checkpoints and prove any split view (fork) between them
+  registry        list the participant registry, or add a party, set roles, add, revoke or rotate a key
 
 ${AUDIT_USAGE}
 
 ${VERIFY_BUNDLE_USAGE}
 
-${MONITOR_USAGE}`;
+${MONITOR_USAGE}
+
+${REGISTRY_USAGE}`;
 
 const [command, ...args] = process.argv.slice(2);
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -35,6 +39,9 @@ switch (command) {
     status = await monitorCommand(args, out, err, interrupted.signal);
     break;
   }
+  case 'registry':
+    status = await registryCommand(args, out, err);
+    break;
   case undefined:
   case 'help':
   case '--help':

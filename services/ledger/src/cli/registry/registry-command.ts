@@ -1,0 +1,354 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  checkCustodyEvent,
+  KeyError,
+  readSigningKeyFile,
+  readVerifyingKeyFile,
+  type RegistryChange,
+  SigningKey,
+  type VerifyingKey,
+  writeSigningKeyFile,
+} from '@rxledger/events';
+import { createKafkaClient, custodyTopicName } from '@rxledger/kafka';
+import {
+  addKeyChanges,
+  addPartyChanges,
+  type ChangeFlags,
+  publicKeyFlag,
+  revokeKeyChanges,
+  rotateKeyChanges,
+  setRolesChanges,
+  UsageError,
+} from './registry-changes.ts';
+import { LedgerError, type RegistryAnswer, type RegistryClient, registryClient } from './registry-client.ts';
+import { formatRegistry } from './format-registry.ts';
+import { publishRegistryEvent, registryChangeEvent, waitForOutcome } from './publish-registry-event.ts';
+
+/** Usage text of `rxledger registry`, also printed by `rxledger help`. */
+export const REGISTRY_USAGE = `rxledger registry list [--ledger URL --token TOKEN | --credentials FILE] [--json]
+rxledger registry <change> --authority-key-file FILE --brokers HOST:PORT[,...] [--channel NAME]
+                  [--ledger URL --token TOKEN | --credentials FILE] [--timeout SECONDS] <fields>
+
+Shows the participant registry as the ledger folded it (GET /v1/registry), or changes it: each change
+is one REGISTRY event signed with the registry authority's key, appended to the channel's custody
+topic and effective once the ledger has folded it; the command waits for that and prints the outcome.
+Changes and their fields:
+  add-party   --gln GLN --name NAME --role ROLE... [--company-prefix DIGITS...]
+              [--public-key BASE64 | --key-file FILE] [--valid-from RFC3339, default now]
+  set-roles   --gln GLN --role ROLE... [--company-prefix DIGITS...]   (replaces roles, and prefixes if given)
+  add-key     --gln GLN (--public-key BASE64 | --key-file FILE) [--valid-from RFC3339, default now]
+  revoke-key  --key-id ID --reason TEXT [--revoked-at RFC3339, default now]
+  rotate-key  --gln GLN --old-key-id ID --new-key-file FILE [--reason TEXT, default "rotated"]
+              adds the new key and revokes the old one from now, in one event: what the old key
+              signed before stays verifiable. A missing FILE gets a new key (mode 0600).
+  --ledger URL, --token TOKEN   the ledger and a regulator (or partner) token to read it with
+  --credentials FILE            take both from a credentials file's ledger.url and ledger.regulatorToken
+                                (e.g. data/demo/credentials.json); flags win
+  --authority-key-file FILE     the registry authority's private key file (JWK, mode 0600)
+  --brokers HOST:PORT,...       the Kafka brokers;  --channel NAME  the channel (default main)
+  --timeout SECONDS             how long to wait for the ledger to fold the change (default 30)
+  --json                        print JSON instead of text
+Roles: AUTHORITY, MANUFACTURER, DISTRIBUTOR, PHARMACY, REGULATOR. Key files are Ed25519 JWK; a
+private key file gives its public half, and a --key-file or --new-key-file that does not exist gets
+a new private key (mode 0600) for the party to sign with.
+Exit status: 0 when the change was accepted (or the list printed), 1 when the ledger rejected it or
+could not be reached, 2 on a usage error.`;
+
+const CHANGE_FLAGS: Record<string, string[]> = {
+  'add-party': ['gln', 'name', 'role', 'company-prefix', 'public-key', 'key-file', 'valid-from'],
+  'set-roles': ['gln', 'role', 'company-prefix'],
+  'add-key': ['gln', 'public-key', 'key-file', 'valid-from'],
+  'revoke-key': ['key-id', 'reason', 'revoked-at'],
+  'rotate-key': ['gln', 'old-key-id', 'new-key-file', 'reason'],
+};
+const CHANGE_ONLY = ['authority-key-file', 'brokers', 'channel', 'timeout'];
+
+/** `rxledger registry`: returns the exit status. */
+export async function registryCommand(
+  args: string[],
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> {
+  const [sub, ...rest] = args;
+  try {
+    if (sub === undefined || sub === 'help' || sub === '--help' || sub === '-h') {
+      out(REGISTRY_USAGE);
+      return sub === undefined ? 2 : 0;
+    }
+    if (sub !== 'list' && CHANGE_FLAGS[sub] === undefined) {
+      throw new UsageError(`unknown subcommand '${sub}'`);
+    }
+    const values = parseOptions(sub, rest);
+    if (values.help) {
+      out(REGISTRY_USAGE);
+      return 0;
+    }
+    const ledger = await ledgerFrom(values);
+    if (sub === 'list') {
+      const registry = await ledger.registry();
+      if (values.json) out(JSON.stringify(registry, null, 2));
+      else for (const line of formatRegistry(registry)) out(line);
+      return 0;
+    }
+    return await change(sub, values, ledger, out);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`rxledger registry: ${e.message}\n\n${REGISTRY_USAGE}`);
+      return 2;
+    }
+    if (e instanceof LedgerError) {
+      err(`rxledger registry: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+type Options = ReturnType<typeof parseOptions>;
+
+function parseOptions(sub: string, args: string[]) {
+  const str = { type: 'string' } as const;
+  const many = { type: 'string', multiple: true } as const;
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        ledger: str,
+        token: str,
+        credentials: str,
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        'authority-key-file': str,
+        brokers: str,
+        channel: str,
+        timeout: str,
+        gln: str,
+        name: str,
+        role: many,
+        'company-prefix': many,
+        'public-key': str,
+        'key-file': str,
+        'valid-from': str,
+        'key-id': str,
+        reason: str,
+        'revoked-at': str,
+        'old-key-id': str,
+        'new-key-file': str,
+      },
+      allowPositionals: false,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  // A flag of another subcommand is a mistake the user should hear of, not silently ignored.
+  const allowed = new Set(['ledger', 'token', 'credentials', 'json', 'help']);
+  for (const f of sub === 'list' ? [] : [...CHANGE_ONLY, ...CHANGE_FLAGS[sub]!]) allowed.add(f);
+  for (const flag of Object.keys(parsed.values)) {
+    if (!allowed.has(flag)) throw new UsageError(`--${flag} is not an option of registry ${sub}`);
+  }
+  return parsed.values;
+}
+
+async function ledgerFrom(values: Options): Promise<RegistryClient> {
+  let url = values.ledger;
+  let token = values.token;
+  if (values.credentials !== undefined && (url === undefined || token === undefined)) {
+    const file = values.credentials;
+    const ledger = ((await readJson(file, '--credentials file')) as { ledger?: Record<string, unknown> })
+      ?.ledger;
+    if (url === undefined) {
+      if (typeof ledger?.url !== 'string') throw new UsageError(`${file} has no ledger.url`);
+      url = ledger.url;
+    }
+    if (token === undefined) {
+      if (typeof ledger?.regulatorToken !== 'string')
+        throw new UsageError(`${file} has no ledger.regulatorToken`);
+      token = ledger.regulatorToken;
+    }
+  }
+  if (url === undefined) throw new UsageError('--ledger URL is required (or --credentials FILE)');
+  if (token === undefined) throw new UsageError('--token is required (or --credentials FILE)');
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+    throw new UsageError(`--ledger ${JSON.stringify(url)} is not an http(s) URL`);
+  }
+  return registryClient(url, token);
+}
+
+async function change(
+  sub: string,
+  values: Options,
+  ledger: RegistryClient,
+  out: (line: string) => void,
+): Promise<number> {
+  const target = kafkaTarget(values);
+  const timeoutMs = timeoutFlag(values.timeout);
+  const authority = await authorityKey(values['authority-key-file']);
+  const registry = await ledger.registry();
+  const authorityGln = authorityParty(registry, authority.keyId);
+  const now = Date.now();
+  const changes = await changesOf(sub, values, registry, now);
+  const event = registryChangeEvent(authorityGln, changes, now);
+  const issues = checkCustodyEvent(event, { now });
+  if (issues.length > 0) {
+    throw new UsageError(issues.map((i) => `${i.field} ${i.reason}`).join('; '));
+  }
+  try {
+    const kafka = createKafkaClient({ brokers: target.brokers, clientId: 'rxledger-registry' });
+    await publishRegistryEvent(kafka, custodyTopicName(target.channel), authority, event);
+  } catch (e) {
+    throw new LedgerError(`cannot publish to ${target.brokers.join(',')}: ${(e as Error).message}`);
+  }
+  const outcome = await waitForOutcome(ledger, event.eventId, authorityGln, timeoutMs);
+  const summary = { eventId: event.eventId, changes: changes.map(describe), ...outcome };
+  if (values.json) out(JSON.stringify(summary, null, 2));
+  else {
+    for (const line of summary.changes) out(`  ${line}`);
+    if (outcome.state === 'ACCEPTED') out(`ACCEPTED ${event.eventId} at log index ${outcome.index}`);
+    else if (outcome.state === 'REJECTED') {
+      out(`REJECTED ${event.eventId}: ${outcome.reason.code}: ${outcome.reason.message}`);
+    } else
+      out(
+        `UNKNOWN ${event.eventId}: published, but the ledger had not folded it after ${timeoutMs / 1000} s`,
+      );
+  }
+  return outcome.state === 'ACCEPTED' ? 0 : 1;
+}
+
+async function changesOf(
+  sub: string,
+  values: Options,
+  registry: RegistryAnswer,
+  now: number,
+): Promise<RegistryChange[]> {
+  const f = values as ChangeFlags;
+  switch (sub) {
+    case 'add-party':
+      return addPartyChanges(f, await givenKey(values, false), now);
+    case 'set-roles':
+      return setRolesChanges(f);
+    case 'add-key':
+      return addKeyChanges(f, (await givenKey(values, true))!, now);
+    case 'revoke-key':
+      return revokeKeyChanges(f, registry, now);
+    default:
+      return rotateKeyChanges(f, registry, await newKey(values['new-key-file']), now);
+  }
+}
+
+/** The key of --public-key or --key-file (one of them; `required` says whether one must be given). */
+async function givenKey(values: Options, required: boolean): Promise<VerifyingKey | undefined> {
+  const [b64, file] = [values['public-key'], values['key-file']];
+  if (b64 !== undefined && file !== undefined)
+    throw new UsageError('give --public-key or --key-file, not both');
+  if (b64 !== undefined) return publicKeyFlag(b64);
+  if (file !== undefined) {
+    await generateIfMissing(file);
+    return keyFileOr(() => readVerifyingKeyFile(file), '--key-file', file);
+  }
+  if (required) throw new UsageError('--public-key BASE64 or --key-file FILE is required');
+  return undefined;
+}
+
+/** The rotation's new key: read from the file, or generated into it (mode 0600) when it is missing. */
+async function newKey(file: string | undefined): Promise<VerifyingKey> {
+  if (file === undefined) throw new UsageError('--new-key-file is required');
+  await generateIfMissing(file);
+  return keyFileOr(async () => (await readSigningKeyFile(file)).key.verifyingKey, '--new-key-file', file);
+}
+
+/** Onboarding a party or rotating a key needs a new key: a missing file gets one (mode 0600). */
+async function generateIfMissing(file: string): Promise<void> {
+  if (existsSync(file)) return;
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  await writeSigningKeyFile(file, SigningKey.generate());
+}
+
+async function authorityKey(file: string | undefined): Promise<SigningKey> {
+  if (file === undefined) throw new UsageError('--authority-key-file is required');
+  return keyFileOr(async () => (await readSigningKeyFile(file)).key, '--authority-key-file', file);
+}
+
+async function keyFileOr<T>(read: () => Promise<T>, flag: string, file: string): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    if (e instanceof KeyError) throw new UsageError(`${flag}: ${e.message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== undefined) throw new UsageError(`${flag}: cannot read ${file}: ${code}`);
+    throw e;
+  }
+}
+
+/** The AUTHORITY party that holds `keyId`, unrevoked: the party the change is signed as. */
+function authorityParty(registry: RegistryAnswer, keyId: string): string {
+  const holder = registry.parties.find(
+    (p) =>
+      p.roles.includes('AUTHORITY') && p.keys.some((k) => k.keyId === keyId && k.revokedAt === undefined),
+  );
+  if (holder === undefined) {
+    throw new UsageError(
+      `--authority-key-file holds key ${keyId}, which no AUTHORITY party of the ledger's registry holds unrevoked`,
+    );
+  }
+  return holder.gln;
+}
+
+function kafkaTarget(values: Options): { brokers: string[]; channel: string } {
+  if (values.brokers === undefined) throw new UsageError('--brokers HOST:PORT[,...] is required');
+  const brokers = values.brokers
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  const bad = brokers.find((b) => !/^[^\s:]+:\d{1,5}$/.test(b));
+  if (brokers.length === 0 || bad !== undefined) {
+    throw new UsageError(`--brokers ${JSON.stringify(bad ?? values.brokers)}: each broker must be host:port`);
+  }
+  const channel = values.channel ?? 'main';
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(channel)) {
+    throw new UsageError(`--channel ${JSON.stringify(channel)} must be 1-63 lowercase letters, digits or -`);
+  }
+  return { brokers, channel };
+}
+
+function timeoutFlag(value: string | undefined): number {
+  if (value === undefined) return 30_000;
+  if (!/^[1-9][0-9]{0,4}$/.test(value))
+    throw new UsageError(`--timeout must be whole seconds from 1, got ${value}`);
+  return Number(value) * 1000;
+}
+
+function describe(c: RegistryChange): string {
+  switch (c.kind) {
+    case 'AddParty':
+      return `AddParty ${c.gln} "${c.name}" roles ${c.roles.join(',')}${c.companyPrefixes.length ? ` prefixes ${c.companyPrefixes.join(',')}` : ''}`;
+    case 'SetRoles':
+      return `SetRoles ${c.gln} ${c.roles.join(',')}`;
+    case 'SetCompanyPrefixes':
+      return `SetCompanyPrefixes ${c.gln} ${c.companyPrefixes.join(',') || '(none)'}`;
+    case 'AddKey':
+      return `AddKey ${c.gln} key ${c.keyId} valid from ${new Date(c.validFrom).toISOString()}`;
+    case 'RevokeKey':
+      return `RevokeKey ${c.gln} key ${c.keyId} from ${new Date(c.revokedAt).toISOString()}: ${c.reason}`;
+  }
+}
+
+async function readJson(file: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(
+      `cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${file} is not JSON: ${(e as Error).message}`);
+  }
+}
