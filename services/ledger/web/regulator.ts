@@ -9,6 +9,7 @@ import {
   readTrustAnchors,
   type VerifierTrust,
   verifyBundleText,
+  warmVerifier,
 } from '@rxledger/verifier';
 import { anomaliesOf, type BundleView, bundleView, custodyPicture } from './bundle-view.ts';
 import { byId, el } from './dom.ts';
@@ -109,8 +110,11 @@ function showProblem(problem: string): void {
   result.replaceChildren(resultTitle(), el('p', 'advice', problem));
 }
 
+let selfTestFailed = false;
+
 /** Verifies `text` (a bundle as received) and draws it, with a link to download exactly that text. */
 function check(text: string, fileName: string, anomalies: Map<number, string[]>): void {
+  if (selfTestFailed) return showProblem('The verifier failed its self-test: nothing can be verified here.');
   const anchors = currentTrust();
   if ('problem' in anchors) return showProblem(anchors.problem);
   const report = verifyBundleText(text, anchors.trust);
@@ -298,3 +302,11 @@ function restore(): void {
 
 restore();
 keepForOffline();
+// The verifier's self-test, once the page is drawn: it also takes the first-use cost of the signature
+// and hash code off the regulator's first search. A failure is said at once and in place of answers.
+setTimeout(() => {
+  if (!warmVerifier()) {
+    selfTestFailed = true;
+    showProblem("This browser's copy of the verifier failed its self-test: nothing can be verified here.");
+  }
+}, 0);

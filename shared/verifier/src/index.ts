@@ -27,3 +27,4 @@ export {
   CREDENTIAL_FIELDS,
   readTrustAnchors,
 } from './trust-anchors.ts';
+export { warmVerifier } from './warm-up.ts';
