@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPartnerConfig } from '@rxledger/gateway';
 import { tokenFileSchema, tokenHash } from '@rxledger/ledger';
-import { parseVerifierKey } from '@rxledger/tlog';
+import { cosignatureSigner, parseVerifierKey } from '@rxledger/tlog';
+import { credentialWitnessPolicy } from '@rxledger/verifier';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEMO_LOG_ORIGIN,
@@ -76,6 +77,18 @@ describe('demo setup', () => {
       .map((p) => [p.gln, p.ledgerToken]);
     expect(written).toEqual(expect.arrayContaining(identities.parties.map((p) => [p.gln, p.ledgerToken])));
     expect(written).toHaveLength(identities.parties.length);
+    expect(ledger.witnessPolicy).toBeUndefined();
+  });
+
+  it('writes the witness policy the ledger is configured with: every witness required', async () => {
+    const identities = await ensureDemoIdentities(dataDir);
+    const keys = ['w1', 'w2'].map(
+      (n) => cosignatureSigner(`witness.test/${n}`, new Uint8Array(32).fill(7)).vkey,
+    );
+    const path = await writeCredentials(dataDir, identities, URLS, keys);
+    const { ledger } = JSON.parse(await readFile(path, 'utf8'));
+    expect(ledger.witnessPolicy).toEqual({ quorum: 2, keys });
+    expect(credentialWitnessPolicy({ ledger }, path)).toEqual({ quorum: 2, keys });
   });
 
   it('moves identities written with one token per service to one token per party, keeping every key', async () => {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { createKafkaClient, type KafkaSecurity } from '@rxledger/kafka';
+import { parseWitnessList } from '@rxledger/ledger';
 import { type ChildService, startChildService } from '../supervisor.ts';
 import { type DemoChannel, prepareDemoChannel } from './demo-channel.ts';
 import { DEMO_LOG_ORIGIN, writeCredentials } from './demo-setup.ts';
@@ -73,11 +74,20 @@ export async function startDemoServices(opts: DemoServicesOptions): Promise<Demo
     ),
   );
   const services = { ledger, manufacturer: manufacturer!, distributor: distributor!, pharmacy: pharmacy! };
-  const credentialsFile = await writeCredentials(opts.dataDir, channel.identities, {
-    ledger: ledger.url,
-    manufacturer: services.manufacturer.url,
-    distributor: services.distributor.url,
-    pharmacy: services.pharmacy.url,
-  });
+  const witnesses = parseWitnessList(
+    opts.env?.RXLEDGER_WITNESSES ?? process.env.RXLEDGER_WITNESSES ?? '',
+    'RXLEDGER_WITNESSES',
+  );
+  const credentialsFile = await writeCredentials(
+    opts.dataDir,
+    channel.identities,
+    {
+      ledger: ledger.url,
+      manufacturer: services.manufacturer.url,
+      distributor: services.distributor.url,
+      pharmacy: services.pharmacy.url,
+    },
+    witnesses.map((w) => w.key.vkey),
+  );
   return { channel, services, credentialsFile };
 }

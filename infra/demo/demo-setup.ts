@@ -80,6 +80,8 @@ export async function writeCredentials(
   dataDir: string,
   identities: DemoIdentities,
   urls: { ledger: string; manufacturer: string; distributor: string; pharmacy: string },
+  /** The witnesses the ledger sends its checkpoints to (RXLEDGER_WITNESSES): a verifier requires all. */
+  witnessKeys: readonly string[] = [],
 ): Promise<string> {
   const authority = (await readSigningKeyFile(identities.authorityKeyFile)).key.verifyingKey;
   const checkpoint = (await readSigningKeyFile(identities.checkpointKeyFile)).key.verifyingKey;
@@ -104,6 +106,8 @@ export async function writeCredentials(
       // The log's origin line: verify-bundle refuses a checkpoint of any other log.
       checkpointOrigin: DEMO_LOG_ORIGIN,
       authorityPublicKey: authority.toBase64(),
+      // verify-bundle and the regulator page then count a checkpoint only with every witness's cosignature.
+      ...(witnessKeys.length > 0 ? { witnessPolicy: { quorum: witnessKeys.length, keys: witnessKeys } } : {}),
     },
     services: {
       manufacturer: { url: urls.manufacturer, parties: partiesOf('manufacturer') },

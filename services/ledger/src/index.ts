@@ -1,3 +1,4 @@
 export { type Principal, type Role, type TokenFile, tokenFileSchema, tokenHash } from './auth/principal.ts';
 export { createLedgerService, type LedgerService, type LedgerServiceOptions } from './ledger-service.ts';
 export { publishRegistryEvent } from './cli/registry/publish-registry-event.ts';
+export { parseWitnessList, type WitnessEndpoint } from './witness/witness-config.ts';
