@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CustodyEvent, SigningKey } from '@rxledger/events';
-import { createLogger } from '@rxledger/runtime';
 import { formatVerifierKey, fromBase64, leafHash, verifyCheckpoint, verifyInclusion } from '@rxledger/tlog';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLedgerService, type LedgerService } from '../src/index.ts';
 import { publishToChannel } from './support/publish.ts';
 import { GLN, pack, sscc, TestChain } from './support/test-chain.ts';
-import { bearer, TOKEN_FILE, type TOKENS } from './support/test-tokens.ts';
+import { testLedgerOptions } from './support/test-ledger.ts';
+import { bearer, type TOKENS } from './support/test-tokens.ts';
 import { waitFor } from './support/wait-for.ts';
 
 const GTIN = '00614141123452';
@@ -92,18 +92,15 @@ describe('ledger answers: verify, provenance, recall scope, rejections, roles', 
   beforeAll(async () => {
     const channel = `answers-${process.pid}-${Date.now() % 100000}`;
     await publishToChannel(inject('kafkaBrokers'), channel, values);
-    ledger = createLedgerService({
-      host: '127.0.0.1',
-      port: 0,
-      brokers: inject('kafkaBrokers'),
-      channel,
-      dataDir,
-      checkpointKey,
-      origin: ORIGIN,
-      authority: chain.authority.verifyingKey,
-      tokens: TOKEN_FILE,
-      log: createLogger({ service: 'ledger', level: 'silent' }),
-    });
+    ledger = createLedgerService(
+      testLedgerOptions(chain, {
+        brokers: inject('kafkaBrokers'),
+        channel,
+        dataDir,
+        checkpointKey,
+        origin: ORIGIN,
+      }),
+    );
     url = await ledger.start();
     const node = ledger;
     await waitFor('the ledger to fold the topic', () => node.store.nextOffset() >= values.length, {

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SigningKey } from '@rxledger/events';
-import { createLogger } from '@rxledger/runtime';
 import {
   formatVerifierKey,
   fromBase64,
@@ -16,7 +15,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLedgerService, type LedgerService } from '../src/index.ts';
 import { publishToChannel } from './support/publish.ts';
 import { GLN, pack, TestChain } from './support/test-chain.ts';
-import { bearer, TOKEN_FILE } from './support/test-tokens.ts';
+import { testLedgerOptions } from './support/test-ledger.ts';
+import { bearer } from './support/test-tokens.ts';
 
 interface Proof {
   leafHash: string;
@@ -54,19 +54,16 @@ describe('ledger service on a real broker', () => {
 
   beforeAll(async () => {
     await publishToChannel(inject('kafkaBrokers'), channel, values);
-    ledger = createLedgerService({
-      host: '127.0.0.1',
-      port: 0,
-      brokers: inject('kafkaBrokers'),
-      channel,
-      dataDir,
-      checkpointKey,
-      origin: ORIGIN,
-      authority: chain.authority.verifyingKey,
-      tokens: TOKEN_FILE,
-      log: createLogger({ service: 'ledger', level: 'silent' }),
-      checkpointIntervalMs: 100,
-    });
+    ledger = createLedgerService(
+      testLedgerOptions(chain, {
+        brokers: inject('kafkaBrokers'),
+        channel,
+        dataDir,
+        checkpointKey,
+        origin: ORIGIN,
+        checkpointIntervalMs: 100,
+      }),
+    );
     url = await ledger.start();
   });
 

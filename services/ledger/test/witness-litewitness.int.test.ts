@@ -25,7 +25,8 @@ import { parseWitnessList } from '../src/witness/witness-config.ts';
 import { type Litewitness, litewitnessUnavailable, prepareLitewitness } from './support/litewitness.ts';
 import { publishToChannel } from './support/publish.ts';
 import { pack, TestChain } from './support/test-chain.ts';
-import { bearer, TOKEN_FILE } from './support/test-tokens.ts';
+import { testLedgerOptions } from './support/test-ledger.ts';
+import { bearer } from './support/test-tokens.ts';
 import { waitFor } from './support/wait-for.ts';
 
 // Interoperability with a witness nobody here wrote: litewitness from filippo.io/torchwood cosigns
@@ -55,21 +56,19 @@ describe.skipIf(unavailable !== undefined)('litewitness cosigning a ledger node'
   const startNode = async (log = createLogger({ service: 'ledger', level: 'silent' })) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'rxledger-witnessed-'));
     dirs.push(dataDir);
-    const node = createLedgerService({
-      host: '127.0.0.1',
-      port: 0,
-      brokers: inject('kafkaBrokers'),
-      channel,
-      dataDir,
-      checkpointKey,
-      origin: ORIGIN,
-      authority: chain.authority.verifyingKey,
-      tokens: TOKEN_FILE,
-      log,
-      checkpointIntervalMs: 100,
-      witnesses: parseWitnessList(`${witness.url} ${witness.key.vkey}`, 'RXLEDGER_WITNESSES'),
-      witnessTiming: { pollMs: 100, baseDelayMs: 100, maxDelayMs: 1_000, refusedDelayMs: 1_000 },
-    });
+    const node = createLedgerService(
+      testLedgerOptions(chain, {
+        brokers: inject('kafkaBrokers'),
+        channel,
+        dataDir,
+        checkpointKey,
+        origin: ORIGIN,
+        log,
+        checkpointIntervalMs: 100,
+        witnesses: parseWitnessList(`${witness.url} ${witness.key.vkey}`, 'RXLEDGER_WITNESSES'),
+        witnessTiming: { pollMs: 100, baseDelayMs: 100, maxDelayMs: 1_000, refusedDelayMs: 1_000 },
+      }),
+    );
     nodes.push(node);
     return node.start();
   };

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SigningKey } from '@rxledger/events';
-import { createLogger } from '@rxledger/runtime';
 import {
   cosignatures,
   cosignatureSigner,
@@ -19,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLedgerService, type LedgerService, type LedgerServiceOptions } from '../src/index.ts';
 import { publishToChannel } from './support/publish.ts';
 import { TestChain } from './support/test-chain.ts';
-import { TOKEN_FILE } from './support/test-tokens.ts';
+import { testLedgerOptions } from './support/test-ledger.ts';
 import { waitFor } from './support/wait-for.ts';
 
 // Two ledger nodes folding the same topic: B cosigns A's checkpoints only because its own fold
@@ -45,19 +44,16 @@ describe('a ledger node as the witness of another', () => {
   ) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'rxledger-peer-'));
     dirs.push(dataDir);
-    const node = createLedgerService({
-      host: '127.0.0.1',
-      port: 0,
-      brokers: inject('kafkaBrokers'),
-      channel,
-      dataDir,
-      authority: chain.authority.verifyingKey,
-      tokens: TOKEN_FILE,
-      log: createLogger({ service: 'ledger', level: 'silent' }),
-      checkpointIntervalMs: 100,
-      witnessTiming: { pollMs: 100, baseDelayMs: 100, maxDelayMs: 1_000, refusedDelayMs: 1_000 },
-      ...extra,
-    });
+    const node = createLedgerService(
+      testLedgerOptions(chain, {
+        brokers: inject('kafkaBrokers'),
+        channel,
+        dataDir,
+        checkpointIntervalMs: 100,
+        witnessTiming: { pollMs: 100, baseDelayMs: 100, maxDelayMs: 1_000, refusedDelayMs: 1_000 },
+        ...extra,
+      }),
+    );
     nodes.push(node);
     return node.start();
   };

@@ -15,7 +15,7 @@ import { anomaliesOf, type BundleView, bundleView, custodyPicture } from './bund
 import { byId, el } from './dom.ts';
 import { normalizeScannerInput } from '@rxledger/gs1';
 import { ledgerGet } from './ledger-client.ts';
-import { showCheckpoint, showRecallScope, showRejections } from './regulator-panels.ts';
+import { downloadLink, showCheckpoint, showRecallScope, showRejections } from './regulator-panels.ts';
 import { keepForOffline } from './offline.ts';
 
 const ANCHORS_KEY = 'rxledger.regulator.anchors';
@@ -27,13 +27,33 @@ const result = byId<HTMLElement>('result');
 
 /** The anchors in use, or why there are none. */
 function currentTrust(): { trust: VerifierTrust } | { problem: string } {
+  const saved = savedAnchors();
+  if (saved === undefined)
+    return { problem: 'Set the trust anchors first: nothing can be verified without them.' };
+  if (saved === 'unreadable') return { problem: 'The saved anchors cannot be read: set them again.' };
   try {
-    const saved = JSON.parse(localStorage.getItem(ANCHORS_KEY) ?? 'null') as AnchorText | null;
-    if (!saved) return { problem: 'Set the trust anchors first: nothing can be verified without them.' };
     return { trust: readTrustAnchors(saved) };
   } catch (e) {
     return { problem: `The saved anchors cannot be used: ${(e as Error).message}` };
   }
+}
+
+/** The anchors this browser kept (localStorage), if any. */
+function savedAnchors(): AnchorText | undefined | 'unreadable' {
+  try {
+    return (JSON.parse(localStorage.getItem(ANCHORS_KEY) ?? 'null') as AnchorText | null) ?? undefined;
+  } catch {
+    return 'unreadable';
+  }
+}
+
+/** Puts anchors in the form's fields (from the saved ones, or from a credentials file). */
+function fillAnchorFields(text: AnchorText): void {
+  field('checkpoint-key').value = text.checkpointKey;
+  field('authority-key').value = text.authorityKey;
+  field('origin').value = text.origin ?? '';
+  byId<HTMLTextAreaElement>('witness-keys').value = text.witnesses?.keys.join('\n') ?? '';
+  field('witness-quorum').value = text.witnesses ? String(text.witnesses.quorum) : '';
 }
 
 /** The anchors as typed in the form; the witness policy only when witness keys are given. */
@@ -76,12 +96,13 @@ async function loadCredentials(file: File): Promise<void> {
   try {
     const json: unknown = JSON.parse(await file.text());
     const anchors = credentialAnchors(json, file.name);
-    field('checkpoint-key').value = anchors.checkpointKey ?? '';
-    field('authority-key').value = anchors.authorityPublicKey ?? '';
-    field('origin').value = anchors.checkpointOrigin ?? '';
     const policy = credentialWitnessPolicy(json, file.name);
-    byId<HTMLTextAreaElement>('witness-keys').value = policy?.keys.join('\n') ?? '';
-    field('witness-quorum').value = policy ? String(policy.quorum) : '';
+    fillAnchorFields({
+      checkpointKey: anchors.checkpointKey ?? '',
+      authorityKey: anchors.authorityPublicKey ?? '',
+      origin: anchors.checkpointOrigin,
+      ...(policy ? { witnesses: policy } : {}),
+    });
     const token = (json as { ledger?: { regulatorToken?: unknown } }).ledger?.regulatorToken;
     if (typeof token === 'string') {
       field('token').value = token;
@@ -137,7 +158,12 @@ function draw(view: BundleView, text: string, fileName: string, item: string | u
   const parts: HTMLElement[] = [resultTitle(), verdict, el('p', 'advice', view.basis)];
   if (item) parts.push(el('p', 'subject', `Pack: ${item}`));
   if (view.checkpoint) parts.push(el('p', 'hint', `Checkpoint: ${view.checkpoint}`));
-  parts.push(picture(view), timeline(view), checks(view), download(text, fileName));
+  parts.push(
+    picture(view),
+    timeline(view),
+    checks(view),
+    downloadLink('Download this bundle', text, 'application/json', fileName),
+  );
   result.dataset.drawn = String(++drawn);
   result.className = `panel result result--${view.tone}`;
   result.dataset.tone = view.tone;
@@ -196,13 +222,6 @@ function checks(view: BundleView): HTMLElement {
     table.append(row);
   }
   return table;
-}
-
-function download(text: string, fileName: string): HTMLElement {
-  const link = el('a', 'download', 'Download this bundle');
-  link.href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  link.download = fileName;
-  return link;
 }
 
 function bundleFileName(typed: string): string {
@@ -287,14 +306,8 @@ field('bundle-file').addEventListener('change', () => {
 });
 
 function restore(): void {
-  const saved = JSON.parse(localStorage.getItem(ANCHORS_KEY) ?? 'null') as AnchorText | null;
-  if (saved) {
-    field('checkpoint-key').value = saved.checkpointKey ?? '';
-    field('authority-key').value = saved.authorityKey ?? '';
-    field('origin').value = saved.origin ?? '';
-    byId<HTMLTextAreaElement>('witness-keys').value = saved.witnesses?.keys.join('\n') ?? '';
-    field('witness-quorum').value = saved.witnesses ? String(saved.witnesses.quorum) : '';
-  }
+  const saved = savedAnchors();
+  if (saved !== undefined && saved !== 'unreadable') fillAnchorFields(saved);
   const trust = currentTrust();
   anchorsState.textContent = 'trust' in trust ? anchorsInUse(trust.trust) : trust.problem;
   field('token').value = sessionStorage.getItem(TOKEN_KEY) ?? '';

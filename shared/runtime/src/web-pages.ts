@@ -56,23 +56,11 @@ export function webPages(app: Express, webDir: string | undefined, site: WebSite
     res.json(site.counter);
   });
   for (const [path, file] of Object.entries(site.pages)) {
-    app.get(path, async (_req, res) => {
-      webHeaders(res);
-      let html: Buffer;
-      try {
-        if (webDir === undefined) throw new Error('no web folder');
-        html = await readFile(join(webDir, file));
-      } catch {
-        res.status(503).type('text/plain; charset=utf-8').setHeader('Cache-Control', 'no-store');
-        res.send(NOT_BUILT);
-        return;
-      }
-      res.setHeader('Cache-Control', 'no-cache');
-      res.type('text/html; charset=utf-8').send(html);
-    });
+    app.get(path, (_req, res) => void serveBuilt(res, webDir, file, 'text/html', 503));
   }
   if (webDir === undefined) return;
-  if (site.worker) app.get('/sw.js', (_req, res) => void serveWorker(res, webDir));
+  if (site.worker)
+    app.get('/sw.js', (_req, res) => void serveBuilt(res, webDir, 'sw.js', 'text/javascript', 404));
   app.use(
     '/assets',
     express.static(join(webDir, 'assets'), {
@@ -87,19 +75,27 @@ export function webPages(app: Express, webDir: string | undefined, site: WebSite
 }
 
 /**
- * The pages' service worker (web/service-worker.ts): at the root, so that its scope covers every page;
- * revalidated on every load, so that a rebuild's worker replaces the last one at once.
+ * One built file (a page, or the service worker, which sits at the root so that its scope covers every
+ * page), read on every request and revalidated on every load, so that a rebuild shows at once. Before
+ * the build (or without a `webDir`) the answer says how to build, with `missing` as its status.
  */
-async function serveWorker(res: Response, webDir: string): Promise<void> {
+async function serveBuilt(
+  res: Response,
+  webDir: string | undefined,
+  file: string,
+  type: string,
+  missing: number,
+): Promise<void> {
   webHeaders(res);
-  let script: Buffer;
+  let body: Buffer;
   try {
-    script = await readFile(join(webDir, 'sw.js'));
+    if (webDir === undefined) throw new Error('no web folder');
+    body = await readFile(join(webDir, file));
   } catch {
-    res.status(404).type('text/plain; charset=utf-8').setHeader('Cache-Control', 'no-store');
+    res.status(missing).type('text/plain; charset=utf-8').setHeader('Cache-Control', 'no-store');
     res.send(NOT_BUILT);
     return;
   }
   res.setHeader('Cache-Control', 'no-cache');
-  res.type('text/javascript; charset=utf-8').send(script);
+  res.type(`${type}; charset=utf-8`).send(body);
 }
