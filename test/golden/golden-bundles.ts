@@ -1,7 +1,7 @@
 // Provenance bundles made from the frozen golden leaves alone (no ledger, no writer of today), for the
 // golden bundle tests and for test/golden/bundles.json, which the Node and the browser verifier both run.
 import { readFileSync } from 'node:fs';
-import { rxledgerSchemas } from '@rxledger/events';
+import { RECORD_NAMES, rxledgerSchemas } from '@rxledger/events';
 import {
   ed25519Signer,
   fromBase64,
@@ -13,14 +13,38 @@ import {
   toBase64,
 } from '@rxledger/tlog';
 import type { ProvenanceBundle, VerifierTrust } from '../../shared/verifier/src/index.ts';
+import type { BatchVectors } from './build-batch-vectors.ts';
 import type { WireVectors, WireVectorsV2 } from './build-wire-vectors.ts';
 
 const read = (file: string) => JSON.parse(readFileSync(new URL(file, import.meta.url), 'utf8'));
 export const v1 = read('./wire.json') as WireVectors;
 export const v2 = read('./wire-v2.json') as WireVectorsV2;
+const batch = read('./wire-batch.json') as BatchVectors;
+/** wire-v2.json's log with the batch-signed leaves of wire-batch.json after it (19 leaves). */
+export const v2Batch: WireVectorsV2 = { ...v2, leaves: [...v2.leaves, ...batch.leaves] };
 
 export const PACK_A = 'https://id.gs1.org/01/04012345123456/21/SN0001';
 export const PACK_C = 'https://id.gs1.org/01/04012345123456/21/SN0003';
+export const PACK_E = 'https://id.gs1.org/01/04012345123456/21/SN0005';
+
+// The schemas a ledger served when bundles.json was frozen: a bundle carries what its ledger serves,
+// and a later schema (SignedEvent v2) must not change the bytes of the bundles frozen before it.
+const FROZEN_SCHEMAS = [
+  RECORD_NAMES.custodyEvent,
+  RECORD_NAMES.signedEvent,
+  RECORD_NAMES.ledgerEntry,
+  RECORD_NAMES.ledgerEntryV2,
+];
+
+/** Fingerprint hex → schema of the named records, as GET /v1/schemas serves them. */
+export function schemasNamed(names: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(
+    names.map((name) => {
+      const known = rxledgerSchemas.get(name)!;
+      return [known.fingerprint, known.schema];
+    }),
+  );
+}
 
 export function goldenBundle(
   vectors: WireVectors | WireVectorsV2,
@@ -28,6 +52,7 @@ export function goldenBundle(
   size: number,
   entries: number[],
   registry: number[],
+  schemas: readonly string[] = FROZEN_SCHEMAS,
 ): ProvenanceBundle {
   const hashes = new MemoryHashStore();
   hashes.append(vectors.leaves.slice(0, size).map((l) => fromHex(l.leafHash)));
@@ -45,7 +70,7 @@ export function goldenBundle(
     checkpoint: signCheckpoint({ origin: vectors.checkpointKey.name, size, root }, signer),
     entries: entries.map(proven),
     registry: registry.map(proven),
-    schemas: rxledgerSchemas.toJSON(),
+    schemas: schemasNamed(schemas),
   };
 }
 
@@ -104,6 +129,19 @@ export function goldenBundleCases(): Omit<GoldenBundleCase, 'expect'>[] {
       name: 'v2-pack-c-altered-leaf',
       what: 'the same bundle with one bit of a leaf flipped after the checkpoint was signed',
       bundle: altered,
+      anchors: anchorsOf(v2),
+    },
+    {
+      name: 'v2-pack-e-batch-signed',
+      what: 'a pack whose events were signed in a batch of three (SignedEvent v2): its two leaves verify without the third',
+      bundle: goldenBundle(
+        v2Batch,
+        PACK_E,
+        19,
+        [17, 18],
+        [0, 11, 12],
+        [...FROZEN_SCHEMAS, RECORD_NAMES.signedEventV2],
+      ),
       anchors: anchorsOf(v2),
     },
   ];

@@ -1,18 +1,30 @@
 import { readFileSync } from 'node:fs';
 import {
+  BATCH_SIGNING_CONTEXT,
   decodeCustodyEvent,
   decodeLedgerEntry,
   decodeSignedEvent,
   nobleEd25519,
   nodeEd25519,
+  RECORD_NAMES,
+  rxledgerSchemas,
   VerifyingKey,
   verifyEventSignature,
 } from '@rxledger/events';
-import { fromHex, leafHash, merkleTreeHash, toBase64, toHex, verifyCheckpoint } from '@rxledger/tlog';
+import {
+  fromHex,
+  leafHash,
+  merkleTreeHash,
+  rootFromInclusionProof,
+  toBase64,
+  toHex,
+  verifyCheckpoint,
+} from '@rxledger/tlog';
 import { describe, expect, it } from 'vitest';
 import { LedgerFolder } from '../../services/ledger/src/fold/ledger-folder.ts';
 import { openLedgerDb } from '../../services/ledger/src/store/ledger-db.ts';
 import { LedgerStore } from '../../services/ledger/src/store/ledger-store.ts';
+import { type BatchVectors, buildBatchVectors } from './build-batch-vectors.ts';
 import {
   buildWireVectors,
   buildWireVectorsV2,
@@ -150,6 +162,88 @@ describe('golden wire vectors of LedgerEntry v2 (DESIGN §4)', () => {
 
   it('the frozen checkpoints verify under the published vkey', () => {
     for (const c of frozenV2.checkpoints) {
+      expect(verifyCheckpoint(c.note, frozenV2.checkpointKey.vkey).size).toBe(c.size);
+    }
+  });
+});
+
+const frozenBatch = JSON.parse(
+  readFileSync(new URL('./wire-batch.json', import.meta.url), 'utf8'),
+) as BatchVectors;
+
+describe('golden wire vectors of batch signatures (SignedEvent v2, DESIGN §4)', () => {
+  const key = VerifyingKey.fromBytes(fromHex(frozenBatch.signer.publicKey));
+  const { batch } = frozenBatch;
+
+  it('pin the batch records, root, signature, negative record, leaves and checkpoint byte for byte', () => {
+    expect(buildBatchVectors(frozenV2)).toEqual(frozenBatch);
+    expect(batch.records).toHaveLength(3);
+    expect(frozenBatch.leaves.map((l) => l.seq)).toEqual([16, 17, 18]);
+  });
+
+  it('each frozen record decodes alone as rxledger.v2.SignedEvent, its path leads to the root, and the root is what is signed', () => {
+    const message = fromHex(batch.signingMessage);
+    expect(new TextDecoder().decode(message.subarray(0, 26))).toBe(BATCH_SIGNING_CONTEXT);
+    expect(toHex(message.subarray(26, 34))).toBe('0000000000000003');
+    expect(toHex(message.subarray(34))).toBe(batch.root);
+    for (const [i, r] of batch.records.entries()) {
+      const bytes = fromHex(r.record);
+      expect(rxledgerSchemas.decode(bytes).name, r.name).toBe(RECORD_NAMES.signedEventV2);
+      const signed = decodeSignedEvent(bytes);
+      expect(toHex(signed.event), r.name).toBe(r.eventBytes);
+      expect(eventAsData(decodeCustodyEvent(signed.event)), r.name).toEqual(r.event);
+      expect(signed.batch, r.name).toEqual({ index: i, size: 3, path: r.path.map((h) => fromHex(h)) });
+      expect(toHex(leafHash(signed.event))).toBe(r.leafHash);
+      expect(toHex(rootFromInclusionProof(leafHash(signed.event), i, 3, signed.batch!.path))).toBe(
+        batch.root,
+      );
+      expect(toHex(signed.signature)).toBe(batch.signature);
+      for (const ed of [nobleEd25519, nodeEd25519]) {
+        expect(ed.verify(key, message, signed.signature), `${r.name} ${ed.name}`).toBe(true);
+        expect(verifyEventSignature(ed, signed, key), `${r.name} ${ed.name}`).toEqual({ ok: true });
+      }
+    }
+  });
+
+  it('the negative record is refused by both implementations with its frozen code', () => {
+    for (const n of frozenBatch.negative) {
+      const signed = decodeSignedEvent(fromHex(n.record));
+      for (const ed of [nobleEd25519, nodeEd25519]) {
+        expect(verifyEventSignature(ed, signed, key), `${n.name} ${ed.name}`).toMatchObject({
+          ok: false,
+          code: n.code,
+        });
+      }
+    }
+  });
+
+  it('the fold appends the batch records as the frozen leaves, and refuses the negative record as BAD_SIGNATURE', () => {
+    const db = openLedgerDb(':memory:');
+    try {
+      const store = new LedgerStore(db);
+      const authority = VerifyingKey.fromBytes(fromHex(frozenV2.keys.authority!.publicKey));
+      const folder = LedgerFolder.open(store, { authority, ed: nodeEd25519 });
+      const values = [
+        ...frozenV2.events.map((e) => e.signedEvent),
+        ...frozenBatch.negative.map((n) => n.record),
+        ...batch.records.map((r) => r.record),
+      ];
+      // Broker times as the leaves carry them: the negative record lands just before the batch.
+      const times = [...frozenV2.leaves, ...frozenBatch.leaves].map((l) => l.appendedAt);
+      times.splice(frozenV2.leaves.length, 0, goldenAppendedAt(frozenV2.leaves.length) - 1);
+      const records = values.map((v, n) => ({ offset: n, value: fromHex(v), timestamp: times[n]! }));
+      expect(folder.fold(records)).toMatchObject({ appended: records.length - 1, rejected: 1 });
+      expect(store.rejections({ limit: 10 }).map((r) => r.code)).toEqual(['BAD_SIGNATURE']);
+      for (const l of frozenBatch.leaves)
+        expect(toHex(store.leaf(l.seq)!.leaf), `leaf ${l.seq}`).toBe(l.leaf);
+      expect(toBase64(folder.root())).toBe(frozenBatch.checkpoints[0]!.root);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('the frozen checkpoint verifies under the published vkey', () => {
+    for (const c of frozenBatch.checkpoints) {
       expect(verifyCheckpoint(c.note, frozenV2.checkpointKey.vkey).size).toBe(c.size);
     }
   });

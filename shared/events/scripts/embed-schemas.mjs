@@ -8,6 +8,7 @@ import { format, resolveConfig } from 'prettier';
 const FILES = [
   'custody-event.v1.avsc',
   'signed-event.v1.avsc',
+  'signed-event.v2.avsc',
   'ledger-entry.v1.avsc',
   'ledger-entry.v2.avsc',
 ];

@@ -356,6 +356,51 @@ export const EMBEDDED_SCHEMAS: Readonly<Record<string, unknown>> = {
       },
     ],
   },
+  'signed-event.v2.avsc': {
+    type: 'record',
+    name: 'SignedEvent',
+    namespace: 'rxledger.v2',
+    doc: 'The Kafka record value of a batch-signed custody event. The events of one batch are the leaves of an RFC 9162 Merkle tree (leaf hash SHA-256(0x00 || event)); signature = Ed25519(sk, utf8("rxledger/custody-batch/v1\\n") || batchSize as u64 big-endian || root), RFC 8032. Each record carries what it takes to reach that root from its own event, so it verifies without the rest of its batch.',
+    fields: [
+      {
+        name: 'event',
+        type: 'bytes',
+        doc: 'The custody event in Avro single-object encoding, exactly as hashed into the batch.',
+      },
+      {
+        name: 'keyId',
+        type: 'string',
+        doc: 'Lowercase hex of the first 8 bytes of SHA-256(raw 32-byte public key).',
+      },
+      {
+        name: 'signature',
+        type: 'bytes',
+        doc: "64-byte Ed25519 signature over the batch's signing message.",
+      },
+      {
+        name: 'leafIndex',
+        type: 'int',
+        doc: "This event's index among the batch's leaves, 0 <= leafIndex < batchSize.",
+      },
+      {
+        name: 'batchSize',
+        type: 'int',
+        doc: 'How many events the batch holds, 1 to 65536; signed.',
+      },
+      {
+        name: 'path',
+        type: {
+          type: 'array',
+          items: {
+            type: 'fixed',
+            name: 'Hash',
+            size: 32,
+          },
+        },
+        doc: 'RFC 9162 inclusion path (§2.1.3.1) of leafIndex in the batch tree of batchSize leaves, leaf to root: exactly as many hashes as that index and size need (none for a batch of one).',
+      },
+    ],
+  },
   'ledger-entry.v1.avsc': {
     type: 'record',
     name: 'LedgerEntry',

@@ -1,4 +1,5 @@
 import { concatBytes } from '@rxledger/tlog';
+import { batchRootOf, batchSigningMessage } from './batch-signature.ts';
 import type { Ed25519 } from './ed25519.ts';
 import type { SigningKey, VerifyingKey } from './keys.ts';
 import type { SignedEvent } from './signed-event.ts';
@@ -21,13 +22,38 @@ export function signEvent(ed: Ed25519, key: SigningKey, eventBytes: Uint8Array):
 
 /** Why a signed event's signature was refused. */
 export type SignatureRejection =
-  'KEY_ID_MISMATCH' | 'MALFORMED_SIGNATURE' | 'NON_CANONICAL_SIGNATURE' | 'BAD_SIGNATURE';
+  'KEY_ID_MISMATCH' | 'MALFORMED_SIGNATURE' | 'NON_CANONICAL_SIGNATURE' | 'MALFORMED_BATCH' | 'BAD_SIGNATURE';
+
+type SignedMessage =
+  { ok: true; message: Uint8Array } | { ok: false; code: 'MALFORMED_BATCH'; message: string };
+
+// A batch record's root takes a dozen SHA-256 to reach: worked out once per decoded record, whether
+// the intake's pre-check or the admission rule asks first.
+const messages = new WeakMap<SignedEvent, SignedMessage>();
+
+/**
+ * The bytes `signed.signature` must cover: signingPayload(event) for a v1 record; for a v2 record the
+ * batch signing message of the root its path leads to, or why its batch position leads to none.
+ */
+export function signedMessage(signed: SignedEvent): SignedMessage {
+  let out = messages.get(signed);
+  if (out === undefined) {
+    if (signed.batch === undefined) out = { ok: true, message: signingPayload(signed.event) };
+    else {
+      const root = batchRootOf(signed.event, signed.batch);
+      out = root.ok ? { ok: true, message: batchSigningMessage(signed.batch.size, root.root) } : root;
+    }
+    messages.set(signed, out);
+  }
+  return out;
+}
 
 export type SignatureCheck = { ok: true } | { ok: false; code: SignatureRejection; message: string };
 
 /**
- * Whether `signed` carries a valid signature by `key` over its event bytes. The key id is not signed:
- * it only selects the key, so it must name exactly the key given.
+ * Whether `signed` carries a valid signature by `key` over its event bytes (v1), or over the root of
+ * a batch its path leads to from its event bytes (v2). The key id is not signed: it only selects the
+ * key, so it must name exactly the key given.
  */
 export function verifyEventSignature(ed: Ed25519, signed: SignedEvent, key: VerifyingKey): SignatureCheck {
   if (signed.keyId !== key.keyId) {
@@ -53,8 +79,13 @@ export function verifyEventSignature(ed: Ed25519, signed: SignedEvent, key: Veri
       message: 'signature scalar S >= L (RFC 8032 §5.1.7)',
     };
   }
-  if (!ed.verify(key, signingPayload(signed.event), sig)) {
-    return { ok: false, code: 'BAD_SIGNATURE', message: `signature does not verify under key ${key.keyId}` };
+  const signedBytes = signedMessage(signed);
+  if (!signedBytes.ok) return signedBytes;
+  if (!ed.verify(key, signedBytes.message, sig)) {
+    const what = signed.batch
+      ? `batch signature does not verify under key ${key.keyId} for the root that the path of leaf ${signed.batch.index} of ${signed.batch.size} leads to`
+      : `signature does not verify under key ${key.keyId}`;
+    return { ok: false, code: 'BAD_SIGNATURE', message: what };
   }
   return { ok: true };
 }

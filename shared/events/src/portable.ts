@@ -17,6 +17,17 @@ export {
   REJECTION_CODES,
   type RejectionCode,
 } from './admission.ts';
+export {
+  BATCH_SIGNING_CONTEXT,
+  type BatchPosition,
+  type BatchRejection,
+  BatchTree,
+  batchRecords,
+  batchRootOf,
+  batchSigningMessage,
+  MAX_BATCH_SIZE,
+  signBatch,
+} from './batch-signature.ts';
 export { applyRegistryEvent, type RegistryRejection, type RegistryResult } from './apply-registry-event.ts';
 export { fromBase64, fromHex, toBase64, toHex } from '@rxledger/tlog';
 export { crc64Avro, fingerprintBytes, fingerprintHex } from './crc64-avro.ts';
@@ -57,6 +68,7 @@ export {
   type SignatureCheck,
   type SignatureRejection,
   signEvent,
+  signedMessage,
   signingPayload,
   verifyEventSignature,
 } from './event-signature.ts';

@@ -12,10 +12,12 @@ function load(file: string): unknown {
 /**
  * Full record names of every schema version rxledger reads. Ledgers write LedgerEntry v2; v1 leaves
  * (written before registry links) stay readable, and the single-object fingerprint tells them apart.
+ * Partner services write SignedEvent v2 (batch-signed); v1 records stay accepted.
  */
 export const RECORD_NAMES = {
   custodyEvent: 'rxledger.v1.CustodyEvent',
   signedEvent: 'rxledger.v1.SignedEvent',
+  signedEventV2: 'rxledger.v2.SignedEvent',
   ledgerEntry: 'rxledger.v1.LedgerEntry',
   ledgerEntryV2: 'rxledger.v2.LedgerEntry',
 } as const;
@@ -24,6 +26,7 @@ export const RECORD_NAMES = {
 export const SCHEMAS: readonly unknown[] = Object.freeze([
   load('custody-event.v1.avsc'),
   load('signed-event.v1.avsc'),
+  load('signed-event.v2.avsc'),
   load('ledger-entry.v1.avsc'),
   load('ledger-entry.v2.avsc'),
 ]);
