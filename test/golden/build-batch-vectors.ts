@@ -12,7 +12,7 @@ import {
   linkSubjects,
   nobleEd25519,
   SigningKey,
-  signBatch,
+  signEventBatch,
   signerSubjects,
 } from '@rxledger/events';
 import {
@@ -99,9 +99,9 @@ export function buildBatchVectors(v2: WireVectorsV2 = buildWireVectorsV2()): Bat
   const key = SigningKey.fromSeed(seedOf(2));
   const golden = batchEvents();
   const eventBytes = golden.map((g) => encodeCustodyEvent(g.event));
-  const signed = signBatch(nobleEd25519, key, eventBytes);
+  const signed = signEventBatch(nobleEd25519, key, eventBytes);
   const tree = BatchTree.of(eventBytes.map((e) => leafHash(e)));
-  const other = signBatch(
+  const other = signEventBatch(
     nobleEd25519,
     key,
     otherBatchEvents().map((e) => encodeCustodyEvent(e)),

@@ -110,13 +110,18 @@ export class BatchTree {
   }
 }
 
+/** The leaf hash of an encoded custody event in its batch's tree: RFC 9162's SHA-256(0x00 || event). */
+export function batchLeafHash(event: Uint8Array): Uint8Array {
+  return leafHash(event);
+}
+
 /**
  * Signs encoded custody events as one batch: one signature over their root, one record each. Sync,
  * for small batches (registry events, vectors, tests); the gateway builds the tree in slices.
- * @example signBatch(nodeEd25519, key, [encodeCustodyEvent(a), encodeCustodyEvent(b)]).map((s) => encodeSignedEvent(s))
+ * @example signEventBatch(nodeEd25519, key, [encodeCustodyEvent(a), encodeCustodyEvent(b)]).map((s) => encodeSignedEvent(s))
  */
-export function signBatch(ed: Ed25519, key: SigningKey, events: readonly Uint8Array[]): SignedEvent[] {
-  const tree = BatchTree.of(events.map((e) => leafHash(e)));
+export function signEventBatch(ed: Ed25519, key: SigningKey, events: readonly Uint8Array[]): SignedEvent[] {
+  const tree = BatchTree.of(events.map(batchLeafHash));
   return batchRecords(ed, key, events, tree);
 }
 
@@ -163,7 +168,7 @@ export function batchRootOf(
     };
   }
   try {
-    return { ok: true, root: rootFromInclusionProof(leafHash(event), index, size, path) };
+    return { ok: true, root: rootFromInclusionProof(batchLeafHash(event), index, size, path) };
   } catch (err) {
     if (!(err instanceof ProofError)) throw err;
     return { ok: false, code: 'MALFORMED_BATCH', message: `path: ${err.message}` };

@@ -22,11 +22,12 @@ export {
   type BatchPosition,
   type BatchRejection,
   BatchTree,
+  batchLeafHash,
   batchRecords,
   batchRootOf,
   batchSigningMessage,
   MAX_BATCH_SIZE,
-  signBatch,
+  signEventBatch,
 } from './batch-signature.ts';
 export { applyRegistryEvent, type RegistryRejection, type RegistryResult } from './apply-registry-event.ts';
 export { fromBase64, fromHex, toBase64, toHex } from '@rxledger/tlog';

@@ -21,7 +21,7 @@ import {
   RECORD_NAMES,
   rxledgerSchemas,
   type SignedEvent,
-  signBatch,
+  signEventBatch,
   signEvent,
   verifyEventSignature,
 } from '../src/index.ts';
@@ -73,7 +73,7 @@ describe('BatchTree', () => {
 describe('batch signatures (SignedEvent v2)', () => {
   it('sign the root once: context, size (u64 BE) and root are the signed message', () => {
     const events = eventsOf(3);
-    const signed = signBatch(nodeEd25519, key, events);
+    const signed = signEventBatch(nodeEd25519, key, events);
     const root = BatchTree.of(events.map((e) => leafHash(e))).root;
     const message = batchSigningMessage(3, root);
     expect(new TextDecoder().decode(message.subarray(0, 26))).toBe(BATCH_SIGNING_CONTEXT);
@@ -86,7 +86,7 @@ describe('batch signatures (SignedEvent v2)', () => {
   });
 
   it('each record round-trips as rxledger.v2.SignedEvent and verifies alone under both implementations', () => {
-    const signed = signBatch(nodeEd25519, key, eventsOf(5));
+    const signed = signEventBatch(nodeEd25519, key, eventsOf(5));
     for (const s of signed) {
       const bytes = encodeSignedEvent(s);
       expect(rxledgerSchemas.decode(bytes).name).toBe(RECORD_NAMES.signedEventV2);
@@ -98,7 +98,7 @@ describe('batch signatures (SignedEvent v2)', () => {
   });
 
   it('a batch of one has an empty path and its root is the leaf hash', () => {
-    const [only] = signBatch(nodeEd25519, key, eventsOf(1));
+    const [only] = signEventBatch(nodeEd25519, key, eventsOf(1));
     expect(only!.batch).toEqual({ index: 0, size: 1, path: [] });
     expect(
       verifyEventSignature(nodeEd25519, decodeSignedEvent(encodeSignedEvent(only!)), key.verifyingKey),
@@ -114,8 +114,8 @@ describe('batch signatures (SignedEvent v2)', () => {
   });
 
   describe('refuse a record whose path does not lead to a root its signature covers', () => {
-    const batchA = signBatch(nodeEd25519, key, eventsOf(3));
-    const batchB = signBatch(nodeEd25519, key, eventsOf(3, 10));
+    const batchA = signEventBatch(nodeEd25519, key, eventsOf(3));
+    const batchB = signEventBatch(nodeEd25519, key, eventsOf(3, 10));
     const check = (s: SignedEvent) => EDS.map((ed) => verifyEventSignature(ed, s, key.verifyingKey));
     const refused = (s: SignedEvent, code: string, message: RegExp) => {
       for (const r of check(s))
@@ -166,13 +166,13 @@ describe('batch signatures (SignedEvent v2)', () => {
   });
 
   it('encoding refuses a path hash that is not 32 bytes, naming the field', () => {
-    const [s] = signBatch(nodeEd25519, key, eventsOf(2));
+    const [s] = signEventBatch(nodeEd25519, key, eventsOf(2));
     const bad = { ...s!, batch: { ...s!.batch!, path: [new Uint8Array(31)] } };
     expect(() => encodeSignedEvent(bad)).toThrow(/invalid path/);
   });
 
   it('decoding refuses a v2 record cut short and one with trailing bytes', () => {
-    const bytes = encodeSignedEvent(signBatch(nodeEd25519, key, eventsOf(2))[0]!);
+    const bytes = encodeSignedEvent(signEventBatch(nodeEd25519, key, eventsOf(2))[0]!);
     expect(() => decodeSignedEvent(bytes.subarray(0, bytes.length - 5))).toThrow(/ends early/);
     expect(() => decodeSignedEvent(Uint8Array.from([...bytes, 0]))).toThrow(/trailing/i);
   });

@@ -1,9 +1,11 @@
 import {
+  BatchTree,
+  batchLeafHash,
+  batchRecords,
   encodeCustodyEvent,
   encodeSignedEvent,
   nodeEd25519,
   type SigningKey,
-  signEvent,
 } from '@rxledger/events';
 import { WorkSlices } from '@rxledger/runtime';
 import { type BatchIssue, BatchRejectedError } from './batch-rejected-error.ts';
@@ -24,12 +26,6 @@ export interface SignedBatch {
   replayed: number;
 }
 
-/** The encoded SignedEvent for `event`: the exact Kafka record value. */
-export function signRecord(prepared: PreparedEvent, key: SigningKey): Buffer {
-  const signed = encodeSignedEvent(signEvent(nodeEd25519, key, encodeCustodyEvent(prepared.event)));
-  return Buffer.from(signed.buffer, signed.byteOffset, signed.byteLength);
-}
-
 interface SignOptions {
   party: string;
   key: SigningKey;
@@ -38,23 +34,71 @@ interface SignOptions {
 }
 
 /**
- * Signs a validated batch for `party`, reusing the cached record of every eventId signed before with
- * the same content. Throws BatchRejectedError 409 when an eventId comes back with other content (in
- * the cache or twice in the batch), 400 when a record would exceed MAX_RECORD_BYTES; then nothing is
- * cached. Otherwise caches the new records (unacknowledged) and returns what to publish. Signs a few
- * ms at a time, so a 10,000-event batch does not hold up the service's other requests.
+ * Signs a validated batch for `party` with one signature over the Merkle root of its new events
+ * (SignedEvent v2, DESIGN §4), reusing the cached record of every eventId signed before with the same
+ * content. Throws BatchRejectedError 409 when an eventId comes back with other content (in the cache
+ * or twice in the batch), 400 when a record would exceed MAX_RECORD_BYTES; then nothing is cached.
+ * Otherwise caches the new records (unacknowledged) and returns what to publish. Works a few ms at a
+ * time, so a 10,000-event batch does not hold up the service's other requests.
  */
 export async function signBatch(prepared: PreparedEvent[], opts: SignOptions): Promise<SignedBatch> {
   const before = knownIds(prepared, opts);
+  const fresh = [...before.firstIndex.values()].filter((index) => !before.known.has(index));
+  const signed = fresh.length === 0 ? new Map<number, SignedEntry>() : await signFresh(prepared, fresh, opts);
+  // From here on without a pause: while this batch was being signed, another request of the party may
+  // have cached one of its eventIds. The cache is asked again, as if the two had come one after the other.
+  const now = knownIds(prepared, opts);
+  const entries: SignedEntry[] = [];
+  const added: SignedEntry[] = [];
+  for (const index of before.firstIndex.values()) {
+    const cached = now.known.get(index) ?? before.known.get(index);
+    if (cached !== undefined) {
+      entries.push(cached);
+      continue;
+    }
+    const entry = signed.get(index)!;
+    entries.push(entry);
+    added.push(entry);
+  }
+  // Cached before publishing: a retry after a 503 must find and resend these very bytes.
+  for (const entry of added) opts.cache.set(opts.party, entry);
+  return {
+    eventIds: prepared.map((p) => p.event.eventId),
+    entries,
+    replayed: entries.length - added.length,
+  };
+}
+
+/**
+ * The records of the events at `indexes`, signed as one batch: each event encoded once, hashed into
+ * the tree, the root signed once, then each record written with its path. Throws BatchRejectedError
+ * 400 listing every record above the size limit.
+ */
+async function signFresh(
+  prepared: PreparedEvent[],
+  indexes: number[],
+  opts: SignOptions,
+): Promise<Map<number, SignedEntry>> {
+  const slices = new WorkSlices();
+  const events: Uint8Array[] = [];
+  const hashes: Uint8Array[] = [];
+  for (const index of indexes) {
+    if (slices.due) await slices.next();
+    const bytes = encodeCustodyEvent(prepared[index]!.event);
+    events.push(bytes);
+    hashes.push(batchLeafHash(bytes));
+  }
+  const steps = BatchTree.build(hashes);
+  let step = steps.next();
+  for (; !step.done; step = steps.next()) if (slices.due) await slices.next();
+  const records = batchRecords(nodeEd25519, opts.key, events, step.value);
   const maxBytes = opts.maxRecordBytes ?? MAX_RECORD_BYTES;
   const tooLarge: BatchIssue[] = [];
-  const signed = new Map<number, SignedEntry>();
-  const slices = new WorkSlices();
-  for (const index of before.firstIndex.values()) {
-    if (before.known.has(index)) continue;
+  const out = new Map<number, SignedEntry>();
+  for (const [i, index] of indexes.entries()) {
     if (slices.due) await slices.next();
-    const p = prepared[index]!;
-    const record = signRecord(p, opts.key);
+    const encoded = encodeSignedEvent(records[i]!);
+    const record = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
     if (record.length > maxBytes) {
       tooLarge.push({
         index,
@@ -63,7 +107,8 @@ export async function signBatch(prepared: PreparedEvent[], opts: SignOptions): P
       });
       continue;
     }
-    signed.set(index, {
+    const p = prepared[index]!;
+    out.set(index, {
       eventId: p.event.eventId,
       type: p.event.type,
       fingerprint: p.fingerprint,
@@ -79,28 +124,7 @@ export async function signBatch(prepared: PreparedEvent[], opts: SignOptions): P
       `${tooLarge.length} events are too large to publish; nothing was published`,
     );
   }
-  // From here on without a pause: while this batch was being signed, another request of the party may
-  // have cached one of its eventIds. The cache is asked again, as if the two had come one after the other.
-  const now = knownIds(prepared, opts);
-  const entries: SignedEntry[] = [];
-  const fresh: SignedEntry[] = [];
-  for (const index of before.firstIndex.values()) {
-    const cached = now.known.get(index) ?? before.known.get(index);
-    if (cached !== undefined) {
-      entries.push(cached);
-      continue;
-    }
-    const entry = signed.get(index)!;
-    entries.push(entry);
-    fresh.push(entry);
-  }
-  // Cached before publishing: a retry after a 503 must find and resend these very bytes.
-  for (const entry of fresh) opts.cache.set(opts.party, entry);
-  return {
-    eventIds: prepared.map((p) => p.event.eventId),
-    entries,
-    replayed: entries.length - fresh.length,
-  };
+  return out;
 }
 
 /**

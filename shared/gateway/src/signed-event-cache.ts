@@ -22,8 +22,9 @@ const ENTRY_OVERHEAD_BYTES = 240;
 /**
  * eventId → signed record, per party, bounded (LRU). A retry after a 503, or a duplicate post, finds
  * its events here and republishes the same bytes, which the ledger treats as a no-op. An evicted event
- * that carried its own eventId and eventTime signs to the same bytes again (Avro and Ed25519 are
- * deterministic); only an evicted event whose time the service filled in would get a new time.
+ * that carried its own eventId and eventTime encodes to the same event bytes again, signed in a new
+ * batch: the ledger judges duplicates by the event bytes, so that too is a no-op. Only an evicted
+ * event whose time the service filled in would get a new time (and be a conflict).
  */
 export class SignedEventCache {
   readonly #lru: BoundedLru<string, SignedEntry>;

@@ -55,6 +55,51 @@ describe('signBatch', () => {
     expect(cache.peek(PARTY, 'e1')).toBe(batch.entries[0]);
   });
 
+  it('signs the new events of a batch once, over their root: each record verifies alone as SignedEvent v2', async () => {
+    const cache = new SignedEventCache();
+    const first = await sign([commission('A', { eventId: 'e1' })], cache);
+    const batch = await sign(
+      [commission('B'), commission('A', { eventId: 'e1' }), commission('C'), commission('D')],
+      cache,
+    );
+    expect(batch.replayed).toBe(1);
+    const records = batch.entries.map((e) => decodeSignedEvent(e.record));
+    // The replayed event keeps its first record (a batch of one); the three new ones share one signature.
+    expect(batch.entries[1]).toBe(first.entries[0]);
+    expect(records[1]!.batch).toEqual({ index: 0, size: 1, path: [] });
+    const fresh = [records[0]!, records[2]!, records[3]!];
+    expect(fresh.map((r) => [r.batch!.index, r.batch!.size])).toEqual([
+      [0, 3],
+      [1, 3],
+      [2, 3],
+    ]);
+    expect(new Set(fresh.map((r) => Buffer.from(r.signature).toString('hex'))).size).toBe(1);
+    for (const r of records)
+      expect(verifyEventSignature(nodeEd25519, r, key.verifyingKey)).toEqual({ ok: true });
+  });
+
+  it('lets other work run while it encodes, hashes and signs a 10,000-event batch', async () => {
+    const prepared = await prepareBatch(
+      { events: Array.from({ length: 10_000 }, (_, i) => commission(`T${i}`)) },
+      ctx(),
+    );
+    let turns = 0;
+    let running = true;
+    const other = async () => {
+      while (running) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        turns++;
+      }
+    };
+    const done = other();
+    const batch = await signBatch(prepared, { party: PARTY, key, cache: new SignedEventCache() });
+    running = false;
+    await done;
+    expect(batch.entries).toHaveLength(10_000);
+    // Encoding, the tree and the records are each more than one slice of work at this size.
+    expect(turns).toBeGreaterThan(3);
+  });
+
   it('reuses the first signing for a re-post of the same content, even a minute later without eventTime', async () => {
     const cache = new SignedEventCache();
     const first = await sign([commission('A', { eventId: 'e1' })], cache);
