@@ -98,7 +98,7 @@ describe('signBatch', () => {
     expect(batch.entries).toHaveLength(10_000);
     // Encoding, the tree and the records are each more than one slice of work at this size.
     expect(turns).toBeGreaterThan(3);
-  });
+  }, 60_000);
 
   it('reuses the first signing for a re-post of the same content, even a minute later without eventTime', async () => {
     const cache = new SignedEventCache();
