@@ -1,5 +1,11 @@
-import { concatBytes } from '@rxledger/tlog';
-import { batchRootOf, batchSigningMessage } from './batch-signature.ts';
+import { bytesEqual, concatBytes, toHex } from '@rxledger/tlog';
+import {
+  BatchTree,
+  batchLeafHash,
+  batchRootOf,
+  batchSigningMessage,
+  MAX_BATCH_SIZE,
+} from './batch-signature.ts';
 import type { Ed25519 } from './ed25519.ts';
 import type { SigningKey, VerifyingKey } from './keys.ts';
 import type { SignedEvent } from './signed-event.ts';
@@ -13,6 +19,46 @@ const L = 2n ** 252n + 27742317777372353535851937790883648493n;
 /** The bytes actually signed: utf8("rxledger/custody-event/v1\n") || eventBytes. */
 export function signingPayload(eventBytes: Uint8Array): Uint8Array {
   return concatBytes(CONTEXT_BYTES, eventBytes);
+}
+
+/**
+ * signedMessage of many records at once, sharing the work: the records of a batch that are all here
+ * (every index once, under one key id, size and signature) are checked against the batch's tree built
+ * once, two SHA-256 a record instead of log2(size) + 1. Each record's own path must still be exactly
+ * the tree's; any other record is worked out on its own.
+ */
+export function signedMessages(records: readonly SignedEvent[]): SignedMessage[] {
+  const groups = new Map<string, SignedEvent[]>();
+  for (const r of records) {
+    if (r.batch === undefined || messages.has(r)) continue;
+    const id = `${r.keyId}/${r.batch.size}/${toHex(r.signature)}`;
+    const group = groups.get(id);
+    if (group === undefined) groups.set(id, [r]);
+    else group.push(r);
+  }
+  for (const group of groups.values()) if (group.length > 1) checkWholeBatch(group);
+  return records.map(signedMessage);
+}
+
+// Remembers the message of each record of `group` whose path is its place in the tree of the group.
+function checkWholeBatch(group: SignedEvent[]): void {
+  const size = group[0]!.batch!.size;
+  if (group.length !== size || size > MAX_BATCH_SIZE) return;
+  const byIndex: SignedEvent[] = [];
+  for (const r of group) {
+    const i = r.batch!.index;
+    if (!Number.isSafeInteger(i) || i < 0 || i >= size || byIndex[i] !== undefined) return;
+    byIndex[i] = r;
+  }
+  const tree = BatchTree.of(byIndex.map((r) => batchLeafHash(r.event)));
+  const message = batchSigningMessage(size, tree.root);
+  byIndex.forEach((r, i) => {
+    const path = tree.path(i);
+    const own = r.batch!.path;
+    if (own.length === path.length && own.every((h, k) => bytesEqual(h, path[k]!))) {
+      messages.set(r, { ok: true, message });
+    }
+  });
 }
 
 /** Signs encoded custody event bytes, giving the record to publish (encode it with `encodeSignedEvent`). */

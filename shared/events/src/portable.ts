@@ -70,6 +70,7 @@ export {
   type SignatureRejection,
   signEvent,
   signedMessage,
+  signedMessages,
   signingPayload,
   verifyEventSignature,
 } from './event-signature.ts';

@@ -56,7 +56,9 @@ export function decodeSignedEvent(bytes: Uint8Array, schemas: SchemaSet = rxledg
     signature: new Uint8Array(v.signature),
   };
   if (record.name === RECORD_NAMES.signedEventV2) {
-    signed.batch = { index: v.leafIndex!, size: v.batchSize!, path: v.path!.map((h) => new Uint8Array(h)) };
+    // Views, not copies: the strict reader hands out a fresh copy of every fixed it reads.
+    const path = v.path!.map((h) => new Uint8Array(h.buffer, h.byteOffset, h.byteLength));
+    signed.batch = { index: v.leafIndex!, size: v.batchSize!, path };
   } else if (record.name !== RECORD_NAMES.signedEvent) {
     throw new CodecError(
       'WRONG_RECORD_TYPE',

@@ -23,6 +23,8 @@ import {
   type SignedEvent,
   signEventBatch,
   signEvent,
+  signedMessage,
+  signedMessages,
   verifyEventSignature,
 } from '../src/index.ts';
 import { GLN, header, KEYS, SGTIN } from './fixtures.ts';
@@ -175,5 +177,37 @@ describe('batch signatures (SignedEvent v2)', () => {
     const bytes = encodeSignedEvent(signEventBatch(nodeEd25519, key, eventsOf(2))[0]!);
     expect(() => decodeSignedEvent(bytes.subarray(0, bytes.length - 5))).toThrow(/ends early/);
     expect(() => decodeSignedEvent(Uint8Array.from([...bytes, 0]))).toThrow(/trailing/i);
+  });
+});
+
+describe('signedMessages (many records at once)', () => {
+  // Fresh decoded copies each time: the memo is per decoded record.
+  const fresh = (signed: SignedEvent[]) => signed.map((s) => decodeSignedEvent(encodeSignedEvent(s)));
+  const alone = (signed: SignedEvent[]) => fresh(signed).map((s) => signedMessage(s));
+  const batch = signEventBatch(nodeEd25519, key, eventsOf(7));
+
+  it('gives each record of a whole batch, in any order, the message it gets alone', () => {
+    const shuffled = [3, 0, 6, 1, 5, 2, 4].map((i) => batch[i]!);
+    expect(signedMessages(fresh(shuffled))).toEqual(alone(shuffled));
+  });
+
+  it('refuses, record by record, a path that is not its place in the tree, and a malformed position', () => {
+    const other = signEventBatch(nodeEd25519, key, eventsOf(7, 20));
+    const tampered = [...batch];
+    tampered[2] = { ...batch[2]!, batch: { ...batch[2]!.batch!, path: other[2]!.batch!.path } };
+    const together = signedMessages(fresh(tampered));
+    expect(together).toEqual(alone(tampered));
+    expect(together[2]).not.toEqual(together[0]);
+    const outside = [...batch];
+    outside[4] = { ...batch[4]!, batch: { ...batch[4]!.batch!, index: 9 } };
+    expect(signedMessages(fresh(outside))).toEqual(alone(outside));
+    expect(signedMessages(fresh(outside))[4]).toMatchObject({ ok: false, code: 'MALFORMED_BATCH' });
+  });
+
+  it('works a batch with an index given twice, or only part of a batch, out record by record', () => {
+    const twice = [...batch];
+    twice[5] = { ...batch[5]!, batch: { ...batch[5]!.batch!, index: 1 } };
+    expect(signedMessages(fresh(twice))).toEqual(alone(twice));
+    expect(signedMessages(fresh(batch.slice(2)))).toEqual(alone(batch.slice(2)));
   });
 });
