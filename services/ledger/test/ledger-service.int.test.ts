@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SigningKey } from '@rxledger/events';
+import { RECORD_NAMES, rxledgerSchemas, SigningKey } from '@rxledger/events';
 import {
   formatVerifierKey,
   fromBase64,
@@ -168,7 +168,14 @@ describe('ledger service on a real broker', () => {
 
   it('serves every schema by fingerprint', async () => {
     const schemas = (await (await fetch(`${url}/v1/schemas`)).json()) as Record<string, unknown>;
-    expect(Object.keys(schemas)).toHaveLength(4); // custody event, signed event, ledger entry v1 and v2
+    // Custody event, signed event v1 and v2 (batch-signed), ledger entry v1 and v2.
+    expect(Object.keys(schemas).sort()).toEqual(
+      rxledgerSchemas
+        .list()
+        .map((s) => s.fingerprint)
+        .sort(),
+    );
+    expect(Object.keys(schemas)).toContain(rxledgerSchemas.get(RECORD_NAMES.signedEventV2)!.fingerprint);
     for (const fp of Object.keys(schemas)) expect(fp).toMatch(/^[0-9a-f]{16}$/);
   });
 });
