@@ -23,10 +23,13 @@ export function checkSigner(index: number, leaf: DecodedLeaf, registry: Registry
   if (!admission.ok) return { ok: false, what, index, detail: `${admission.code}: ${admission.message}` };
   const { event, signed } = admission;
   const roles = then.parties.get(event.party)?.roles.join(', ') ?? '';
+  const batch = signed.batch
+    ? `, event ${signed.batch.index + 1} of a batch of ${signed.batch.size} signed once`
+    : '';
   return {
     ok: true,
     what,
     index,
-    detail: `signed by key ${signed.keyId} of ${event.party} (${roles}), valid at ${formatRfc3339(event.eventTime, event.eventTimeOffsetMinutes)}`,
+    detail: `signed by key ${signed.keyId} of ${event.party} (${roles})${batch}, valid at ${formatRfc3339(event.eventTime, event.eventTimeOffsetMinutes)}`,
   };
 }

@@ -57,6 +57,11 @@ describe('verifyBundle on batch-signed leaves', () => {
     const report = verifyBundle(bundle, s.trust);
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
     expect(report.ok).toBe(true);
+    expect(report.checks.filter((c) => c.what === 'entry signature').map((c) => c.detail)).toEqual([
+      expect.stringMatching(/, event 2 of a batch of 6 signed once, valid at /),
+      expect.stringMatching(/, event 6 of a batch of 6 signed once, valid at /),
+      expect.stringMatching(/, event 2 of a batch of 2 signed once, valid at /),
+    ]);
   });
 
   it('fails the entry signature of a leaf whose record claims another position in its batch', () => {
