@@ -47,7 +47,7 @@ export interface WireVectors {
   checkpoints: Array<{ size: number; root: string; note: string }>;
 }
 
-const GLN = {
+export const GLN = {
   authority: '9520000000004',
   manufacturer: '4012345000009',
   plant: '4012345000016',
@@ -56,16 +56,16 @@ const GLN = {
   pharmacy: '9520000000011',
   counter: '9520000000028',
 } as const;
-const GTIN = '04012345123456';
+export const GTIN = '04012345123456';
 const PACK_A = `https://id.gs1.org/01/${GTIN}/21/SN0001`;
 // A serial with characters that Digital Link percent-encodes.
 const PACK_B = `https://id.gs1.org/01/${GTIN}/21/A%2FB%25C`;
 const CASE = 'https://id.gs1.org/00/040123450000000016';
-const T0 = Date.UTC(2025, 0, 15, 9, 30, 0);
+export const T0 = Date.UTC(2025, 0, 15, 9, 30, 0);
 const ORIGIN = 'golden.rxledger.example/custody/main';
 
-const seedOf = (b: number) => new Uint8Array(32).fill(b);
-const SEEDS = { authority: 1, manufacturer: 2, distributor: 3, pharmacy: 4 } as const;
+export const seedOf = (b: number) => new Uint8Array(32).fill(b);
+export const SEEDS = { authority: 1, manufacturer: 2, distributor: 3, pharmacy: 4 } as const;
 // v2 adds the distributor's next key, so its vectors show a rotation after the revocation.
 const SEEDS_V2 = { ...SEEDS, distributorNext: 5 } as const;
 type Signer = keyof typeof SEEDS_V2;

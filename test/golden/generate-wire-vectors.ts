@@ -1,11 +1,13 @@
-// Writes wire.json and wire-v2.json from build-wire-vectors.ts. Run only for a deliberate, versioned
+// Writes wire.json, wire-v2.json and custody-v2.json from build-wire-vectors.ts. Run only for a deliberate, versioned
 // contract change: the unit test compares every later build with the files this writes.
 import { writeFileSync } from 'node:fs';
+import { buildCustodyV2Vectors } from './build-custody-v2-vectors.ts';
 import { buildWireVectors, buildWireVectorsV2 } from './build-wire-vectors.ts';
 
 for (const [file, vectors] of [
   ['./wire.json', buildWireVectors()],
   ['./wire-v2.json', buildWireVectorsV2()],
+  ['./custody-v2.json', buildCustodyV2Vectors()],
 ] as const) {
   const path = new URL(file, import.meta.url);
   writeFileSync(path, `${JSON.stringify(vectors, null, 2)}\n`);

@@ -1,7 +1,7 @@
 // Provenance bundles made from the frozen golden leaves alone (no ledger, no writer of today), for the
 // golden bundle tests and for test/golden/bundles.json, which the Node and the browser verifier both run.
 import { readFileSync } from 'node:fs';
-import { rxledgerSchemas } from '@rxledger/events';
+import { RECORD_NAMES, rxledgerSchemas } from '@rxledger/events';
 import {
   ed25519Signer,
   fromBase64,
@@ -45,9 +45,20 @@ export function goldenBundle(
     checkpoint: signCheckpoint({ origin: vectors.checkpointKey.name, size, root }, signer),
     entries: entries.map(proven),
     registry: registry.map(proven),
-    schemas: rxledgerSchemas.toJSON(),
+    schemas: GOLDEN_ERA_SCHEMAS,
   };
 }
+
+// The schemas a node served when these leaves were written (before CustodyEvent v2): the golden
+// bundles stay the bundles a node made then, byte for byte, and a verifier of today still takes them.
+const GOLDEN_ERA_SCHEMAS = Object.fromEntries(
+  [
+    RECORD_NAMES.custodyEvent,
+    RECORD_NAMES.signedEvent,
+    RECORD_NAMES.ledgerEntry,
+    RECORD_NAMES.ledgerEntryV2,
+  ].map((name) => [rxledgerSchemas.get(name)!.fingerprint, rxledgerSchemas.get(name)!.schema]),
+);
 
 export const trustOf = (vectors: WireVectors | WireVectorsV2): VerifierTrust => ({
   checkpointKey: vectors.checkpointKey.vkey,

@@ -24,6 +24,12 @@ export {
   type AddKey,
   type AddParty,
   type AggregateBody,
+  ALERT_CODES,
+  ALERT_ROOT_CAUSES,
+  ALERT_STATUSES,
+  type AlertCode,
+  type AlertRootCause,
+  type AlertStatus,
   type CommissionBody,
   type CustodyEvent,
   type CustodyEventBody,
@@ -36,6 +42,7 @@ export {
   EVENT_TYPES,
   type EventHeader,
   type EventType,
+  type RaiseAlertBody,
   type RecallBody,
   type ReceiveBody,
   type RegistryBody,
@@ -46,6 +53,8 @@ export {
   type SetCompanyPrefixes,
   type SetRoles,
   type ShipBody,
+  type UndoDispenseBody,
+  type UpdateAlertBody,
 } from './custody-event.ts';
 export { decodeCustodyEvent, encodeCustodyEvent } from './custody-event-codec.ts';
 export { type CustodyEventJson, custodyEventToJson } from './custody-event-json.ts';

@@ -49,7 +49,7 @@ describe('rxledger schemas', () => {
 
   it('serve as fingerprint hex → schema JSON for GET /v1/schemas', () => {
     const served = rxledgerSchemas.toJSON();
-    expect(Object.keys(served)).toHaveLength(4);
+    expect(Object.keys(served)).toHaveLength(5);
     for (const [fp, schema] of Object.entries(served)) {
       expect(fp).toMatch(/^[0-9a-f]{16}$/);
       // A client can recompute the key from what it is served.

@@ -1,21 +1,9 @@
+import type { AlertCode } from '@rxledger/events';
 import { parseExpiry } from '@rxledger/gs1';
 import type { Role } from '../auth/principal.ts';
 import type { EntityState } from '../custody/index.ts';
 
-/** The alert codes of DESIGN §5, as pharmacists know them from NMVS and the US VRS. */
-export const ALERT_CODES = [
-  'UNKNOWN_PRODUCT',
-  'UNKNOWN_SERIAL',
-  'LOT_MISMATCH',
-  'EXPIRY_MISMATCH',
-  'EXPIRED',
-  'ALREADY_DISPENSED',
-  'DECOMMISSIONED',
-  'RECALLED',
-  'CUSTODY_MISMATCH',
-  'CHAIN_ANOMALY',
-] as const;
-export type AlertCode = (typeof ALERT_CODES)[number];
+export { ALERT_CODES, type AlertCode } from '@rxledger/events';
 
 export interface VerifyQuery {
   gtin: string;
