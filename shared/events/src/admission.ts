@@ -40,6 +40,11 @@ export const REJECTION_CODES = {
   EVENT_ID_CONFLICT: "the signer's eventId was already used for an event with different content",
   REGISTRY_REJECTED: 'the REGISTRY event does not apply to the current registry',
   UNPROCESSABLE: 'checking the record failed unexpectedly; it is refused rather than stopping the fold',
+  ALERT_UNKNOWN: 'UPDATE_ALERT names an alert this ledger never raised',
+  ALERT_CLOSED: 'UPDATE_ALERT names an alert that is already closed',
+  ALERT_ITEM_MISMATCH: "UPDATE_ALERT names another pack than the alert's",
+  ALERT_STEP_NOT_ALLOWED:
+    'the signer may not take this step of this alert (not its manufacturer, pharmacy or a regulator)',
 } as const;
 
 export type RejectionCode = keyof typeof REJECTION_CODES;

@@ -17,6 +17,9 @@ import type { LeafRow, LedgerStore, RejectionRow } from '../store/ledger-store.t
 import { applyStoredRegistryLeaves } from '../store/stored-registry.ts';
 import type { ConsumedRecord, Prechecked } from '../intake/precheck.ts';
 import { checkRecord, type Rejected } from './check-record.ts';
+import { type AlertChange, decideAlertLeaf } from '../alerts/fold-alerts.ts';
+import { healExplained } from '../alerts/rejudge.ts';
+import type { AlertWrite } from '../store/alert-tables.ts';
 
 export interface FoldResult {
   appended: number;
@@ -30,6 +33,8 @@ export interface FoldResult {
    * all of them, unless a time budget ended the fold early. The rest are untouched.
    */
   consumed: number;
+  /** Alerts raised, updated or healed by the records folded, in log order; durable when this is returned. */
+  alertChanges: AlertChange[];
 }
 
 export interface FoldOptions {
@@ -52,6 +57,7 @@ export class LedgerFolder {
   readonly #latenessMs: number | undefined;
   #registry: RegistryState;
   #range: CompactRange;
+  #watched: Watched;
 
   private constructor(
     store: LedgerStore,
@@ -65,6 +71,7 @@ export class LedgerFolder {
     this.#latenessMs = latenessMs;
     this.#registry = registry;
     this.#range = range;
+    this.#watched = watchedSubjects(store);
   }
 
   /** Loads the registry (from the registry leaves) and the compact range of the stored tree. */
@@ -94,8 +101,12 @@ export class LedgerFolder {
   /**
    * Folds a batch of records in offset order and commits what it folded: all of them, or with a
    * budget, those up to the record during which the budget ran out (`consumed` says how many). When
-   * this returns, what it folded and the next offset are durable; if the commit throws, nothing of
-   * the call is kept, in the database or in memory.
+   * this returns, what it folded and the next offset are durable. It commits in several transactions
+   * when a leaf concerns an alert (an alert event, or a leaf naming a pack with an open alert or one of
+   * its containers): that leaf ends its transaction, and the alerts it may explain are re-judged inside
+   * it, so the next record meets the alerts as they stand after that leaf, however the topic was
+   * batched. If a commit throws, what was committed before it stays, in the database and in memory,
+   * and nothing after it is kept.
    */
   fold(
     records: readonly ConsumedRecord[],
@@ -106,22 +117,58 @@ export class LedgerFolder {
     // Records below the stored position were folded before (a re-read after a join or a failure).
     let start = 0;
     while (start < records.length && records[start]!.offset < from) start++;
-    if (start === records.length) {
-      return { appended: 0, rejected: 0, duplicates: 0, size: this.#range.size, consumed: start };
-    }
+    const total = { appended: 0, rejected: 0, duplicates: 0, alertChanges: [] as AlertChange[] };
+    if (start === records.length) return { ...total, size: this.#range.size, consumed: start };
     const deadline = opts.budgetMs === undefined ? Infinity : performance.now() + opts.budgetMs;
 
-    const pending = new PendingFold(this.#store, this.#range, this.#registry, this.#ed, this.#latenessMs);
     let end = start;
-    while (end < records.length && (end === start || performance.now() < deadline)) {
-      const record = records[end++]!;
-      pending.add(record, prechecked?.get(record.offset));
-    }
-    this.#store.commit(pending.write(records[end - 1]!.offset + 1));
+    do {
+      const pending = new PendingFold(
+        this.#store,
+        this.#range,
+        this.#registry,
+        this.#ed,
+        this.#latenessMs,
+        this.#watched,
+      );
+      do {
+        const record = records[end++]!;
+        pending.add(record, prechecked?.get(record.offset));
+      } while (end < records.length && !pending.settles && performance.now() < deadline);
+      this.#commit(pending, records[end - 1]!.offset + 1);
+      const counts = pending.counts();
+      total.appended += counts.appended;
+      total.rejected += counts.rejected;
+      total.duplicates += counts.duplicates;
+      total.alertChanges.push(...pending.alertChanges);
+    } while (end < records.length && performance.now() < deadline);
+    return { ...total, size: this.#range.size, consumed: end };
+  }
+
+  #commit(pending: PendingFold, nextOffset: number): void {
+    const settle = pending.settles ? () => pending.settle(this.#store) : undefined;
+    this.#store.commit(pending.write(nextOffset), settle);
     this.#range = pending.range;
     this.#registry = pending.registry;
-    return { ...pending.counts(), size: pending.range.size, consumed: end };
+    if (pending.settles) this.#watched = watchedSubjects(this.#store);
   }
+}
+
+/** Packs with an open alert, and every container that ever held one: subject → those packs. */
+type Watched = ReadonlyMap<string, ReadonlySet<string>>;
+
+function watchedSubjects(store: LedgerStore): Watched {
+  const watched = new Map<string, Set<string>>();
+  for (const pack of store.alerts.openItems()) {
+    const queue = [pack];
+    for (let subject = queue.pop(); subject !== undefined; subject = queue.pop()) {
+      const packs = watched.get(subject) ?? new Set<string>();
+      if (packs.has(pack)) continue;
+      watched.set(subject, packs.add(pack));
+      queue.push(...store.itemLinks(subject, false).parents);
+    }
+  }
+  return watched;
 }
 
 /**
@@ -142,7 +189,13 @@ class PendingFold {
   readonly #heads = new Map<string, Uint8Array>();
   /** Content hashes of the eventIds accepted in this call, by `party/eventId`. */
   readonly #ids = new Map<string, Uint8Array>();
+  readonly #watched: Watched;
   #duplicates = 0;
+  #alerts: AlertWrite | undefined;
+  /** The alerts changed by this call's leaves (the heals are added by settle). */
+  readonly alertChanges: AlertChange[] = [];
+  /** The last leaf concerns these packs' alerts: re-judge them in the commit, and end the call. */
+  #settle: { seq: number; at: number; packs: Set<string> } | undefined;
 
   constructor(
     store: LedgerStore,
@@ -150,12 +203,28 @@ class PendingFold {
     registry: RegistryState,
     ed: Ed25519,
     latenessMs: number | undefined,
+    watched: Watched,
   ) {
     this.#store = store;
     this.range = CompactRange.fromHashes(range.size, range.hashes());
     this.registry = registry;
     this.#ed = ed;
     this.#latenessMs = latenessMs;
+    this.#watched = watched;
+  }
+
+  /** Whether the last leaf added concerns an alert: then the call commits now, and settles alerts. */
+  get settles(): boolean {
+    return this.#settle !== undefined;
+  }
+
+  /** Heals the alerts the settling leaf explains; inside the commit's transaction (LedgerStore.commit). */
+  settle(store: LedgerStore): void {
+    const s = this.#settle;
+    if (s === undefined) return;
+    for (const healed of healExplained(store, s.packs, s)) {
+      this.alertChanges.push({ kind: 'alert.healed', alertId: healed.id, seq: s.seq });
+    }
   }
 
   /** Judges one record and appends it as a leaf, counts it as a duplicate, or records its rejection. */
@@ -183,9 +252,21 @@ class PendingFold {
     }
     const appended = appendable(this.registry, event, signed.keyId);
     if (!appended.ok) return this.#reject(record, { ...appended, attribution: by });
+    const leafAt = { seq: this.range.size, at: record.timestamp };
+    let alertPack: string | undefined;
+    if (event.type === 'RAISE_ALERT' || event.type === 'UPDATE_ALERT') {
+      const decided = decideAlertLeaf(this.#store.alerts, event, leafAt, this.registry);
+      if (!decided.ok) return this.#reject(record, { ...decided, attribution: by });
+      this.#alerts = decided.write;
+      this.alertChanges.push(decided.change);
+      alertPack = event.item;
+    }
     this.registry = appended.registry;
     this.#ids.set(idKey, contentHash);
     this.#append(record, event, signed.keyId, contentHash, appended);
+    const packs = new Set(appended.items.flatMap((s) => [...(this.#watched.get(s) ?? [])]));
+    if (alertPack !== undefined) packs.add(alertPack);
+    if (packs.size > 0) this.#settle = { ...leafAt, packs };
   }
 
   #append(
@@ -252,7 +333,13 @@ class PendingFold {
 
   /** What to commit: everything added, and `nextOffset` as the position to resume from. */
   write(nextOffset: number) {
-    return { leaves: this.#leaves, nodes: this.#nodes, rejections: this.#rejections, nextOffset };
+    return {
+      leaves: this.#leaves,
+      nodes: this.#nodes,
+      rejections: this.#rejections,
+      nextOffset,
+      ...(this.#alerts ? { alerts: this.#alerts } : {}),
+    };
   }
 }
 

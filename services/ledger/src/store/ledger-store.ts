@@ -1,4 +1,5 @@
 import type { HashReader, TreeNode } from '@rxledger/tlog';
+import { AlertTables, type AlertWrite } from './alert-tables.ts';
 import { type ExportFilter, exportSeqs } from './export-seqs.ts';
 import type { Db } from './ledger-db.ts';
 
@@ -55,6 +56,8 @@ export interface BatchWrite {
   rejections: RejectionRow[];
   /** The offset of the first record not yet consumed after this batch. */
   nextOffset: number;
+  /** Alert changes of RAISE_ALERT and UPDATE_ALERT leaves of the batch. */
+  alerts?: AlertWrite;
 }
 
 export interface StoredCheckpoint {
@@ -72,10 +75,13 @@ const bytes = (b: Buffer | Uint8Array) => new Uint8Array(b.buffer, b.byteOffset,
  */
 export class LedgerStore {
   readonly db: Db;
+  /** The alerts the fold keeps (alerts/). */
+  readonly alerts: AlertTables;
   readonly #s;
 
   constructor(db: Db) {
     this.db = db;
+    this.alerts = new AlertTables(db);
     this.#s = {
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare<[string, string]>(
@@ -205,8 +211,10 @@ export class LedgerStore {
    * Commits one consumed batch: leaves, their index rows, the tree nodes they complete, rejections,
    * and the next Kafka offset, in a single transaction. When this returns, the batch is durable; a
    * crash before it returns leaves no trace of the batch, and consumption resumes at its first record.
+   * `settle` runs last inside the same transaction, seeing the batch's rows: the fold re-judges the
+   * alerts a leaf may explain there (ledger-folder.ts), and what it writes commits with the batch.
    */
-  commit(batch: BatchWrite): void {
+  commit(batch: BatchWrite, settle?: () => void): void {
     const s = this.#s;
     this.db.transaction(() => {
       for (const l of batch.leaves) {
@@ -235,6 +243,8 @@ export class LedgerStore {
           r.receivedAt,
         );
       }
+      if (batch.alerts) this.alerts.write(batch.alerts);
+      settle?.();
       s.setMeta.run('next_offset', String(batch.nextOffset));
     })();
   }
