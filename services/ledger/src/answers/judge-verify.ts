@@ -19,6 +19,12 @@ export interface VerifyAnswer {
   status: 'ACTIVE' | 'IN_TRANSIT' | 'DISPENSED' | 'DECOMMISSIONED' | 'RECALLED' | 'UNKNOWN';
   product: { gtin: string; serial: string; lot?: string; expiry?: string };
   alerts: Array<{ code: AlertCode; message: string }>;
+  /** Not dispensable because of an alert record (alerts/alert-hold.ts): open, or a confirmed falsification. */
+  onHold?: 'ALERT_OPEN' | 'CONFIRMED_FALSIFICATION';
+  /** At the pharmacy that raised it: its open alert on this pack. */
+  alert?: { id: string; status: string; code: AlertCode };
+  /** The potential falsification a counter verify raises an alert for (alerts/falsification.ts). */
+  falsification?: AlertCode;
 }
 
 export interface VerifyContext {
