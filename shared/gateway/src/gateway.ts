@@ -23,6 +23,7 @@ import { kafkaLogSink } from './kafka-log-sink.ts';
 import { createLedgerClient, type LedgerClient } from './ledger-client.ts';
 import type { PartyConfig } from './partner-config.ts';
 import { mountPostEvents } from './post-events.ts';
+import { publishBatch } from './publish-batch.ts';
 import { scannerAuth, scannerOf } from './scanner-auth.ts';
 import { SignedEventCache } from './signed-event-cache.ts';
 
@@ -35,6 +36,12 @@ export interface GatewayRouteContext {
   ledger: LedgerClient;
   log: Logger;
   metrics: Registry;
+  /**
+   * Publishes `events` (JSON, as POST /v1/events takes them, of `types` only) for the authenticated
+   * scanner of `res`, through the same path as POST /v1/events: resolves with their eventIds once
+   * Kafka acknowledged them, and MUST NOT before (the pharmacy's counter verify raises alerts so).
+   */
+  publish(events: unknown[], res: Response, types: readonly EventType[]): Promise<string[]>;
 }
 
 /** What makes one kind of partner service: its name, the event types it takes, its extra routes. */
@@ -177,6 +184,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
         ledger,
         log: opts.log,
         metrics: registry,
+        publish: (events, res, types) => publishBatch({ events }, res, { ...deps, acceptTypes: types }),
       });
     },
   });
