@@ -1,6 +1,7 @@
 // Alerts end to end through the real services and a real broker: raised at the counter, investigated
 // over the partner services, provable in the pack's bundle, healed by a late upload, seen only by the
 // parties it concerns.
+import type { AlertNotice } from '@rxledger/ledger';
 import { verifyBundle } from '@rxledger/verifier';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GLN, GTIN, postAccepted, startSystem, type TestSystem } from './support/system.ts';
@@ -17,8 +18,9 @@ interface Answer {
 
 describe('alerts from the counter to the manufacturer and back', () => {
   let sys: TestSystem;
+  const notices: AlertNotice[] = [];
   beforeAll(async () => {
-    sys = await startSystem(inject('kafkaBrokers'));
+    sys = await startSystem(inject('kafkaBrokers'), { onAlertNotice: (n) => notices.push(n) });
     await postAccepted(sys, GLN.maker, [
       { type: 'COMMISSION', items: [`(01)${GTIN}(21)P1`], lot: 'L1', expiry: '281231' },
       { type: 'SHIP', items: [`(01)${GTIN}(21)P1`], to: GLN.pharmacy1 },
@@ -103,6 +105,18 @@ describe('alerts from the counter to the manufacturer and back', () => {
       authorityKey: sys.authorityKey.verifyingKey,
     });
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+
+    // Every change was told to the pharmacy and the manufacturer, with the leaf that made it.
+    const told = notices.filter((n) => n.alertId === id);
+    expect(told.map((n) => n.kind)).toEqual([
+      'alert.raised',
+      'alert.updated',
+      'alert.updated',
+      'alert.updated',
+    ]);
+    expect(told.map((n) => n.seq)).toEqual((closed.steps as Array<{ index: number }>).map((s) => s.index));
+    expect(told[0]!.audience).toEqual([GLN.pharmacy1, GLN.maker]);
+    expect(told[0]!.alert).toMatchObject({ id, code: 'LOT_MISMATCH' });
   });
 
   it('closes an unknown-serial alert by itself when the late commission arrives', async () => {
@@ -123,6 +137,10 @@ describe('alerts from the counter to the manufacturer and back', () => {
     });
     await postAccepted(sys, GLN.pharmacy2, [
       { type: 'RECEIVE', items: [`(01)${GTIN}(21)LATE1`], from: GLN.maker },
+    ]);
+    expect(notices.filter((n) => n.alertId === id).map((n) => n.kind)).toEqual([
+      'alert.raised',
+      'alert.healed',
     ]);
     const after = await counter(GLN.pharmacy2, element('LATE1'));
     expect(after).toMatchObject({ verdict: 'VERIFIED', dispensable: true });
@@ -151,5 +169,13 @@ describe('alerts from the counter to the manufacturer and back', () => {
     expect(await ids(sys.partnerToken[GLN.pharmacy2]!)).toEqual([p2]);
     expect(await ids(sys.partnerToken[GLN.distributor]!)).toEqual([]);
     expect((await ledger(`/v1/alerts/${p1}`, sys.pharmacistToken[GLN.pharmacy2]!)).status).toBe(404);
+  });
+
+  it('counts alerts on /metrics: none open, one closed by a step, one healed', async () => {
+    const text = await (await fetch(`${sys.ledgerUrl}/metrics`)).text();
+    expect(text).toMatch(/^ledger_alerts_closed\{how="healed",service="ledger"\} 1$/m);
+    expect(text).toMatch(/^ledger_alerts_closed\{how="step",service="ledger"\} 1$/m);
+    expect(text).toMatch(/^ledger_alert_time_to_close_seconds_count\{service="ledger",how="step"\} 1$/m);
+    expect(text).not.toMatch(/^ledger_alerts_open\{/m);
   });
 });

@@ -23,7 +23,13 @@ import {
   type KafkaSecurity,
   setupCustodyTopic,
 } from '@rxledger/kafka';
-import { createLedgerService, type LedgerService, type TokenFile, tokenHash } from '@rxledger/ledger';
+import {
+  createLedgerService,
+  type LedgerService,
+  type LedgerServiceOptions,
+  type TokenFile,
+  tokenHash,
+} from '@rxledger/ledger';
 import { manufacturerProfile } from '@rxledger/manufacturer';
 import { pharmacyProfileWith } from '@rxledger/pharmacy';
 import { createLogger } from '@rxledger/runtime';
@@ -151,6 +157,8 @@ export async function startSystem(
     minInsyncReplicas?: number;
     /** The ledger's built counter page (infra/build-web.mjs); without it `/` answers 503. */
     webDir?: string;
+    /** The ledger's alert notices (services/ledger/src/alerts/alert-notice.ts). */
+    onAlertNotice?: LedgerServiceOptions['onAlertNotice'];
   } = {},
 ): Promise<TestSystem> {
   const dir = await mkdtemp(join(tmpdir(), 'rxledger-system-'));
@@ -224,6 +232,7 @@ export async function startSystem(
     checkpointIntervalMs: 200,
     verifyThreads: opts.verifyThreads,
     webDir: opts.webDir,
+    onAlertNotice: opts.onAlertNotice,
   });
   const ledgerUrl = await ledger.start();
 

@@ -5,6 +5,10 @@ import type { SigningKey, VerifyingKey } from '@rxledger/events';
 import { custodyTopicName, type KafkaSecurity } from '@rxledger/kafka';
 import { createHttpService, InvariantViolation, type Logger } from '@rxledger/runtime';
 import { CompactRange, ed25519Signer } from '@rxledger/tlog';
+import type { AlertNotice } from './alerts/alert-notice.ts';
+import { alertMetrics } from './alerts/alert-metrics.ts';
+import { createAlertNotifier } from './alerts/alert-notifier.ts';
+import { DEFAULT_ESCALATION_WORKING_DAYS } from './alerts/working-days.ts';
 import { ItemHistory } from './answers/item-history.ts';
 import { type TokenFile, TokenRegistry } from './auth/principal.ts';
 import { FoldThread } from './fold/fold-thread.ts';
@@ -71,6 +75,15 @@ export interface LedgerServiceOptions {
   peers?: readonly Peer[];
   /** How often the peers are polled (default 1,000 ms). */
   peerIntervalMs?: number;
+  /**
+   * Told of each alert raised, updated or healed once the leaf that did it is committed, and of alerts
+   * that escalate (services/ledger/src/alerts/alert-notice.ts). Exceptions it throws are logged.
+   */
+  onAlertNotice?: (notice: AlertNotice) => void;
+  /** Working days before an alert no manufacturer or regulator answered escalates (default 2). */
+  alertEscalationWorkingDays?: number;
+  /** How often unanswered alerts are checked for escalation when onAlertNotice is given (default 60 s). */
+  alertEscalationCheckMs?: number;
 }
 
 export interface LedgerService {
@@ -111,6 +124,11 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
   });
   // Set when the HTTP shell registers its metrics.
   let onFolded: (r: FoldResult) => void = () => {};
+  const escalationWorkingDays = opts.alertEscalationWorkingDays ?? DEFAULT_ESCALATION_WORKING_DAYS;
+  const notifier = opts.onAlertNotice
+    ? createAlertNotifier({ store, onAlertNotice: opts.onAlertNotice, escalationWorkingDays, log: opts.log })
+    : undefined;
+  let escalationTimer: NodeJS.Timeout | undefined;
   const http = createHttpService({
     name: 'ledger',
     host: opts.host,
@@ -128,6 +146,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
         registry: () => registry.current(),
         // Bundles carry the witnesses' cosignatures their checkpoint has so far.
         checkpointNow: () => cosigs.cosigned(checkpointer.checkpointNow()),
+        escalationWorkingDays,
       });
       const cosigned = (note: string) => cosigs.cosigned(note);
       logRoutes(app, store, { cosigned });
@@ -138,6 +157,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
         res.json(openapi);
       });
       onFolded = foldMetrics(metrics);
+      alertMetrics(metrics, store);
       witnessMetrics(metrics, cosigs, opts.witnesses ?? []);
       pageRoutes(app, opts.webDir);
     },
@@ -167,6 +187,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
       onFolded: (result) => {
         onFolded(result);
         progress(result);
+        notifier?.folded(result.alertChanges);
       },
       onExit: (err) => {
         if (err instanceof InvariantViolation) {
@@ -194,12 +215,20 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
       const url = await http.start();
       link.start();
       watch?.start(opts.peerIntervalMs ?? 1_000);
+      if (notifier) {
+        escalationTimer = setInterval(
+          () => notifier.checkEscalations(),
+          opts.alertEscalationCheckMs ?? 60_000,
+        );
+        escalationTimer.unref();
+      }
       return url;
     },
     /** Stops at any point: before, during or after connecting, and after a failed start. */
     async stop() {
       // The connect loop stops at once, finishing its current attempt while the port closes.
       const linkStopped = link.stop();
+      clearInterval(escalationTimer);
       await watch?.stop();
       await http.stop();
       await witnessClient.stop();

@@ -45,6 +45,12 @@ const schema = z
       .optional(),
     WITNESS_LOGS: z.string().default(''),
     LOG_LEVEL: env.logLevel(),
+    // Working days (Mon-Fri) before an alert no manufacturer or regulator answered escalates.
+    ALERT_ESCALATION_WORKING_DAYS: z
+      .string()
+      .regex(/^[1-9][0-9]?$/, 'must be a whole number of working days, 1 to 99')
+      .transform(Number)
+      .default(2),
     // Peer nodes of the same topic to watch for a split view: "<URL> <vkey>,<URL> <vkey>".
     RXLEDGER_PEERS: z
       .string()
@@ -111,6 +117,7 @@ try {
     peers: config.RXLEDGER_PEERS,
     witnesses: parseWitnessList(config.RXLEDGER_WITNESSES, 'RXLEDGER_WITNESSES'),
     witnessOf: await witnessOf(config),
+    alertEscalationWorkingDays: config.ALERT_ESCALATION_WORKING_DAYS,
     onFatal: (err) => {
       process.stderr.write(`${err.message}\n`);
       void ledger.stop().finally(() => process.exit(1));

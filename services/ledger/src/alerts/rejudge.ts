@@ -5,10 +5,11 @@ import { itemState } from '../answers/provenance.ts';
 import type { LedgerStore } from '../store/ledger-store.ts';
 import { type AlertRecord } from './alert-record.ts';
 import { healAlert, type LeafAt } from './alert-rules.ts';
+import { falsificationCode } from './falsification.ts';
 
 /**
- * Whether the pack's state as the log stands still shows the alert's code to its pharmacy for what it
- * scanned (lot and expiry as scanned). Judged with the leaf's broker day as "today", so the answer
+ * Whether the pack's state as the log stands still shows the alert's code, or shows it ended
+ * elsewhere, to its pharmacy for what it scanned (lot and expiry as scanned). Judged with the leaf's broker day as "today", so the answer
  * depends on the log alone: every node re-judging at the same leaf agrees.
  */
 export function alertStillStands(
@@ -35,7 +36,14 @@ export function alertStillStands(
       productKnown: state?.exists === true || store.gtinKnown(id.gtin),
     },
   );
-  return answer.alerts.some((a) => a.code === alert.code);
+  // The alert's own code is what later data explains; but a pack that since ended elsewhere (dispensed
+  // by another pharmacy, decommissioned as stolen) makes the scan more suspect, not less.
+  const other = falsificationCode(answer.alerts, state, alert.pharmacy);
+  return (
+    answer.alerts.some((a) => a.code === alert.code) ||
+    other === 'ALREADY_DISPENSED' ||
+    other === 'DECOMMISSIONED'
+  );
 }
 
 /**

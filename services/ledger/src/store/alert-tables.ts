@@ -51,6 +51,9 @@ export class AlertTables {
          ORDER BY raised_seq LIMIT 1`,
       ),
       onItem: db.prepare<[string], AlertDbRow>('SELECT * FROM alerts WHERE item = ? ORDER BY raised_seq'),
+      unanswered: db.prepare<[], AlertDbRow>(
+        "SELECT * FROM alerts WHERE status != 'CLOSED' AND answered_at IS NULL ORDER BY raised_seq",
+      ),
       openItems: db.prepare<[], string>("SELECT DISTINCT item FROM alerts WHERE status != 'CLOSED'").pluck(),
       steps: db.prepare<[string], StepDbRow>(
         'SELECT * FROM alert_steps WHERE alert_id = ? ORDER BY seq, kind',
@@ -115,6 +118,11 @@ export class AlertTables {
   /** The packs with at least one open alert. */
   openItems(): string[] {
     return this.#s.openItems.all();
+  }
+
+  /** Open alerts neither the manufacturer nor a regulator has answered yet, in raise order. */
+  unanswered(): AlertRecord[] {
+    return this.#s.unanswered.all().map(toAlert);
   }
 
   steps(id: string): AlertStep[] {

@@ -159,4 +159,17 @@ describe('the fold keeps alerts in log order', () => {
     expect(r.alertChanges.map((c) => c.kind)).toEqual(['alert.healed']);
     expect(ledger.store.alerts.get(alertId)?.healed).toBe(true);
   });
+  it('keeps an alert open when a later leaf turns it into another potential falsification', () => {
+    // Pharmacy 2 scans a pack the ledger has at pharmacy 1; then pharmacy 1 dispenses it.
+    ledger.folder.fold([
+      chain.event(chain.maker, { type: 'SHIP', items: [pack(1)], to: GLN.pharmacy } as never),
+      chain.event(chain.pharmacy, { type: 'RECEIVE', items: [pack(1)], from: GLN.maker } as never),
+      chain.raise(chain.pharmacy2, pack(1), 'CUSTODY_MISMATCH', 'r9'),
+    ]);
+    const r = ledger.folder.fold([
+      chain.event(chain.pharmacy, { type: 'DISPENSE', items: [pack(1)] } as never),
+    ]);
+    expect(r.alertChanges).toEqual([]);
+    expect(ledger.store.alerts.get(`${GLN.pharmacy2}:r9`)?.status).toBe('OPEN');
+  });
 });
