@@ -102,6 +102,12 @@ function draw(view: VerdictView, scan: number, scanned: string): void {
   title.id = 'answer-title';
   const parts: HTMLElement[] = [title, verdict, el('p', 'advice', view.advice)];
   if (view.detail !== undefined) parts.push(el('p', 'detail', view.detail));
+  if (view.alertRecord !== undefined) {
+    const record = el('p', 'alert-record', view.alertRecord.text);
+    record.dataset.alertId = view.alertRecord.id;
+    record.dataset.alertStatus = view.alertRecord.status;
+    parts.push(record);
+  }
   if (view.alerts.length > 0) {
     const list = el('ul', 'alerts');
     for (const a of view.alerts) {
