@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { provenanceQuery, recallScopeQuery, rejectionsQuery, verifyQuery } from './answer-schemas.ts';
+import { alertsQuery } from './alert-routes.ts';
 import { epcisEventsQuery } from './epcis-query.ts';
 import { checkpointQuery, consistencyQuery, inclusionQuery } from './log-routes.ts';
 
@@ -103,7 +104,7 @@ export function ledgerOpenApi(version: string) {
           'pharmacist, partner, regulator',
           'Verify a scanned pack',
           queryParameters(verifyQuery),
-          '{ verdict, dispensable, status, product, alerts }',
+          '{ verdict, dispensable, status, product, alerts, onHold? (ALERT_OPEN | CONFIRMED_FALSIFICATION), alert? (at the pharmacy that raised it: { id, status, code }), falsification? (the code a counter verify raises an alert for) }',
         ),
       },
       '/v1/provenance': {
@@ -128,6 +129,30 @@ export function ledgerOpenApi(version: string) {
           'Records the ledger refused, newest first, a page at a time',
           queryParameters(rejectionsQuery),
           '{ count (matching, all pages), rejections, next? (pass as after) }',
+        ),
+      },
+      '/v1/alerts': {
+        get: secured(
+          "pharmacist, partner (its pharmacy's alerts and those of GTINs it owns), regulator (all)",
+          'Alerts, newest raise first, filtered, a page at a time',
+          queryParameters(alertsQuery),
+          '{ alerts: [alert as at /v1/alerts/{id}], next? (pass as before) }',
+        ),
+      },
+      '/v1/alerts/{id}': {
+        get: secured(
+          'its pharmacy, the manufacturer owning the GTIN, regulator',
+          'One alert and every step of it; a raise that joined an open alert names it too',
+          [
+            {
+              name: 'id',
+              in: 'path',
+              required: true,
+              schema: { type: 'string' },
+              description: '<pharmacy GLN>:<eventId of the RAISE_ALERT>',
+            },
+          ],
+          '{ id, item, gtin, code, scanned: { lot, expiry }, status, rootCause, healed, pharmacy, manufacturer, raisedAt, raisedIndex, answerDue, closedAt, closedIndex, escalated? (regulators), steps: [{ index, kind, party, eventId, rootCause, note, at }] }',
         ),
       },
       '/v1/registry': {
