@@ -40,6 +40,7 @@ export class OutboxDispatcher {
   readonly #inFlight = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
   #running = false;
+  #stopping = new AbortController();
 
   constructor(opts: DispatcherOptions) {
     this.#o = opts;
@@ -47,6 +48,7 @@ export class OutboxDispatcher {
 
   start(): void {
     this.#running = true;
+    this.#stopping = new AbortController();
     this.wake();
   }
 
@@ -57,10 +59,11 @@ export class OutboxDispatcher {
     this.#timer = setTimeout(() => this.#round(), 0);
   }
 
-  /** Stops taking deliveries and waits for those in flight to be recorded. */
+  /** Stops taking deliveries and ends those in flight; they stay pending, as they were, for the next start. */
   async stop(): Promise<void> {
     this.#running = false;
     clearTimeout(this.#timer);
+    this.#stopping.abort();
     await Promise.all(this.#inFlight);
   }
 
@@ -93,13 +96,17 @@ export class OutboxDispatcher {
         { id: d.key, body: d.body, secret: d.secret },
         this.#o.now(),
       );
+      const { policy, timeoutMs } = this.#o;
       result = await postWebhook(d.url, headers, d.body, {
-        policy: this.#o.policy,
-        timeoutMs: this.#o.timeoutMs,
+        policy,
+        timeoutMs,
+        signal: this.#stopping.signal,
       });
     } catch (err) {
       result = { ok: false, reason: `could not send: ${(err as Error).message}` };
     }
+    // Cut short by stop(): not the endpoint's failure, so not counted against it.
+    if (!result.ok && this.#stopping.signal.aborted) return;
     const attempts = d.attempts + 1;
     // The subscription id names the endpoint in logs: its URL may carry a partner's token in the query.
     const where = { subscription: d.subscriptionId, delivery: d.key, attempts };

@@ -9,13 +9,13 @@ export type SendResult = { ok: true } | { ok: false; reason: string };
 /**
  * POSTs `body` to `url` once: the host resolved and checked against `policy` first and the connection
  * made to that very address; redirects are not followed (a 3xx could point anywhere) and the answer's
- * body is not read. A 2xx within `timeoutMs` is success. Never throws.
+ * body is not read. A 2xx within `timeoutMs` is success; `signal` ends the attempt at once. Never throws.
  */
 export async function postWebhook(
   rawUrl: string,
   headers: Record<string, string>,
   body: string,
-  opts: { policy: WebhookUrlPolicy; timeoutMs: number },
+  opts: { policy: WebhookUrlPolicy; timeoutMs: number; signal: AbortSignal },
 ): Promise<SendResult> {
   let address: string;
   const url = new URL(rawUrl);
@@ -55,6 +55,10 @@ export async function postWebhook(
       () => settle({ ok: false, reason: `no answer within ${opts.timeoutMs} ms` }),
       opts.timeoutMs,
     );
+    const abort = () => settle({ ok: false, reason: 'the node is stopping' });
+    if (opts.signal.aborted) abort();
+    opts.signal.addEventListener('abort', abort, { once: true });
+    req.on('close', () => opts.signal.removeEventListener('abort', abort));
     req.on('response', (res) => {
       const status = res.statusCode ?? 0;
       res.resume();
