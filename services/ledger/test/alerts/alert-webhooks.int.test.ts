@@ -156,7 +156,9 @@ describe('alert webhooks', () => {
     await subscribe(n.url, 'regulator', { url: live.url });
     for (let i = 0; i < 3; i++) n.delivery.publish(notice([GLN.maker]));
 
-    await waitFor('the live endpoint to get all three', () => live.received.length === 3, {
+    // Done means recorded: the outbox holds the dead endpoint's three only.
+    const done = () => live.received.length === 3 && n.delivery.store.outboxCounts().pending === 3;
+    await waitFor('the live endpoint to get all three', () => done() && dead.received.length === 1, {
       timeoutMs: 10_000,
     });
     // The dead endpoint holds one attempt (one at a time per endpoint); its three wait in the outbox.

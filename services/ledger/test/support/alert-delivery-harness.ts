@@ -155,7 +155,7 @@ export function openStream(url: string, headers: Record<string, string>) {
     headers: () => responseHeaders,
     /** The events that carry a notice, without comments and the retry frame. */
     notices: () => events.filter((e) => e.id !== undefined),
-    close: () => req.destroy(),
+    close: () => void req.destroy(),
   };
 }
 
