@@ -125,6 +125,25 @@ describe('alert webhooks', () => {
     ).toBe(true);
   });
 
+  it('take a folded batch in one call: one result per notice, repeats (in the batch or before) ignored', async () => {
+    const n = await node();
+    const r = await receiver();
+    await subscribe(n.url, 'maker', { url: r.url });
+    const before = notice([GLN.maker]);
+    n.delivery.publish(before);
+    const a = notice([GLN.maker]);
+    const b = notice([GLN.distributor]);
+    const results = n.delivery.publishAll([a, before, b, a]);
+    expect(results.map((x) => x?.queued)).toEqual([1, undefined, 0, undefined]);
+    await waitFor(
+      'both deliveries',
+      () => n.delivery.store.outboxCounts().pending === 0 && r.received.length === 2,
+    );
+    expect(r.ids()).toEqual([before, a].map((x) => `alert.raised:${x.alertId}:${x.seq}`));
+    expect(() => n.delivery.publishAll([notice([GLN.maker]), { ...a, seq: -1 }])).toThrow(/seq/);
+    expect(n.delivery.store.lastNoticeId()).toBe(3); // a malformed notice stores none of its batch
+  });
+
   it('send only to parties in the audience (and regulators), never to another party', async () => {
     const n = await node();
     const maker = await receiver();

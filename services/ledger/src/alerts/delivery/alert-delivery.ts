@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import type { AlertNotice } from '../alert-notice.ts';
 import { AlertStream, type StreamOptions } from './alert-stream.ts';
 import { deliveryMetrics } from './delivery-metrics.ts';
-import { DeliveryStore } from './delivery-store.ts';
+import { DeliveryStore, type NewNotice } from './delivery-store.ts';
 import { checkNotice, noticeBody, noticeKey } from './notice-body.ts';
 import { OutboxDispatcher, type RetryPolicy } from './outbox-dispatcher.ts';
 import { WebhookSubscriptions } from './webhook-subscriptions.ts';
@@ -42,6 +42,11 @@ export interface AlertDelivery {
    * after a crash or a rebuild may call it freely. Throws a TypeError naming the field of a malformed notice.
    */
   publish(notice: AlertNotice): { id: number; queued: number } | undefined;
+  /**
+   * `publish` for the notices of one folded batch, in one transaction (one fsync): the same promises,
+   * and a result per notice in order (undefined for one published before, or repeated in the batch).
+   */
+  publishAll(notices: readonly AlertNotice[]): ({ id: number; queued: number } | undefined)[];
   readonly webhooks: WebhookSubscriptions;
   readonly stream: AlertStream;
   readonly store: DeliveryStore;
@@ -68,7 +73,7 @@ export function createAlertDelivery(opts: AlertDeliveryOptions): AlertDelivery {
     log: opts.log,
     metrics,
     policy,
-    retry: { maxAttempts: 12, baseDelayMs: 2_000, maxDelayMs: 15 * 60_000, ...opts.retry },
+    retry: { maxAttempts: 20, baseDelayMs: 2_000, maxDelayMs: 30 * 60_000, ...opts.retry },
     concurrency: opts.concurrency ?? 8,
     timeoutMs: opts.timeoutMs ?? 10_000,
     pollMs: opts.pollMs ?? 1_000,
@@ -78,21 +83,37 @@ export function createAlertDelivery(opts: AlertDeliveryOptions): AlertDelivery {
     { maxClients: 200, heartbeatMs: 15_000, maxBufferedBytes: 256 * 1024, ...opts.stream },
     metrics,
   );
+  function publishAll(notices: readonly AlertNotice[]) {
+    notices.forEach(checkNotice);
+    const t = now();
+    // Known notices (a re-fold, a rebuild) are skipped with a read; only new ones cost a commit.
+    const fresh = new Map<string, NewNotice>();
+    for (const n of notices) {
+      const key = noticeKey(n);
+      if (!fresh.has(key) && !store.hasNotice(key))
+        fresh.set(key, { key, audience: n.audience, body: noticeBody(n, t) });
+    }
+    const news = [...fresh.values()];
+    const added = news.length > 0 ? store.addNotices(news, t) : [];
+    news.forEach((n, i) => stream.push({ id: added[i]!.id, ...n }));
+    if (added.some((a) => a!.queued > 0)) dispatcher.wake();
+    if (added.some((a) => a!.id % 100 === 0)) store.prune(window);
+    const result = new Map(news.map((n, i) => [n.key, added[i]]));
+    // Only the first of a key repeated within the batch gets its result.
+    return notices.map((n) => {
+      const key = noticeKey(n);
+      const r = result.get(key);
+      result.delete(key);
+      return r;
+    });
+  }
+
   return {
     webhooks: new WebhookSubscriptions(store, policy, now),
     stream,
     store,
-    publish(notice) {
-      checkNotice(notice);
-      const key = noticeKey(notice);
-      const body = noticeBody(notice, now());
-      const added = store.addNotice(key, notice.audience, body, now());
-      if (!added) return undefined;
-      stream.push({ id: added.id, key, audience: notice.audience, body });
-      if (added.queued > 0) dispatcher.wake();
-      if (added.id % 100 === 0) store.prune(window);
-      return added;
-    },
+    publish: (notice) => publishAll([notice])[0],
+    publishAll,
     missedSince(lastEventId) {
       const last = store.lastNoticeId();
       // Ids are this node's: an id beyond its last came from another node (or a reset database).

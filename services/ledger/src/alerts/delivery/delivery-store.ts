@@ -29,6 +29,9 @@ CREATE TABLE IF NOT EXISTS notices (
   body       TEXT,
   created_at INTEGER NOT NULL
 );
+-- The notices that still have a body: the stream's window and what the outbox needs. Pruning and
+-- replay read this, so neither grows with the count of notices ever published.
+CREATE INDEX IF NOT EXISTS notices_with_body ON notices (id) WHERE body IS NOT NULL;
 
 -- One row per notice and subscription until it is delivered (then deleted) or given up (state failed).
 CREATE TABLE IF NOT EXISTS outbox (
@@ -59,6 +62,13 @@ export interface DueDelivery {
   url: string;
   secret: string | null;
   key: string;
+  body: string;
+}
+
+/** A notice to store: its key, who may see it, and the bytes to send. */
+export interface NewNotice {
+  key: string;
+  audience: string[];
   body: string;
 }
 
@@ -94,6 +104,7 @@ export class DeliveryStore {
       audienceSubs: db.prepare<[string], { id: string }>(
         "SELECT id FROM subscriptions WHERE party = '*' OR party IN (SELECT value FROM json_each(?))",
       ),
+      hasNotice: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM notices WHERE key = ?'),
       addNotice: db.prepare(
         'INSERT INTO notices (key, audience, body, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
       ),
@@ -153,25 +164,28 @@ export class DeliveryStore {
     return this.#s.removeSub.run(id, party).changes > 0;
   }
 
+  /** Whether a notice with this key was stored before (a read: no write, no fsync). */
+  hasNotice(key: string): boolean {
+    return this.#s.hasNotice.get(key) !== undefined;
+  }
+
   /**
-   * Stores a notice and queues it for every subscription of its audience (and every regulator's), in
-   * one transaction. Undefined when a notice with this key was stored before: nothing is queued again.
+   * Stores notices and queues each for every subscription of its audience (and every regulator's),
+   * all in one transaction: one fsync for a folded batch. A notice whose key was stored before gets
+   * undefined and is not queued again.
    */
-  addNotice(
-    key: string,
-    audience: string[],
-    body: string,
-    now: number,
-  ): { id: number; queued: number } | undefined {
-    return this.#db.transaction(() => {
-      const audienceJson = JSON.stringify(audience);
-      const r = this.#s.addNotice.run(key, audienceJson, body, now);
-      if (r.changes === 0) return undefined;
-      const id = Number(r.lastInsertRowid);
-      const subs = this.#s.audienceSubs.all(audienceJson);
-      for (const s of subs) this.#s.enqueue.run(s.id, id, now);
-      return { id, queued: subs.length };
-    })();
+  addNotices(notices: readonly NewNotice[], now: number): ({ id: number; queued: number } | undefined)[] {
+    return this.#db.transaction(() =>
+      notices.map((n) => {
+        const audienceJson = JSON.stringify(n.audience);
+        const r = this.#s.addNotice.run(n.key, audienceJson, n.body, now);
+        if (r.changes === 0) return undefined;
+        const id = Number(r.lastInsertRowid);
+        const subs = this.#s.audienceSubs.all(audienceJson);
+        for (const sub of subs) this.#s.enqueue.run(sub.id, id, now);
+        return { id, queued: subs.length };
+      }),
+    )();
   }
 
   /** Up to `limit` deliveries due by `now`, at most one per subscription and none to `busy` ones, oldest first. */

@@ -7,9 +7,12 @@ import { postWebhook, type SendResult } from './webhook-sender.ts';
 import type { WebhookUrlPolicy } from './webhook-url.ts';
 
 export interface RetryPolicy {
-  /** Attempts per delivery, the first included; then it is given up (state failed). Default 12. */
+  /**
+   * Attempts per delivery, the first included; then it is given up (state failed). Default 20: with
+   * the default delays the 19 waits come to at most about 5 hours (full jitter: 2.5 on average).
+   */
   maxAttempts: number;
-  /** Backoff base and ceiling (full jitter, runtime's backoffDelayMs). Defaults 2 s and 15 min. */
+  /** Backoff base and ceiling (full jitter, runtime's backoffDelayMs). Defaults 2 s and 30 min. */
   baseDelayMs: number;
   maxDelayMs: number;
 }
