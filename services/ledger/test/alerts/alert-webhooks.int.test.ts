@@ -192,6 +192,30 @@ describe('alert webhooks', () => {
   });
 });
 
+describe('webhook addresses at delivery time', () => {
+  it('refuse a name that resolves to a private address once the policy no longer allows it, saying why', async () => {
+    const r = await receiver();
+    const port = new URL(r.url).port;
+    const open = await startDelivery();
+    cleanup.push(() => removeDir(open.dir));
+    expect((await subscribe(open.url, 'maker', { url: `http://localhost:${port}/hook` })).status).toBe(201);
+    await open.stop();
+
+    const strict = await node({ dir: open.dir, urlPolicy: {} });
+    strict.delivery.publish(notice([GLN.maker]));
+    const listed = await waitFor('a refused attempt', async () => {
+      const res = await fetch(`${strict.url}/v1/alerts/webhooks`, { headers: bearer('maker') });
+      const [w] = ((await res.json()) as { webhooks: { lastError?: string; pending: number }[] }).webhooks;
+      return w?.lastError ? w : undefined;
+    });
+    expect(listed).toMatchObject({
+      pending: 1,
+      lastError: expect.stringMatching(/^host localhost: address .* is loopback or private$/),
+    });
+    expect(r.received).toHaveLength(0);
+  });
+});
+
 describe('webhook subscriptions', () => {
   it('refuse unfit URLs and secrets naming the field, and pharmacists', async () => {
     const n = await node({ urlPolicy: {} });

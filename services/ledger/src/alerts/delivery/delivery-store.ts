@@ -137,6 +137,9 @@ export class DeliveryStore {
       subCounts: db.prepare<[string], { state: string; n: number }>(
         'SELECT state, COUNT(*) AS n FROM outbox WHERE subscription_id = ? GROUP BY state',
       ),
+      lastError: db.prepare<[string], { last_error: string }>(
+        'SELECT last_error FROM outbox WHERE subscription_id = ? AND last_error IS NOT NULL ORDER BY next_at DESC LIMIT 1',
+      ),
       after: db.prepare<[number, number], NoticeRow>(
         'SELECT id, key, audience, body FROM notices WHERE id > ? AND body IS NOT NULL ORDER BY id LIMIT ?',
       ),
@@ -222,6 +225,11 @@ export class DeliveryStore {
     const rows = subscriptionId ? this.#s.subCounts.all(subscriptionId) : this.#s.counts.all();
     const get = (state: string) => rows.find((r) => r.state === state)?.n ?? 0;
     return { pending: get('pending'), failed: get('failed') };
+  }
+
+  /** Why the subscription's latest failed attempt failed, while it has undelivered notices. */
+  lastError(subscriptionId: string): string | undefined {
+    return this.#s.lastError.get(subscriptionId)?.last_error;
   }
 
   /** Notices after stream event id `afterId` that still have their body, oldest first. */

@@ -16,6 +16,8 @@ export interface SubscriptionView {
   createdAt: string;
   pending: number;
   failed: number;
+  /** Why the latest failed attempt failed, while something is undelivered (the endpoint's owner debugs with it). */
+  lastError?: string;
 }
 
 /**
@@ -77,6 +79,7 @@ export class WebhookSubscriptions {
       hasSecret: s.secret !== null,
       createdAt: new Date(s.createdAt).toISOString(),
       ...this.store.outboxCounts(s.id),
+      lastError: this.store.lastError(s.id),
     };
   }
 }
