@@ -19,10 +19,17 @@ export async function postWebhook(
 ): Promise<SendResult> {
   let address: string;
   const url = new URL(rawUrl);
+  let timer: NodeJS.Timeout | undefined;
   try {
-    address = await resolveWebhookAddress(url, opts.policy);
+    // A resolver that never answers must not hold the endpoint's slot past the attempt's bound either.
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no address within ${opts.timeoutMs} ms`)), opts.timeoutMs);
+    });
+    address = await Promise.race([resolveWebhookAddress(url, opts.policy), late]);
   } catch (err) {
     return { ok: false, reason: (err as Error).message };
+  } finally {
+    clearTimeout(timer);
   }
   const host = hostOf(url);
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
