@@ -5,6 +5,11 @@ import type { SigningKey, VerifyingKey } from '@rxledger/events';
 import { custodyTopicName, type KafkaSecurity } from '@rxledger/kafka';
 import { createHttpService, InvariantViolation, type Logger } from '@rxledger/runtime';
 import { CompactRange, ed25519Signer } from '@rxledger/tlog';
+import {
+  type AlertDelivery,
+  type AlertDeliveryOptions,
+  createAlertDelivery,
+} from './alerts/delivery/index.ts';
 import { ItemHistory } from './answers/item-history.ts';
 import { type TokenFile, TokenRegistry } from './auth/principal.ts';
 import { FoldThread } from './fold/fold-thread.ts';
@@ -12,6 +17,7 @@ import type { FoldResult } from './fold/ledger-folder.ts';
 import { createPeerWatch, type Peer } from './monitor/peer-monitor.ts';
 import { createCheckpointer } from './node/checkpointer.ts';
 import { createTopicLink } from './node/topic-link.ts';
+import { alertDeliveryRoutes } from './routes/alert-delivery-routes.ts';
 import { answerRoutes } from './routes/answer-routes.ts';
 import { foldMetrics } from './routes/fold-metrics.ts';
 import { logRoutes } from './routes/log-routes.ts';
@@ -71,6 +77,11 @@ export interface LedgerServiceOptions {
   peers?: readonly Peer[];
   /** How often the peers are polled (default 1,000 ms). */
   peerIntervalMs?: number;
+  /**
+   * Alert webhooks and stream (issue 18; `<dataDir>/alert-delivery.sqlite`, signed with the checkpoint
+   * key). Off unless given; the alert fold feeds it through `LedgerService.alertDelivery.publish`.
+   */
+  alertDelivery?: Omit<AlertDeliveryOptions, 'dbPath' | 'signingKey' | 'log' | 'metrics'>;
 }
 
 export interface LedgerService {
@@ -78,6 +89,8 @@ export interface LedgerService {
   stop(): Promise<void>;
   /** The node's store, for in-process tests and tools. */
   readonly store: LedgerStore;
+  /** Alert delivery, when `alertDelivery` was given. */
+  readonly alertDelivery: AlertDelivery | undefined;
 }
 
 /**
@@ -111,6 +124,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
   });
   // Set when the HTTP shell registers its metrics.
   let onFolded: (r: FoldResult) => void = () => {};
+  let delivery: AlertDelivery | undefined;
   const http = createHttpService({
     name: 'ledger',
     host: opts.host,
@@ -121,10 +135,17 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
       return split && !split.ready ? split : link.readiness();
     },
     routes: (app, metrics) => {
+      const tokens = new TokenRegistry(opts.tokens);
+      if (opts.alertDelivery) {
+        const dbPath = join(opts.dataDir, 'alert-delivery.sqlite');
+        const own = { dbPath, signingKey: opts.checkpointKey, log: opts.log, metrics };
+        delivery = createAlertDelivery({ ...opts.alertDelivery, ...own });
+        alertDeliveryRoutes(app, delivery, tokens);
+      }
       answerRoutes(app, {
         store,
         history: new ItemHistory(store),
-        tokens: new TokenRegistry(opts.tokens),
+        tokens,
         registry: () => registry.current(),
         // Bundles carry the witnesses' cosignatures their checkpoint has so far.
         checkpointNow: () => cosigs.cosigned(checkpointer.checkpointNow()),
@@ -182,6 +203,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
 
   return {
     store,
+    alertDelivery: delivery,
     /**
      * Opens the HTTP port at once, so /healthz answers and /readyz says why the node is not ready
      * while Kafka is down; connecting and folding go on in the background, retried until stop().
@@ -191,6 +213,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
       opts.log.info({ topic, size: store.size(), offset: store.nextOffset() }, 'ledger opened');
       checkpointer.start();
       witnessClient.start();
+      delivery?.start();
       const url = await http.start();
       link.start();
       watch?.start(opts.peerIntervalMs ?? 1_000);
@@ -201,7 +224,10 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
       // The connect loop stops at once, finishing its current attempt while the port closes.
       const linkStopped = link.stop();
       await watch?.stop();
+      // Before the port closes: an open alert stream would hold the server open.
+      delivery?.stream.close();
       await http.stop();
+      await delivery?.stop();
       await witnessClient.stop();
       await linkStopped;
       await thread?.close();

@@ -20,11 +20,23 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, opts: RetryO
       return await fn(attempt);
     } catch (err) {
       if (attempt >= opts.attempts || !isRetriable(err) || opts.signal?.aborted) throw err;
-      const ceiling = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** (attempt - 1));
-      await sleep(Math.random() * ceiling, opts.signal);
+      await sleep(backoffDelayMs(attempt, opts), opts.signal);
       if (opts.signal?.aborted) throw err;
     }
   }
+}
+
+/**
+ * The wait after failed attempt `attempt` (1 = the first): exponential backoff with full jitter,
+ * uniform in [0, min(maxDelayMs, baseDelayMs * 2^(attempt-1))). For callers that keep their own
+ * schedule (a durable outbox stores the next attempt's time instead of sleeping).
+ */
+export function backoffDelayMs(
+  attempt: number,
+  opts: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>,
+): number {
+  const ceiling = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** Math.min(attempt - 1, 52));
+  return Math.random() * ceiling;
 }
 
 /** Waits `ms`, or less when `signal` aborts, so a stopping service is not held by a backoff. */
