@@ -21,6 +21,7 @@ export {
   type UndoRefusal,
   type UndoRefusalCode,
   UNDO_WINDOW_MS,
+  undoableDispense,
   undoDeadline,
   undoRefusal,
 } from './undo-rule.ts';

@@ -1,4 +1,5 @@
 import type { RejectionCode } from '@rxledger/events';
+import type { EntityState } from './entity-state.ts';
 import { parseExpiry } from '@rxledger/gs1';
 
 // The undo of a dispense (EU Delegated Regulation 2016/161, Art. 13), in one place. The fold applies
@@ -114,4 +115,36 @@ function expiredBefore(expiry: string | undefined, at: number): string | undefin
 
 function refuse(code: UndoRefusalCode, message: string): UndoRefusal {
   return { code, message };
+}
+
+/**
+ * The undo `party` could still make, at `now`, of the dispense that stands on a pack: that dispense's
+ * eventId and the deadline, or undefined. The hint verify gives at the dispensing pharmacy's counter;
+ * it cannot know the counter's site or a decommission made after the dispense, which the rule then
+ * refuses with their reasons.
+ * @example undoableDispense(state, pharmacyGln, Date.now())?.until // dispense eventTime + 10 days
+ */
+export function undoableDispense(
+  state: EntityState,
+  party: string,
+  now: number,
+): { dispense: string; until: number } | undefined {
+  const d = state.dispensedAt;
+  if (state.status !== 'DISPENSED' || d === undefined || d.party !== party) return undefined;
+  const facts: UndoFacts = {
+    item: state.uri,
+    party,
+    at: now,
+    dispense: { seq: d.seq, eventId: d.eventId, party: d.party, site: d.site, eventTime: d.eventTime },
+    otherPartyDispense: false,
+    alreadyUndone: false,
+    standing: { status: 'DISPENSED', seq: d.seq },
+    decommissionedSince: false,
+    inTransit: state.inTransit !== undefined,
+  };
+  if (state.recalled !== undefined) facts.recalled = state.recalled;
+  if (state.expiry !== undefined) facts.expiry = state.expiry;
+  if (state.custodian !== undefined) facts.custodian = state.custodian;
+  if (undoRefusal(facts) !== undefined) return undefined;
+  return { dispense: d.eventId, until: undoDeadline(d.eventTime) };
 }
