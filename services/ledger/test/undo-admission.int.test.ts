@@ -3,10 +3,18 @@
 // history is read with the fold call's own uncommitted leaves, so a dispense, a recall and an undo in
 // one Kafka batch are judged as if each had its own.
 
-import type { CustodyEvent } from '@rxledger/events';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type CustodyEvent, SigningKey } from '@rxledger/events';
+import { ed25519Signer, formatVerifierKey } from '@rxledger/tlog';
+import { verifyBundle } from '@rxledger/verifier';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ItemHistory } from '../src/answers/item-history.ts';
 import { itemState } from '../src/answers/provenance.ts';
+import { makeBundle } from './support/make-bundle.ts';
 import { tempLedger } from './support/temp-ledger.ts';
 import { GLN, pack, T0, TestChain } from './support/test-chain.ts';
 
@@ -112,5 +120,44 @@ describe('UNDO_DISPENSE admission on a real SQLite ledger', () => {
     ledger.folder.fold([recall]);
     expect(state()).toMatchObject({ status: 'DISPENSED', recalled: { reason: 'x' } });
     expect(state()?.undos?.[0]?.refusal?.code).toBe('UNDO_RECALLED');
+  });
+
+  it('gives a provenance bundle with the dispense and its undo that verifies offline, status ACTIVE', () => {
+    ledger.folder.fold([...stockedAndDispensed(), undo()]);
+    const key = SigningKey.generate();
+    const origin = 'undo.test/custody';
+    const bundle = makeBundle(ledger.store, p, { signer: ed25519Signer(origin, key.exportSeed()), origin });
+    const report = verifyBundle(bundle, {
+      checkpointKey: formatVerifierKey(origin, key.verifyingKey.bytes),
+      authorityKey: chain.authority.verifyingKey,
+    });
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.timeline.at(-1)).toMatchObject({
+      type: 'UNDO_DISPENSE',
+      effect: 'dispense dispense-1 undone',
+    });
+    const answer = bundle as typeof bundle & {
+      timeline: Array<Record<string, unknown>>;
+      status: { status: string };
+    };
+    expect(answer.timeline.at(-1)).toMatchObject({ type: 'UNDO_DISPENSE', undo: 'returned to stock' });
+    expect(answer.status.status).toBe('ACTIVE');
+
+    // The same bundle through the CLI a regulator runs.
+    const dir = mkdtempSync(join(tmpdir(), 'rxledger-undo-bundle-'));
+    try {
+      writeFileSync(join(dir, 'bundle.json'), JSON.stringify(bundle));
+      const cli = fileURLToPath(new URL('../bin/rxledger.mjs', import.meta.url));
+      const args = ['--checkpoint-key', formatVerifierKey(origin, key.verifyingKey.bytes)];
+      args.push('--authority-key', chain.authority.verifyingKey.toBase64(), '--origin', origin);
+      const r = spawnSync(process.execPath, [cli, 'verify-bundle', join(dir, 'bundle.json'), ...args], {
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/UNDO_DISPENSE +party 5009999000003 .*dispense dispense-1 undone/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
