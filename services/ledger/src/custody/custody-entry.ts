@@ -5,6 +5,11 @@ export interface CustodyEntry {
   /** Ledger order (the Merkle log index). */
   seq: number;
   event: CustodyEvent;
+  /**
+   * When the record reached the broker (LedgerEntry v2 `appendedAt`): the clock the undo of a dispense
+   * is judged by. Absent on v1 leaves, which predate the undo.
+   */
+  appendedAt?: number;
 }
 
 /**

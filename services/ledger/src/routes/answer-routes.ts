@@ -60,10 +60,12 @@ function verify(deps: AnswerDeps): RequestHandler {
     const at = verifyingAt(principal, q.at ?? q.pharmacy);
     const pack = packFromQuery(q);
     const state = itemState(history, pack.uri);
+    const time = now();
     sendJson(
       res,
       judgeVerify(pack.query, state, {
-        today: now().toISOString().slice(0, 10),
+        today: time.toISOString().slice(0, 10),
+        now: time.getTime(),
         at,
         role: principal.role,
         // Only an unknown serial needs to know whether the product is.
