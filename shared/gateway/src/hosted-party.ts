@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readSigningKeyFile, type SigningKey } from '@rxledger/events';
 import { ConfigError } from '@rxledger/runtime';
 import type { PartyConfig } from './partner-config.ts';
@@ -11,6 +12,8 @@ export interface HostedParty {
   key: SigningKey;
   /** The key of `nextKeyFile`, being rotated in. */
   nextKey?: SigningKey | undefined;
+  /** The configured nextKeyFile, whether or not it exists yet. */
+  nextKeyFile?: string | undefined;
   ledgerToken?: string | undefined;
 }
 
@@ -23,14 +26,25 @@ export async function loadHostedParties(parties: readonly PartyConfig[]): Promis
   const hosted = new Map<string, HostedParty>();
   for (const [i, party] of parties.entries()) {
     const key = await loadKey(party, i, 'keyFile', party.keyFile);
+    // A nextKeyFile that does not exist yet is a rotation being prepared (rotate-key writes it); it is
+    // watched, and taken once it is there.
     const nextKey =
-      party.nextKeyFile === undefined ? undefined : await loadKey(party, i, 'nextKeyFile', party.nextKeyFile);
+      party.nextKeyFile === undefined || !existsSync(party.nextKeyFile)
+        ? undefined
+        : await loadKey(party, i, 'nextKeyFile', party.nextKeyFile);
     if (nextKey?.keyId === key.keyId) {
       throw new ConfigError(
         `party ${party.gln} (${party.name}): nextKeyFile holds key ${key.keyId}, the keyFile's own key (parties[${i}].nextKeyFile)`,
       );
     }
-    hosted.set(party.gln, { gln: party.gln, name: party.name, key, nextKey, ledgerToken: party.ledgerToken });
+    hosted.set(party.gln, {
+      gln: party.gln,
+      name: party.name,
+      key,
+      nextKey,
+      nextKeyFile: party.nextKeyFile,
+      ledgerToken: party.ledgerToken,
+    });
   }
   return hosted;
 }

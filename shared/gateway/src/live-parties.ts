@@ -33,7 +33,13 @@ export interface LiveStatus {
     /** The last reload refused, while the file on disk is still the refused one. */
     refused?: { at: string; message: string };
   };
-  parties: Array<{ gln: string; keyId: string; keyState: KeyState; nextKeyId?: string }>;
+  parties: Array<{
+    gln: string;
+    keyId: string;
+    keyState: KeyState;
+    nextKeyId?: string;
+    nextKeyFile?: string;
+  }>;
 }
 
 interface Loaded {
@@ -161,7 +167,12 @@ export function createLiveParties(opts: LivePartiesOptions) {
         },
         parties: [...(loaded?.hosted.values() ?? [])].map((p) => {
           const { key, state } = choose(p);
-          const next = p.nextKey && p.nextKey.keyId !== key.keyId ? { nextKeyId: p.nextKey.keyId } : {};
+          const next =
+            p.nextKey && p.nextKey.keyId !== key.keyId
+              ? { nextKeyId: p.nextKey.keyId }
+              : p.nextKeyFile !== undefined && p.nextKey === undefined
+                ? { nextKeyFile: `${p.nextKeyFile} (not there yet)` }
+                : {};
           return { gln: p.gln, keyId: key.keyId, keyState: state, ...next };
         }),
       };

@@ -24,6 +24,7 @@ const partySchema = z.strictObject({
   keyFile: z.string({ error: 'must be a path' }).min(1, 'must be a path'),
   // A key being rotated in: signed with once the ledger's registry holds it, valid and unrevoked, for
   // this party (keyFile's key until then), so a rotation needs no restart and no moment of bad keys.
+  // It may name a file that does not exist yet: it is taken when it appears.
   nextKeyFile: z.string({ error: 'must be a path' }).min(1, 'must be a path').optional(),
   // Sent as a bearer token on this party's calls to the ledger; absent where the ledger asks for none.
   ledgerToken: z.string().min(1, 'must not be empty').optional(),

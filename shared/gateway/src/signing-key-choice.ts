@@ -27,8 +27,8 @@ export interface SigningChoice {
 /**
  * The key a party signs with: its `next` key (nextKeyFile) once the registry holds it for the party,
  * valid and unrevoked; its `current` key (keyFile) otherwise. `registered` is the party's keys in the
- * registry, undefined while the registry is unknown. A revoked current key is still used (the ledger
- * judges, and says why): the state tells the operator.
+ * registry, undefined while the registry is unknown. A revoked key is still used when no other is
+ * valid (the ledger judges, and says why): the state tells the operator.
  * @example chooseSigningKey({ current, next }, registry.keysOf(gln), Date.now()).key
  */
 export function chooseSigningKey(
@@ -37,10 +37,14 @@ export function chooseSigningKey(
   now: number,
 ): SigningChoice {
   if (registered === undefined) return { key: keys.current, state: 'REGISTRY_UNKNOWN' };
-  if (keys.next !== undefined && stateOf(keys.next, registered, now) === 'REGISTERED') {
-    return { key: keys.next, state: 'REGISTERED' };
+  const current = stateOf(keys.current, registered, now);
+  if (keys.next !== undefined) {
+    const next = stateOf(keys.next, registered, now);
+    if (next === 'REGISTERED') return { key: keys.next, state: next };
+    // Both revoked (the rotated-in key stolen later): the newer one, whose revocation is the news.
+    if (next === 'REVOKED' && current !== 'REGISTERED') return { key: keys.next, state: next };
   }
-  return { key: keys.current, state: stateOf(keys.current, registered, now) };
+  return { key: keys.current, state: current };
 }
 
 function stateOf(key: SigningKey, registered: readonly RegisteredKeyView[], now: number): KeyState {

@@ -43,6 +43,14 @@ describe('the key a hosted party signs with', () => {
     });
   });
 
+  it('stays with the next key once both are revoked: its revocation is the one to report', () => {
+    const revokedAt = '2026-12-03T11:00:00Z';
+    expect(pick([entry(current, { revokedAt }), entry(next, { revokedAt })])).toEqual({
+      keyId: next.keyId,
+      state: 'REVOKED',
+    });
+  });
+
   it('says when the key in use is revoked or unknown to the registry, and still names it', () => {
     // A revocation takes effect in log order: a revokedAt in the future is revoked all the same.
     expect(pick([entry(current, { revokedAt: '2027-01-01T00:00:00Z' })], false)).toEqual({
