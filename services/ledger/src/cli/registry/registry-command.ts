@@ -229,11 +229,15 @@ async function rotate(
   print: (summary: ChangeSummary) => void,
   out: (line: string) => void,
 ): Promise<number> {
-  const key = await newKey(values['new-key-file']);
-  const rotation = rotateKeyChanges(values as ChangeFlags, registry, key);
+  // Every flag checked before the new key file is written.
   const services = serviceFlags(values.service);
+  if (services.length > 0 && values.overlap !== undefined) {
+    throw new UsageError('give --service URL (wait for the services) or --overlap SECONDS, not both');
+  }
   const waitMs = timeoutFlag(values['service-timeout'], '--service-timeout', 120);
   const overlapMs = services.length > 0 ? 0 : timeoutFlag(values.overlap, '--overlap', 15, true);
+  const key = await newKey(values['new-key-file']);
+  const rotation = rotateKeyChanges(values as ChangeFlags, registry, key);
   const added = await apply(rotation.add);
   print(added);
   if (added.state !== 'ACCEPTED') return 1;
