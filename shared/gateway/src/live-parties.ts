@@ -93,11 +93,11 @@ export function createLiveParties(opts: LivePartiesOptions) {
 
   async function install(parties: readonly PartyConfig[]): Promise<void> {
     const hosted = await loadHostedParties(parties);
-    const files = parties.flatMap((p) => (p.nextKeyFile ? [p.keyFile, p.nextKeyFile] : [p.keyFile]));
+    const files = keyFilesOf(parties);
     loaded = { hosted, scanners: scannerDirectory(parties), files };
     generation++;
     loadedAt = iso();
-    fileWatch?.follow(opts.configFile ? [opts.configFile, ...files] : files);
+    fileWatch?.follow([...(opts.configFile ? [opts.configFile] : []), ...files]);
     announceKeys();
     // A new nextKeyFile may already be in the registry: no need to wait for the next read.
     if (pollMs > 0) void registry.refresh();
@@ -108,14 +108,18 @@ export function createLiveParties(opts: LivePartiesOptions) {
   function reload(): Promise<boolean> {
     const run = queue.then(async () => {
       if (opts.configFile === undefined) return false;
+      let read: readonly PartyConfig[] | undefined;
       try {
-        await install((await readPartnerConfig(opts.configFile)).parties);
+        read = (await readPartnerConfig(opts.configFile)).parties;
+        await install(read);
         refused = undefined;
         metrics?.reloads.inc({ outcome: 'taken' });
         metrics?.refused.set(0);
         opts.log.info({ generation, parties: loaded!.hosted.size }, 'PARTNER_CONFIG reloaded');
         return true;
       } catch (err) {
+        // The refused file's key files are watched too: mending one (a chmod 600) is a change.
+        if (read) fileWatch?.follow([opts.configFile, ...(loaded?.files ?? []), ...keyFilesOf(read)]);
         refused = { at: iso(), message: (err as Error).message };
         metrics?.reloads.inc({ outcome: 'refused' });
         metrics?.refused.set(1);
@@ -194,6 +198,10 @@ export function createLiveParties(opts: LivePartiesOptions) {
       };
     },
   };
+}
+
+function keyFilesOf(parties: readonly PartyConfig[]): string[] {
+  return parties.flatMap((p) => (p.nextKeyFile ? [p.keyFile, p.nextKeyFile] : [p.keyFile]));
 }
 
 /** The live parties of one gateway. */

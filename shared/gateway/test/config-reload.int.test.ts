@@ -148,6 +148,11 @@ describe('PARTNER_CONFIG reload without a restart', () => {
     expect((await postEvents(url, other.scannerKey, commission('O2'))).status).toBe(202);
     expect(await keyIdOnTopic('c-O2')).toBe(other.key.keyId);
     expect((await health()).config.generation).toBe(generation);
+
+    // Mending the key file alone, config untouched, is a change the service sees.
+    await chmod(loose, 0o600);
+    await taken(generation + 1);
+    expect((await health()).config.refused).toBeUndefined();
   });
 
   it('reloads on demand (SIGHUP) and says whether the file was taken', async () => {
