@@ -100,7 +100,11 @@ describe('npm start', () => {
     for (const [name, url] of Object.entries(urls)) {
       const res = await fetch(`${url}/healthz`);
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ status: 'ok', service: name });
+      const health = (await res.json()) as { config?: { generation: number; refused?: unknown } };
+      expect(health).toMatchObject({ status: 'ok', service: name });
+      // A partner service's /healthz also says which PARTNER_CONFIG it runs on, and that none was refused.
+      if (name !== 'ledger') expect(health.config).toMatchObject({ generation: 1 });
+      if (name !== 'ledger') expect(health.config?.refused).toBeUndefined();
       expect((await fetch(`${url}/readyz`)).status).toBe(200);
     }
 
