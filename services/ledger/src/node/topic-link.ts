@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { checkCustodyTopic, createKafkaClient, custodyTopicError, type KafkaSecurity } from '@rxledger/kafka';
-import type { Logger, Readiness } from '@rxledger/runtime';
+import { type Logger, pause, type Readiness, retry } from '@rxledger/runtime';
 import type { Admin } from 'kafkajs';
 
 export interface TopicLinkOptions {
@@ -57,7 +56,7 @@ export function createTopicLink(opts: TopicLinkOptions) {
     opts.onUnfit(err);
   };
 
-  // One attempt: true once consuming (or refused for good), false to try again after `delayMs`.
+  // One attempt: true once consuming (or refused for good), false while the topic does not exist.
   const attempt = async (): Promise<boolean> => {
     if (!(await topicExists())) {
       if (waiting !== noTopic) log.warn({ topic }, noTopic);
@@ -75,22 +74,30 @@ export function createTopicLink(opts: TopicLinkOptions) {
     log.info({ topic }, 'consuming');
     return true;
   };
-  const connect = async () => {
-    let failures = 0;
-    while (!stopped) {
-      let delayMs = 1_000;
-      try {
-        if (await attempt()) return;
-        failures = 0;
-      } catch (err) {
-        failures++;
+  // Kafka failing: any error, retried with backoff (0.5 s doubling up to 10 s, jittered) until stop().
+  const untilConnected = () =>
+    retry(attempt, {
+      attempts: Number.POSITIVE_INFINITY,
+      baseDelayMs: 500,
+      maxDelayMs: 10_000,
+      signal: wake.signal,
+      retryable: () => true,
+      onRetry: async (err, failures) => {
         waiting = `Kafka unreachable: ${(err as Error).message}`;
         log.warn({ err, failures }, `${waiting}; trying again`);
         await opts.consume.stop().catch(() => {});
-        delayMs = Math.min(10_000, 250 * 2 ** failures);
+      },
+    });
+  // No topic yet: asked again every second, without backoff, so the node starts soon after it exists.
+  const connect = async () => {
+    while (!stopped) {
+      try {
+        if (await untilConnected()) return;
+      } catch (err) {
+        if (stopped) return;
+        throw err;
       }
-      // Aborted by stop(): the pause ends at once.
-      await sleep(delayMs, undefined, { signal: wake.signal }).catch(() => {});
+      await pause(1_000, wake.signal);
     }
   };
 
