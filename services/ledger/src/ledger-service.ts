@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { SigningKey, VerifyingKey } from '@rxledger/events';
 import { custodyTopicName, type KafkaSecurity } from '@rxledger/kafka';
-import { createHttpService, InvariantViolation, type Logger } from '@rxledger/runtime';
+import { createHttpService, type Logger } from '@rxledger/runtime';
 import { CompactRange, ed25519Signer } from '@rxledger/tlog';
 import { ItemHistory } from './answers/item-history.ts';
 import { type TokenFile, TokenRegistry } from './auth/principal.ts';
@@ -11,6 +11,7 @@ import { FoldThread } from './fold/fold-thread.ts';
 import type { FoldResult } from './fold/ledger-folder.ts';
 import { createPeerWatch, type Peer } from './monitor/peer-monitor.ts';
 import { createCheckpointer } from './node/checkpointer.ts';
+import { createFoldKeeper, type FoldKeeperOptions } from './node/fold-keeper.ts';
 import { createTopicLink } from './node/topic-link.ts';
 import { answerRoutes } from './routes/answer-routes.ts';
 import { foldMetrics } from './routes/fold-metrics.ts';
@@ -71,6 +72,10 @@ export interface LedgerServiceOptions {
   peers?: readonly Peer[];
   /** How often the peers are polled (default 1,000 ms). */
   peerIntervalMs?: number;
+  /** Fold-thread deaths in a row that are restarted before the node gives up (default 3). */
+  foldRestarts?: number;
+  /** Pause before a fold-thread restart (tests shorten it). */
+  foldRestartDelayMs?: FoldKeeperOptions['restartDelayMs'];
 }
 
 export interface LedgerService {
@@ -78,6 +83,8 @@ export interface LedgerService {
   stop(): Promise<void>;
   /** The node's store, for in-process tests and tools. */
   readonly store: LedgerStore;
+  /** Test seam: ends the fold thread at once, as a crash or an out-of-memory kill would. */
+  crashFoldThread(): Promise<void>;
 }
 
 /**
@@ -99,14 +106,13 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
     log: opts.log,
     ...opts.witnessTiming,
   });
-  let thread: FoldThread | undefined;
   const link = createTopicLink({
     brokers: opts.brokers,
     security: opts.kafkaSecurity,
     topic,
     log: opts.log,
     position: () => store.nextOffset(),
-    consume: { start: () => thread!.start(), stop: async () => thread?.stop() },
+    consume: { start: () => fold.start(), stop: () => fold.stop() },
     onUnfit: (err) => opts.onFatal?.(err),
   });
   // Set when the HTTP shell registers its metrics.
@@ -118,8 +124,9 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
     log: opts.log,
     readiness: async () => {
       const split = watch?.readiness();
-      return split && !split.ready ? split : link.readiness();
+      return (split && !split.ready ? split : fold.readiness()) ?? link.readiness();
     },
+    health: () => fold.health(),
     routes: (app, metrics) => {
       answerRoutes(app, {
         store,
@@ -154,40 +161,40 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
       })
     : undefined;
   const progress = rebuildProgress(opts.log, () => store.nextOffset(), link.highWatermark);
-  const openThread = () =>
-    FoldThread.open({
-      dbPath,
-      brokers: opts.brokers,
-      security: opts.kafkaSecurity,
-      topic,
-      groupId: consumerGroupId(opts.dataDir),
-      authority: opts.authority,
-      verifyThreads: opts.verifyThreads,
-      logLevel: opts.log.level,
-      onFolded: (result) => {
-        onFolded(result);
-        progress(result);
-      },
-      onExit: (err) => {
-        if (err instanceof InvariantViolation) {
-          // As if thrown here: the process-level handler ends the process (runtime's lifecycle.ts).
-          process.nextTick(() => {
-            throw err;
-          });
-          return;
-        }
-        link.unfit(new Error(`the fold thread stopped: ${err.message}`));
-      },
-    });
+  const fold = createFoldKeeper({
+    open: (onExit) =>
+      FoldThread.open({
+        dbPath,
+        brokers: opts.brokers,
+        security: opts.kafkaSecurity,
+        topic,
+        groupId: consumerGroupId(opts.dataDir),
+        authority: opts.authority,
+        verifyThreads: opts.verifyThreads,
+        logLevel: opts.log.level,
+        onFolded: (result) => {
+          fold.folded();
+          onFolded(result);
+          progress(result);
+        },
+        onExit,
+      }),
+    log: opts.log,
+    maxRestarts: opts.foldRestarts,
+    restartDelayMs: opts.foldRestartDelayMs,
+    metrics: http.metrics,
+    onGiveUp: (err) => link.unfit(new Error(`the fold thread stopped: ${err.message}`)),
+  });
 
   return {
     store,
+    crashFoldThread: () => fold.crash(),
     /**
      * Opens the HTTP port at once, so /healthz answers and /readyz says why the node is not ready
      * while Kafka is down; connecting and folding go on in the background, retried until stop().
      */
     async start() {
-      thread = await openThread();
+      await fold.open();
       opts.log.info({ topic, size: store.size(), offset: store.nextOffset() }, 'ledger opened');
       checkpointer.start();
       witnessClient.start();
@@ -204,7 +211,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
       await http.stop();
       await witnessClient.stop();
       await linkStopped;
-      await thread?.close();
+      await fold.close();
       checkpointer.stop();
       try {
         checkpointer.checkpointNow();

@@ -118,11 +118,18 @@ export class FoldThread {
   /** Stops consuming, closes the signature workers and the database, and ends the thread. */
   async close(): Promise<void> {
     this.#closing = true;
+    // A thread that ended already has nothing left to close; SQLite rolled back what it had not committed.
+    if (this.#exited) return;
     try {
       await this.#request('close');
     } finally {
       await this.#worker.terminate();
     }
+  }
+
+  /** Ends the thread at once, mid-batch if need be, as a crash would: `onExit` is told (tests). */
+  async terminate(): Promise<void> {
+    await this.#worker.terminate();
   }
 
   #request(type: FoldThreadRequest['type']): Promise<void> {
