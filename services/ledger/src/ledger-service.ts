@@ -83,8 +83,11 @@ export interface LedgerService {
   stop(): Promise<void>;
   /** The node's store, for in-process tests and tools. */
   readonly store: LedgerStore;
-  /** Test seam: ends the fold thread at once, as a crash or an out-of-memory kill would. */
-  crashFoldThread(): Promise<void>;
+  /**
+   * Test seam: ends the fold thread at once, as an out-of-memory kill would ('terminate', the
+   * default), or makes it die from within: an error nothing catches ('throw'), process.exit ('exit').
+   */
+  crashFoldThread(how?: 'terminate' | 'throw' | 'exit'): Promise<void>;
 }
 
 /**
@@ -188,7 +191,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
 
   return {
     store,
-    crashFoldThread: () => fold.crash(),
+    crashFoldThread: (how) => fold.crash(how),
     /**
      * Opens the HTTP port at once, so /healthz answers and /readyz says why the node is not ready
      * while Kafka is down; connecting and folding go on in the background, retried until stop().

@@ -12,7 +12,13 @@ function fakeThreads() {
     const call = (name: string) => async () => {
       t.calls.push(name);
     };
-    return { start: call('start'), stop: call('stop'), close: call('close'), terminate: call('terminate') };
+    return {
+      start: call('start'),
+      stop: call('stop'),
+      close: call('close'),
+      terminate: call('terminate'),
+      fail: call('fail'),
+    };
   };
   const die = (err = new Error('gone')) => opened.at(-1)!.onExit(err);
   return { opened, open, die };

@@ -49,40 +49,44 @@ describe('a ledger node whose fold thread dies', () => {
     return line === undefined ? undefined : Number(line.split(' ').pop());
   };
 
-  it('restarts the thread from the database, mid-batch too, and folds every acknowledged record', async () => {
-    const channel = `fold-death-${process.pid}-${Date.now() % 100000}`;
-    const now = Date.now();
-    const first = [
-      chain.sign(chain.genesis(now - 60_000), chain.authority),
-      ...chain.commissions(0, 200, now),
-    ];
-    await publishToChannel(brokers, channel, first);
-    const ledger = node(channel, { foldRestartDelayMs: { base: 10, max: 10 } });
-    const url = await ledger.start();
-    await folded(ledger, first.length);
+  // terminate: as the OS or V8 ends a thread out of memory; throw: an error nothing catches; exit: process.exit.
+  it.each(['terminate', 'throw', 'exit'] as const)(
+    'restarts the thread from the database after %s, mid-batch too, and folds every acknowledged record',
+    async (how) => {
+      const channel = `fold-death-${how}-${process.pid}-${Date.now() % 100000}`;
+      const now = Date.now();
+      const first = [
+        chain.sign(chain.genesis(now - 60_000), chain.authority),
+        ...chain.commissions(0, 200, now),
+      ];
+      await publishToChannel(brokers, channel, first);
+      const ledger = node(channel, { foldRestartDelayMs: { base: 10, max: 10 } });
+      const url = await ledger.start();
+      await folded(ledger, first.length);
 
-    // A lot large enough that the thread is killed while folding it (once it has begun on it).
-    const second = chain.commissions(200, 3_000, now);
-    await publishToChannel(brokers, channel, second);
-    await waitFor('the fold to begin on the second lot', () => ledger.store.nextOffset() > first.length);
-    await ledger.crashFoldThread();
-    const third = chain.commissions(3_200, 100, now);
-    await publishToChannel(brokers, channel, third);
+      // A lot large enough that the thread is killed while folding it (once it has begun on it).
+      const second = chain.commissions(200, 1_500, now);
+      await publishToChannel(brokers, channel, second);
+      await waitFor('the fold to begin on the second lot', () => ledger.store.nextOffset() > first.length);
+      await ledger.crashFoldThread(how);
+      const third = chain.commissions(1_700, 100, now);
+      await publishToChannel(brokers, channel, third);
 
-    const total = first.length + second.length + third.length;
-    await folded(ledger, total);
-    await waitFor('/readyz to be ready again', async () => (await fetch(`${url}/readyz`)).status === 200);
-    expect(await metric(url, 'ledger_fold_thread_restarts_total')).toBe(1);
-    expect((await fetch(`${url}/healthz`)).status).toBe(200);
-    expect(ledger.store.size()).toBe(total);
+      const total = first.length + second.length + third.length;
+      await folded(ledger, total);
+      await waitFor('/readyz to be ready again', async () => (await fetch(`${url}/readyz`)).status === 200);
+      expect(await metric(url, 'ledger_fold_thread_restarts_total')).toBe(1);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      expect(ledger.store.size()).toBe(total);
 
-    // A node that never lost its thread folds the same topic to the same tree.
-    const witness = node(channel);
-    await witness.start();
-    await folded(witness, total);
-    expect(witness.store.size()).toBe(total);
-    expect(root(ledger)).toBe(root(witness));
-  });
+      // A node that never lost its thread folds the same topic to the same tree.
+      const witness = node(channel);
+      await witness.start();
+      await folded(witness, total);
+      expect(witness.store.size()).toBe(total);
+      expect(root(ledger)).toBe(root(witness));
+    },
+  );
 
   it('fails /healthz and /readyz and stops the node once it gives up restarting', async () => {
     const channel = `fold-death-give-up-${process.pid}-${Date.now() % 100000}`;

@@ -14,6 +14,7 @@ export interface KeptThread {
   stop(): Promise<void>;
   close(): Promise<void>;
   terminate(): Promise<void>;
+  fail(how: 'throw' | 'exit'): Promise<void>;
 }
 
 export interface FoldKeeperOptions {
@@ -139,9 +140,10 @@ export function createFoldKeeper(opts: FoldKeeperOptions) {
     health(): Readiness {
       return failed ? { ready: false, detail: down } : { ready: true };
     },
-    /** Test seam: ends the current thread at once, as a crash would. */
-    async crash(): Promise<void> {
-      await thread?.terminate();
+    /** Test seam: ends the current thread at once, as a crash would, or makes it die from within. */
+    async crash(how: 'terminate' | 'throw' | 'exit' = 'terminate'): Promise<void> {
+      if (how === 'terminate') await thread?.terminate();
+      else await thread?.fail(how);
     },
   };
 }
