@@ -47,7 +47,7 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, opts: RetryO
       return await fn(attempt);
     } catch (err) {
       if (attempt >= opts.attempts || !retryable(err) || opts.signal?.aborted) throw err;
-      const delayMs = backoffDelay(attempt, opts, timing.random);
+      const delayMs = backoffDelayMs(attempt, opts, timing.random);
       if (opts.timeoutMs !== undefined && timing.now() + delayMs - started >= opts.timeoutMs) throw err;
       await opts.onRetry?.(err, attempt, delayMs);
       await timing.pause(delayMs, opts.signal);
@@ -58,14 +58,15 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, opts: RetryO
 
 /**
  * The pause after failed attempt number `attempt` (1 = the first): base × 2^(attempt-1), at most
- * maxDelayMs, and with full jitter a uniformly random share of that.
+ * maxDelayMs, and with full jitter (the default) uniform in [0, that). For callers that keep their own
+ * schedule (a durable outbox stores the next attempt's time instead of sleeping).
  */
-export function backoffDelay(
+export function backoffDelayMs(
   attempt: number,
   opts: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'jitter'>,
   random: () => number = Math.random,
 ): number {
-  const ceiling = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** (attempt - 1));
+  const ceiling = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** Math.min(attempt - 1, 52));
   return opts.jitter === 'none' ? ceiling : random() * ceiling;
 }
 

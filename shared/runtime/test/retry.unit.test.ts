@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, type RetryOptions, RxError, retry } from '../src/index.ts';
+import { backoffDelayMs, type RetryOptions, RxError, retry } from '../src/index.ts';
 
 /** A clock that only moves when retry() pauses, and records each pause. */
 function fakeTiming(random = 0.5) {
@@ -111,10 +111,10 @@ describe('retry', () => {
   });
 });
 
-describe('backoffDelay', () => {
+describe('backoffDelayMs', () => {
   it('doubles from the base up to the ceiling, and jitters within it', () => {
     const none = { baseDelayMs: 250, maxDelayMs: 10_000, jitter: 'none' as const };
-    expect([1, 2, 3, 6, 7].map((a) => backoffDelay(a, none))).toEqual([250, 500, 1_000, 8_000, 10_000]);
-    expect(backoffDelay(3, { baseDelayMs: 250, maxDelayMs: 10_000 }, () => 0.25)).toBe(250);
+    expect([1, 2, 3, 6, 7].map((a) => backoffDelayMs(a, none))).toEqual([250, 500, 1_000, 8_000, 10_000]);
+    expect(backoffDelayMs(3, { baseDelayMs: 250, maxDelayMs: 10_000 }, () => 0.25)).toBe(250);
   });
 });

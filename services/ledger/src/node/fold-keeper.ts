@@ -1,5 +1,5 @@
 import {
-  backoffDelay,
+  backoffDelayMs,
   InvariantViolation,
   type Logger,
   pause,
@@ -84,7 +84,7 @@ export function createFoldKeeper(opts: FoldKeeperOptions) {
 
   const restart = async () => {
     const signal = closing.signal;
-    await pause(backoffDelay(deathsInARow, { baseDelayMs: delay.base, maxDelayMs: delay.max }), signal);
+    await pause(backoffDelayMs(deathsInARow, { baseDelayMs: delay.base, maxDelayMs: delay.max }), signal);
     let fresh: KeptThread;
     try {
       const again = { attempts: 3, baseDelayMs: 200, maxDelayMs: 2_000, retryable: () => true, signal };
