@@ -40,31 +40,79 @@ export interface FoldKeeperOptions {
  * restarted: it ends the process (runtime's lifecycle.ts). Answers MUST NOT be marked ready while
  * the fold is not running: they would come from a ledger that no longer moves.
  */
-export function createFoldKeeper(opts: FoldKeeperOptions) {
-  const maxRestarts = opts.maxRestarts ?? 3;
-  const delay = opts.restartDelayMs ?? { base: 200, max: 5_000 };
-  const restarts = new Counter({
-    name: 'ledger_fold_thread_restarts_total',
-    help: 'Fold threads restarted from the database after the previous one died',
-    registers: opts.metrics ? [opts.metrics] : [],
-  });
-  const closing = new AbortController();
-  let thread: KeptThread | undefined;
-  let consuming = false;
-  let deathsInARow = 0;
-  // Why the fold is not running now (for /readyz); `failed` once the keeper gave up (for /healthz).
-  let down: string | undefined;
-  let failed: Error | undefined;
-  let restarting: Promise<void> | undefined;
+export function createFoldKeeper(opts: FoldKeeperOptions): FoldKeeper {
+  return new FoldKeeper(opts);
+}
 
-  const giveUp = (err: Error) => {
-    failed = err;
-    down = `the fold thread stopped for good: ${err.message}`;
-    opts.log.fatal({ err }, down);
-    opts.onGiveUp(err);
-  };
-  const onExit = (err: Error) => {
-    thread = undefined;
+export class FoldKeeper {
+  readonly #opts: FoldKeeperOptions;
+  readonly #restarts: Counter;
+  readonly #closing = new AbortController();
+  #thread: KeptThread | undefined;
+  #consuming = false;
+  #deathsInARow = 0;
+  // Why the fold is not running now (for /readyz); `failed` once the keeper gave up (for /healthz).
+  #down: string | undefined;
+  #failed: Error | undefined;
+  #restarting: Promise<void> | undefined;
+
+  constructor(opts: FoldKeeperOptions) {
+    this.#opts = opts;
+    this.#restarts = new Counter({
+      name: 'ledger_fold_thread_restarts_total',
+      help: 'Fold threads restarted from the database after the previous one died',
+      registers: opts.metrics ? [opts.metrics] : [],
+    });
+  }
+
+  /** Opens the first thread; resolves once it loaded the fold's state. */
+  async open(): Promise<void> {
+    this.#thread = await this.#opts.open(this.#onExit);
+  }
+
+  /** Starts consuming (now, or as soon as a restarted thread is up). */
+  async start(): Promise<void> {
+    this.#consuming = true;
+    if (this.#down === undefined) await this.#thread?.start();
+  }
+
+  /** Stops consuming; a restarted thread will not start. */
+  async stop(): Promise<void> {
+    this.#consuming = false;
+    if (this.#down === undefined) await this.#thread?.stop();
+  }
+
+  /** Ends any restart in progress and closes the thread. */
+  async close(): Promise<void> {
+    this.#closing.abort();
+    await this.#restarting;
+    await this.#thread?.close();
+  }
+
+  /** A slice was committed: the thread works, so its next death starts a fresh count. */
+  folded(): void {
+    this.#deathsInARow = 0;
+  }
+
+  /** Not ready while the fold is down; undefined when the keeper has nothing to say. */
+  readiness(): Readiness | undefined {
+    return this.#down === undefined ? undefined : { ready: false, detail: this.#down };
+  }
+
+  /** Failing once the keeper gave up on the fold. */
+  health(): Readiness {
+    return this.#failed ? { ready: false, detail: this.#down } : { ready: true };
+  }
+
+  /** Test seam: ends the current thread at once, as a crash would, or makes it die from within. */
+  async crash(how: 'terminate' | 'throw' | 'exit' = 'terminate'): Promise<void> {
+    if (how === 'terminate') await this.#thread?.terminate();
+    else await this.#thread?.fail(how);
+  }
+
+  // Only the current thread can end: an earlier one ended before this one was opened.
+  readonly #onExit = (err: Error): void => {
+    this.#thread = undefined;
     if (err instanceof InvariantViolation) {
       // As if thrown here: the process-level handler ends the process (runtime's lifecycle.ts).
       process.nextTick(() => {
@@ -72,78 +120,49 @@ export function createFoldKeeper(opts: FoldKeeperOptions) {
       });
       return;
     }
-    if (closing.signal.aborted || failed) return;
-    deathsInARow++;
-    if (deathsInARow > maxRestarts) return giveUp(err);
-    down = `the fold thread stopped (${err.message}); restarting it from the database`;
-    opts.log.error({ err, deathsInARow }, down);
-    restarting = restart().finally(() => {
-      restarting = undefined;
+    if (this.#closing.signal.aborted || this.#failed) return;
+    this.#deathsInARow++;
+    if (this.#deathsInARow > (this.#opts.maxRestarts ?? 3)) return this.#giveUp(err);
+    this.#down = `the fold thread stopped (${err.message}); restarting it from the database`;
+    this.#opts.log.error({ err, deathsInARow: this.#deathsInARow }, this.#down);
+    this.#restarting = this.#restart().finally(() => {
+      this.#restarting = undefined;
     });
   };
 
-  const restart = async () => {
-    const signal = closing.signal;
-    await pause(backoffDelayMs(deathsInARow, { baseDelayMs: delay.base, maxDelayMs: delay.max }), signal);
+  async #restart(): Promise<void> {
+    const signal = this.#closing.signal;
+    const delay = this.#opts.restartDelayMs ?? { base: 200, max: 5_000 };
+    await pause(
+      backoffDelayMs(this.#deathsInARow, { baseDelayMs: delay.base, maxDelayMs: delay.max }),
+      signal,
+    );
     let fresh: KeptThread;
     try {
       const again = { attempts: 3, baseDelayMs: 200, maxDelayMs: 2_000, retryable: () => true, signal };
-      fresh = await retry(() => opts.open(onExit), again);
+      fresh = await retry(() => this.#opts.open(this.#onExit), again);
     } catch (err) {
-      if (!signal.aborted) giveUp(err as Error);
+      if (!signal.aborted) this.#giveUp(err as Error);
       return;
     }
     if (signal.aborted) return fresh.close();
-    thread = fresh;
+    this.#thread = fresh;
     try {
-      if (consuming) await fresh.start();
+      if (this.#consuming) await fresh.start();
     } catch (err) {
-      // A thread that died while starting was handled by onExit; any other failure stops the node.
-      if (thread === fresh && !signal.aborted) giveUp(err as Error);
+      // A thread that died while starting was handled by #onExit; any other failure stops the node.
+      if (this.#thread === fresh && !signal.aborted) this.#giveUp(err as Error);
       return;
     }
-    down = undefined;
-    restarts.inc();
-    opts.log.warn('the fold thread was restarted from the database');
-  };
+    this.#down = undefined;
+    this.#restarts.inc();
+    this.#opts.log.warn('the fold thread was restarted from the database');
+  }
 
-  return {
-    /** Opens the first thread; resolves once it loaded the fold's state. */
-    async open(): Promise<void> {
-      thread = await opts.open(onExit);
-    },
-    /** Starts consuming (now, or as soon as a restarted thread is up). */
-    async start(): Promise<void> {
-      consuming = true;
-      if (down === undefined) await thread?.start();
-    },
-    /** Stops consuming; a restarted thread will not start. */
-    async stop(): Promise<void> {
-      consuming = false;
-      if (down === undefined) await thread?.stop();
-    },
-    /** Ends any restart in progress and closes the thread. */
-    async close(): Promise<void> {
-      closing.abort();
-      await restarting;
-      await thread?.close();
-    },
-    /** A slice was committed: the thread works, so its next death starts a fresh count. */
-    folded(): void {
-      deathsInARow = 0;
-    },
-    /** Not ready while the fold is down; undefined when the keeper has nothing to say. */
-    readiness(): Readiness | undefined {
-      return down === undefined ? undefined : { ready: false, detail: down };
-    },
-    /** Failing once the keeper gave up on the fold. */
-    health(): Readiness {
-      return failed ? { ready: false, detail: down } : { ready: true };
-    },
-    /** Test seam: ends the current thread at once, as a crash would, or makes it die from within. */
-    async crash(how: 'terminate' | 'throw' | 'exit' = 'terminate'): Promise<void> {
-      if (how === 'terminate') await thread?.terminate();
-      else await thread?.fail(how);
-    },
-  };
+  #giveUp(err: Error): void {
+    this.#failed = err;
+    this.#down = `the fold thread stopped for good: ${err.message}`;
+    this.#opts.log.fatal({ err }, this.#down);
+    this.#opts.onGiveUp(err);
+  }
 }

@@ -74,32 +74,12 @@ export function createTopicLink(opts: TopicLinkOptions) {
     log.info({ topic }, 'consuming');
     return true;
   };
-  // Kafka failing: any error, retried with backoff (0.5 s doubling up to 10 s, jittered) until stop().
-  const untilConnected = () =>
-    retry(attempt, {
-      attempts: Number.POSITIVE_INFINITY,
-      baseDelayMs: 500,
-      maxDelayMs: 10_000,
-      signal: wake.signal,
-      retryable: () => true,
-      onRetry: async (err, failures) => {
-        waiting = `Kafka unreachable: ${(err as Error).message}`;
-        log.warn({ err, failures }, `${waiting}; trying again`);
-        await opts.consume.stop().catch(() => {});
-      },
+  const connect = () =>
+    keepConnecting(attempt, wake.signal, async (err, failures) => {
+      waiting = `Kafka unreachable: ${(err as Error).message}`;
+      log.warn({ err, failures }, `${waiting}; trying again`);
+      await opts.consume.stop().catch(() => {});
     });
-  // No topic yet: asked again every second, without backoff, so the node starts soon after it exists.
-  const connect = async () => {
-    while (!stopped) {
-      try {
-        if (await untilConnected()) return;
-      } catch (err) {
-        if (stopped) return;
-        throw err;
-      }
-      await pause(1_000, wake.signal);
-    }
-  };
 
   return {
     highWatermark,
@@ -132,4 +112,26 @@ export function createTopicLink(opts: TopicLinkOptions) {
       await admin?.disconnect().catch(() => {});
     },
   };
+}
+
+/**
+ * Runs `attempt` until it returns true or `signal` aborts. A failure (Kafka unreachable: any error) is
+ * retried with backoff, 0.5 s doubling up to 10 s, jittered, after `onFailure`; false (no topic yet)
+ * is asked again every second, without backoff, so the node starts soon after the topic exists.
+ */
+async function keepConnecting(
+  attempt: () => Promise<boolean>,
+  signal: AbortSignal,
+  onFailure: (err: unknown, failures: number) => Promise<void>,
+): Promise<void> {
+  const backoff = { attempts: Number.POSITIVE_INFINITY, baseDelayMs: 500, maxDelayMs: 10_000 };
+  while (!signal.aborted) {
+    try {
+      if (await retry(attempt, { ...backoff, signal, retryable: () => true, onRetry: onFailure })) return;
+    } catch (err) {
+      if (signal.aborted) return;
+      throw err;
+    }
+    await pause(1_000, signal);
+  }
 }
