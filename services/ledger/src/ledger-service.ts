@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { SigningKey, VerifyingKey } from '@rxledger/events';
 import { custodyTopicName, type KafkaSecurity } from '@rxledger/kafka';
-import { createHttpService, InvariantViolation, type Logger } from '@rxledger/runtime';
+import { createHttpService, type Logger } from '@rxledger/runtime';
 import { CompactRange, ed25519Signer } from '@rxledger/tlog';
 import {
   type AlertDelivery,
@@ -16,6 +16,7 @@ import { FoldThread } from './fold/fold-thread.ts';
 import type { FoldResult } from './fold/ledger-folder.ts';
 import { createPeerWatch, type Peer } from './monitor/peer-monitor.ts';
 import { createCheckpointer } from './node/checkpointer.ts';
+import { createFoldKeeper, type FoldKeeperOptions } from './node/fold-keeper.ts';
 import { createTopicLink } from './node/topic-link.ts';
 import { alertDeliveryRoutes } from './routes/alert-delivery-routes.ts';
 import { answerRoutes } from './routes/answer-routes.ts';
@@ -82,6 +83,10 @@ export interface LedgerServiceOptions {
    * key). Off unless given; the alert fold feeds it through `LedgerService.alertDelivery.publish`.
    */
   alertDelivery?: Omit<AlertDeliveryOptions, 'dbPath' | 'signingKey' | 'log' | 'metrics'>;
+  /** Fold-thread deaths in a row that are restarted before the node gives up (default 3). */
+  foldRestarts?: number;
+  /** Pause before a fold-thread restart (tests shorten it). */
+  foldRestartDelayMs?: FoldKeeperOptions['restartDelayMs'];
 }
 
 export interface LedgerService {
@@ -91,6 +96,11 @@ export interface LedgerService {
   readonly store: LedgerStore;
   /** Alert delivery, when `alertDelivery` was given. */
   readonly alertDelivery: AlertDelivery | undefined;
+  /**
+   * Test seam: ends the fold thread at once, as an out-of-memory kill would ('terminate', the
+   * default), or makes it die from within: an error nothing catches ('throw'), process.exit ('exit').
+   */
+  crashFoldThread(how?: 'terminate' | 'throw' | 'exit'): Promise<void>;
 }
 
 /**
@@ -112,14 +122,13 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
     log: opts.log,
     ...opts.witnessTiming,
   });
-  let thread: FoldThread | undefined;
   const link = createTopicLink({
     brokers: opts.brokers,
     security: opts.kafkaSecurity,
     topic,
     log: opts.log,
     position: () => store.nextOffset(),
-    consume: { start: () => thread!.start(), stop: async () => thread?.stop() },
+    consume: { start: () => fold.start(), stop: () => fold.stop() },
     onUnfit: (err) => opts.onFatal?.(err),
   });
   // Set when the HTTP shell registers its metrics.
@@ -132,8 +141,9 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
     log: opts.log,
     readiness: async () => {
       const split = watch?.readiness();
-      return split && !split.ready ? split : link.readiness();
+      return (split && !split.ready ? split : fold.readiness()) ?? link.readiness();
     },
+    health: () => fold.health(),
     routes: (app, metrics) => {
       const tokens = new TokenRegistry(opts.tokens);
       if (opts.alertDelivery) {
@@ -175,41 +185,41 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
       })
     : undefined;
   const progress = rebuildProgress(opts.log, () => store.nextOffset(), link.highWatermark);
-  const openThread = () =>
-    FoldThread.open({
-      dbPath,
-      brokers: opts.brokers,
-      security: opts.kafkaSecurity,
-      topic,
-      groupId: consumerGroupId(opts.dataDir),
-      authority: opts.authority,
-      verifyThreads: opts.verifyThreads,
-      logLevel: opts.log.level,
-      onFolded: (result) => {
-        onFolded(result);
-        progress(result);
-      },
-      onExit: (err) => {
-        if (err instanceof InvariantViolation) {
-          // As if thrown here: the process-level handler ends the process (runtime's lifecycle.ts).
-          process.nextTick(() => {
-            throw err;
-          });
-          return;
-        }
-        link.unfit(new Error(`the fold thread stopped: ${err.message}`));
-      },
-    });
+  const fold = createFoldKeeper({
+    open: (onExit) =>
+      FoldThread.open({
+        dbPath,
+        brokers: opts.brokers,
+        security: opts.kafkaSecurity,
+        topic,
+        groupId: consumerGroupId(opts.dataDir),
+        authority: opts.authority,
+        verifyThreads: opts.verifyThreads,
+        logLevel: opts.log.level,
+        onFolded: (result) => {
+          fold.folded();
+          onFolded(result);
+          progress(result);
+        },
+        onExit,
+      }),
+    log: opts.log,
+    maxRestarts: opts.foldRestarts,
+    restartDelayMs: opts.foldRestartDelayMs,
+    metrics: http.metrics,
+    onGiveUp: (err) => link.unfit(new Error(`the fold thread stopped: ${err.message}`)),
+  });
 
   return {
     store,
     alertDelivery: delivery,
+    crashFoldThread: (how) => fold.crash(how),
     /**
      * Opens the HTTP port at once, so /healthz answers and /readyz says why the node is not ready
      * while Kafka is down; connecting and folding go on in the background, retried until stop().
      */
     async start() {
-      thread = await openThread();
+      await fold.open();
       opts.log.info({ topic, size: store.size(), offset: store.nextOffset() }, 'ledger opened');
       checkpointer.start();
       witnessClient.start();
@@ -230,7 +240,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
       await delivery?.stop();
       await witnessClient.stop();
       await linkStopped;
-      await thread?.close();
+      await fold.close();
       checkpointer.stop();
       try {
         checkpointer.checkpointNow();
