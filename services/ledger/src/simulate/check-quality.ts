@@ -7,7 +7,7 @@ import type { SimAccess } from './sim-network.ts';
 /** A pack whose answer was not the one due: what it is, and what the ledger said. */
 export interface Miss {
   pack: TruthPack;
-  got: Pick<VerifyAnswer, 'verdict' | 'status' | 'dispensable'> & { alerts: string[] };
+  got: Pick<VerifyAnswer, 'verdict' | 'status' | 'dispensable'> & { alerts: readonly string[] };
 }
 
 export interface QualityReport {

@@ -3,12 +3,13 @@ import { plantIncidents } from './plant-incidents.ts';
 import { SimBook, type SimOptions } from './sim-book.ts';
 import type { SimNetwork } from './sim-network.ts';
 import { type Showcase, type TruthPack, truthOf } from './ground-truth.ts';
-import { scheduleUploads, type Upload } from './schedule-uploads.ts';
+import { type MessTally, scheduleUploads, type Upload } from './schedule-uploads.ts';
 
 /** A whole run, decided before anything is posted: what to post in which order, and what it plants. */
 export interface SimPlan {
   tag: string;
   uploads: Upload[];
+  mess: MessTally;
   /** Distinct events (duplicates and resends not counted). */
   events: number;
   packs: TruthPack[];
@@ -38,7 +39,7 @@ export function planSimulation(network: SimNetwork, opts: SimOptions): SimPlan {
   const packs = book.packs.map(truthOf);
   return {
     tag: book.tag,
-    uploads: scheduleUploads(book),
+    ...scheduleUploads(book),
     events: book.events.length,
     packs,
     showcase: showcaseOf(network, packs),

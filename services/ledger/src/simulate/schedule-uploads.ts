@@ -21,30 +21,31 @@ const MAX_BATCH = 25;
  * (`shuffle`), some posted twice (`dup`) or again a few uploads later after a timeout (`resend`).
  * Resends and duplicates carry the same eventIds and content: the ledger must take them as no-ops.
  */
-export function scheduleUploads(book: SimBook): Upload[] {
+export function scheduleUploads(book: SimBook): { uploads: Upload[]; mess: MessTally } {
   const { rng, opts } = book;
-  const due = book.events.map((e, order) => ({
-    e,
-    order,
-    at: Math.min(
-      opts.t0,
-      e.time + (rng.chance(opts.late) ? rng.int(2 * HOUR, 3 * DAY) : rng.int(5_000, 10 * MINUTE)),
-    ),
-  }));
+  const mess: MessTally = { late: 0, batches: 0, shuffled: 0, duplicates: 0, resends: 0 };
+  const due = book.events.map((e, order) => {
+    const late = rng.chance(opts.late);
+    if (late) mess.late++;
+    const delay = late ? rng.int(2 * HOUR, 3 * DAY) : rng.int(5_000, 10 * MINUTE);
+    return { e, order, at: Math.min(opts.t0, e.time + delay) };
+  });
   due.sort((a, b) => a.at - b.at || a.order - b.order);
 
   const batches: Upload[] = [];
   const open = new Map<string, { upload: Upload; since: number; size: number }>();
   const flush = (site: string) => {
-    const b = open.get(site);
-    if (!b) return;
+    const b = open.get(site)!;
     open.delete(site);
-    if (rng.chance(opts.shuffle)) b.upload.events = rng.shuffled(b.upload.events);
+    if (rng.chance(opts.shuffle)) {
+      b.upload.events = rng.shuffled(b.upload.events);
+      mess.shuffled++;
+    }
     batches.push(b.upload);
   };
   for (const { e, at } of due) {
-    const held = open.get(e.site);
-    if (held && at - held.since > HOUR) flush(e.site);
+    // Scanners upload what they hold at least hourly: an on-time event is never held for days.
+    for (const [site, held] of open) if (at - held.since > HOUR) flush(site);
     const batch = open.get(e.site) ?? {
       upload: { kind: e.kind, site: e.site, copy: 'first', events: [] },
       since: at,
@@ -55,7 +56,20 @@ export function scheduleUploads(book: SimBook): Upload[] {
     if (batch.upload.events.length >= batch.size) flush(e.site);
   }
   for (const site of [...open.keys()]) flush(site);
-  return withRepeats(book, batches);
+  mess.batches = batches.length;
+  const uploads = withRepeats(book, batches);
+  mess.duplicates = uploads.filter((u) => u.copy === 'duplicate').length;
+  mess.resends = uploads.filter((u) => u.copy === 'resend').length;
+  return { uploads, mess };
+}
+
+/** How much mess a plan holds: late events, batches (shuffled ones), duplicates and resends. */
+export interface MessTally {
+  late: number;
+  batches: number;
+  shuffled: number;
+  duplicates: number;
+  resends: number;
 }
 
 /** The batches with their duplicates (right after) and resends (one to ten uploads later). */
