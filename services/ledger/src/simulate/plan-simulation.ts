@@ -20,20 +20,29 @@ export interface SimPlan {
 const MAX_PALLET = 48;
 
 /**
- * Plans a run: pallets of packs through the network (the first one's lot recalled, the second one's
- * packs all at the first pharmacy for the demo to print), incidents planted, uploads scheduled with
- * the configured mess. Pure: the same network and options give the same plan, byte for byte.
+ * Plans a run: pallets of packs through the network (the first, small one's lot recalled unless
+ * `recall` is false; the next one's packs all at the first pharmacy, for the demo to print),
+ * incidents planted, uploads scheduled with the configured mess. Pure: the same network and options give the same plan, byte for byte.
  */
 export function planSimulation(network: SimNetwork, opts: SimOptions): SimPlan {
   const book = new SimBook(network, opts);
+  const recall = opts.recall !== false;
   for (let pallet = 0, left = opts.packs; left > 0; pallet++) {
-    const role: PalletRole = pallet === 0 ? 'recall' : pallet === 1 ? 'showcase' : 'ordinary';
-    const count = Math.min(left, book.rng.int(MAX_PALLET / 2, MAX_PALLET));
+    const role = roleOf(pallet, recall);
+    // The recalled lot is one small pallet: a recall is an incident, not the bulk of the stock.
+    const count = Math.min(
+      left,
+      role === 'recall' ? book.rng.int(6, 12) : book.rng.int(MAX_PALLET / 2, MAX_PALLET),
+    );
     book.packs.push(...palletLife(book, pallet, count, role));
     left -= count;
   }
   // About one incident of each kind per 400 packs, at least one.
-  plantIncidents(book, Math.max(1, Math.round(opts.packs / 400)), book.packs.length > 0 ? 0 : undefined);
+  plantIncidents(
+    book,
+    Math.max(1, Math.round(opts.packs / 400)),
+    recall && book.packs.length > 0 ? 0 : undefined,
+  );
   const late = book.events.find((e) => e.time > opts.t0 - 60_000);
   if (late) throw new Error(`plan: event ${late.body.eventId} is dated after t0 - 1 min (a plan bug)`);
   const packs = book.packs.map(truthOf);
@@ -44,6 +53,12 @@ export function planSimulation(network: SimNetwork, opts: SimOptions): SimPlan {
     packs,
     showcase: showcaseOf(network, packs),
   };
+}
+
+/** Pallet 0 is the recalled lot (when the run recalls one), the next the one the demo prints from. */
+function roleOf(pallet: number, recall: boolean): PalletRole {
+  const first = recall ? 1 : 0;
+  return pallet < first ? 'recall' : pallet === first ? 'showcase' : 'ordinary';
 }
 
 function showcaseOf(network: SimNetwork, packs: TruthPack[]): Showcase {

@@ -26,16 +26,20 @@ export interface RoundsOptions {
 }
 
 /**
- * Runs rounds of `packs` packs until `signal` aborts: a living network. The first round has no mess,
- * so that what the demo prints is in the ledger within seconds; every round is a new run (seed +
+ * Runs rounds of `packs` packs until `signal` aborts: a living network. The first round has no mess
+ * and no rate limit, so that what the demo prints is in the ledger within seconds; every round is a new run (seed +
  * round, its own clock), and the ground truth grows with each.
  */
 export async function runRounds(network: SimNetwork, access: SimAccess, o: RoundsOptions): Promise<void> {
   const truth = emptyTruth();
   for (let round = 0; !o.signal.aborted; round++) {
-    const sim = { seed: o.seed + round, packs: o.packs, ...(round === 0 ? NO_MESS : o.mess), t0: Date.now() };
+    // One recalled lot for the whole network (in the first round), not one a minute.
+    const mess = round === 0 ? NO_MESS : o.mess;
+    const sim = { seed: o.seed + round, packs: o.packs, ...mess, recall: round === 0, t0: Date.now() };
     try {
-      const { plan } = await runSimulation(network, access, sim, { ...o, truth });
+      // The first round as fast as the services take it: its serials are the ones printed to try.
+      const rate = round === 0 ? 0 : o.rate;
+      const { plan } = await runSimulation(network, access, sim, { ...o, rate, truth });
       if (!o.signal.aborted) await o.onRound?.(plan, round);
     } catch (e) {
       if (o.signal.aborted) return;
@@ -52,7 +56,7 @@ export async function showcaseLines(showcase: Showcase, access: SimAccess): Prom
     const pack = showcase[name];
     if (!pack) continue;
     const got = await verifyPack(pack, access);
-    const answer = `${got.verdict}${got.dispensable ? ', dispensable' : ''}${got.alerts.length ? `: ${got.alerts.join(', ')}` : ''}`;
+    const answer = `${got.verdict}, ${got.dispensable ? 'dispensable' : 'not dispensable'}${got.alerts.length ? `: ${got.alerts.join(', ')}` : ''}`;
     lines.push(`  ${name.padEnd(10)} ${scanOf(pack)}   -> ${answer}`);
   }
   return lines;

@@ -15,6 +15,8 @@ export interface SimOptions {
   resend: number;
   /** Share of upload batches whose events arrive in another order than they happened. */
   shuffle: number;
+  /** Whether the run recalls a lot (default true; the demo recalls one in its first round only). */
+  recall?: boolean;
   /**
    * The run's clock: every event happens in the six days before it, so all are in the past when
    * posted. It also tells runs with one seed apart (serials, eventIds), so a rerun never collides.

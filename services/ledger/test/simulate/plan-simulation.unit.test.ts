@@ -156,6 +156,14 @@ describe('the simulation plan', () => {
     expect(share('ACTIVE')).toBeGreaterThan(0.5);
   });
 
+  it('recalls one small lot, or none when told not to (the demo recalls in its first round only)', () => {
+    expect(plan.packs.filter((p) => p.incident === 'RECALLED').length).toBeLessThanOrEqual(12);
+    const none = planSimulation(network, { ...OPTS, recall: false });
+    expect(none.packs.filter((p) => p.incident === 'RECALLED')).toEqual([]);
+    expect(none.uploads.flatMap((u) => u.events).filter((e) => e.type === 'RECALL')).toEqual([]);
+    expect(none.showcase.genuine?.at).toBe(PHARMACIES[0]!.gln);
+  });
+
   it('skips the incidents that need a second pharmacy when there is one', () => {
     const one = planSimulation(networkFrom(credentials(PHARMACIES.slice(0, 1))).network, OPTS);
     const kinds = new Set(one.packs.map((p) => p.incident).filter(Boolean));
