@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { qualityCommand } from '../services/ledger/src/cli/quality-command.ts';
 import { simulateCommand } from '../services/ledger/src/cli/simulate-command.ts';
-import { checkQuality, readGroundTruth, readNetwork } from '../services/ledger/src/simulate/index.ts';
+import {
+  checkQuality,
+  formatQuality,
+  readGroundTruth,
+  readNetwork,
+} from '../services/ledger/src/simulate/index.ts';
 import { GLN, startSystem, type TestSystem } from './support/system.ts';
 
 /** Packs per run: SIM_PACKS overrides (see the README for what 2000 takes on this machine). */
@@ -70,6 +75,7 @@ describe('rxledger simulate, then rxledger quality', () => {
 
     const { access } = await readNetwork(credentials);
     const report = await checkQuality(await readGroundTruth(truth), access);
+    console.log(formatQuality(report).join('\n'));
     expect(report.falseAlerts).toEqual([]);
     expect(report.missed).toEqual([]);
     expect(Object.keys(report.incidents).sort()).toEqual([
@@ -93,7 +99,6 @@ describe('rxledger simulate, then rxledger quality', () => {
         (l) => printed.push(l),
       ),
     ).toBe(0);
-    console.log(printed.filter((l) => !l.startsWith('quality ')).join('\n'));
     expect(printed).toContain(`genuine packs   ${report.genuine}, false alerts 0`);
   }, 600_000);
 });

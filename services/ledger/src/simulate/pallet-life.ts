@@ -4,6 +4,9 @@ import type { SimParty } from './sim-network.ts';
 
 const { MINUTE, HOUR, DAY } = TIME;
 
+/** Share of cases aggregated with the very eventTime of their packs' commissioning. */
+const SAME_SECOND = 0.3;
+
 /** What role a pallet plays in the plan: the recalled lot, the one the demo's printed serials come from. */
 export type PalletRole = 'recall' | 'showcase' | 'ordinary';
 
@@ -42,7 +45,9 @@ export function palletLife(book: SimBook, index: number, count: number, role: Pa
     const items = members.map(uriOf);
     book.emit(maker, site, t, 'COMMISSION', { items, lot, expiry });
     const sscc = ssccUri(book.sscc(maker.companyPrefix!));
-    book.emit(maker, site, t + MINUTE, 'AGGREGATE', { parent: sscc, children: items });
+    // Many lines stamp the case's aggregation in the same second as its packs' commissioning.
+    const packed = rng.chance(SAME_SECOND) ? t : t + MINUTE;
+    book.emit(maker, site, packed, 'AGGREGATE', { parent: sscc, children: items });
     cases.push(sscc);
     packs.push(...members);
     t += 2 * MINUTE;
