@@ -23,7 +23,8 @@ const ROUND_PACKS = 60;
  */
 export async function runDemoSimulation(o: DemoSimulationOptions): Promise<void> {
   const { network, access } = await readNetwork(o.credentialsFile);
-  const truthFile = join(o.dataDir, 'demo', 'ground-truth.json');
+  // Its own file: `rxledger simulate` writes data/demo/ground-truth.json beside it, and both may run.
+  const truthFile = join(o.dataDir, 'demo', 'demo-ground-truth.json');
   let packs = 0;
   await runRounds(network, access, {
     seed: 1,
