@@ -72,6 +72,10 @@ export async function simulateCommand(
       { seed: o.seed, packs: o.packs, ...o.mess, t0: Date.now() },
       { rate: o.rate, truthFile: o.truthFile, onProgress, signal },
     );
+    if (signal.aborted) {
+      err(`rxledger simulate: interrupted before everything was posted; ${o.truthFile} not written`);
+      return 1;
+    }
     const copies = plan.uploads.filter((u) => u.copy !== 'first').length;
     out(
       `simulate  ${plan.packs.length} packs, ${plan.events} events in ${plan.uploads.length} uploads ` +
