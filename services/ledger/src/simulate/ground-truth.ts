@@ -27,7 +27,7 @@ export interface Showcase {
 /** What the simulator planted: every pack of every run written to the file, and what verify must say. */
 export interface GroundTruth {
   version: 1;
-  runs: Array<{ tag: string; options: SimOptions; events: number }>;
+  runs: Array<{ tag: string; options: SimOptions; events: number; packs: number }>;
   packs: TruthPack[];
 }
 
@@ -57,6 +57,24 @@ export function truthOf(p: SimPack): TruthPack {
     ...(p.incident ? { incident: p.incident } : {}),
     expect: expectedOf(p),
   };
+}
+
+/**
+ * Adds a run and its packs to `truth`, then drops the oldest runs (never the last) while it holds
+ * more than `keepPacks` packs.
+ */
+export function recordRun(
+  truth: GroundTruth,
+  run: Omit<GroundTruth['runs'][number], 'packs'>,
+  packs: TruthPack[],
+  keepPacks = Infinity,
+): void {
+  truth.runs.push({ ...run, packs: packs.length });
+  truth.packs.push(...packs);
+  // Packs are appended run by run, so the oldest run's packs are the first ones.
+  while (truth.packs.length > keepPacks && truth.runs.length > 1) {
+    truth.packs.splice(0, truth.runs.shift()!.packs);
+  }
 }
 
 /** Writes the ground truth as JSON (to a temporary file first, so a reader never sees half of it). */

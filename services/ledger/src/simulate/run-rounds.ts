@@ -17,6 +17,8 @@ export interface RoundsOptions {
   rate: number;
   mess: Mess;
   truthFile: string;
+  /** The newest packs the ground truth keeps (default 20,000: about 5 MB). */
+  keepPacks?: number;
   signal: AbortSignal;
   /** Told after each round is folded and written down. */
   onRound?: (plan: SimPlan, round: number) => void | Promise<void>;
@@ -28,7 +30,7 @@ export interface RoundsOptions {
 /**
  * Runs rounds of `packs` packs until `signal` aborts: a living network. The first round has no mess
  * and no rate limit, so that what the demo prints is in the ledger within seconds; every round is a new run (seed +
- * round, its own clock), and the ground truth grows with each.
+ * round, its own clock), and the ground truth keeps the newest rounds' packs.
  */
 export async function runRounds(network: SimNetwork, access: SimAccess, o: RoundsOptions): Promise<void> {
   const truth = emptyTruth();
@@ -39,7 +41,8 @@ export async function runRounds(network: SimNetwork, access: SimAccess, o: Round
     try {
       // The first round as fast as the services take it: its serials are the ones printed to try.
       const rate = round === 0 ? 0 : o.rate;
-      const { plan } = await runSimulation(network, access, sim, { ...o, rate, truth });
+      const keepPacks = o.keepPacks ?? 20_000;
+      const { plan } = await runSimulation(network, access, sim, { ...o, rate, truth, keepPacks });
       if (!o.signal.aborted) await o.onRound?.(plan, round);
     } catch (e) {
       if (o.signal.aborted) return;

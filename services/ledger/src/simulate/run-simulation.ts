@@ -1,4 +1,4 @@
-import { type GroundTruth, writeGroundTruth } from './ground-truth.ts';
+import { type GroundTruth, recordRun, writeGroundTruth } from './ground-truth.ts';
 import { planSimulation, type SimPlan } from './plan-simulation.ts';
 import { type Progress, postUploads, waitFolded } from './post-uploads.ts';
 import type { SimOptions } from './sim-book.ts';
@@ -11,6 +11,8 @@ export interface RunOptions {
   truthFile: string;
   /** The truth so far (the demo's earlier rounds); without it the file starts afresh. */
   truth?: GroundTruth;
+  /** Keep only the newest runs' packs beyond this many (the demo runs for hours; its file must not grow without end). */
+  keepPacks?: number;
   /** How long to wait for the ledger to fold the last event. */
   foldTimeoutMs?: number;
   onProgress?: (p: Progress) => void;
@@ -34,8 +36,7 @@ export async function runSimulation(
   const last = plan.uploads.at(-1);
   if (last) await waitFolded(last, access, opts.foldTimeoutMs ?? 120_000, opts.signal);
   const truth = opts.truth ?? emptyTruth();
-  truth.runs.push({ tag: plan.tag, options: sim, events: plan.events });
-  truth.packs.push(...plan.packs);
+  recordRun(truth, { tag: plan.tag, options: sim, events: plan.events }, plan.packs, opts.keepPacks);
   await writeGroundTruth(opts.truthFile, truth);
   return { plan, truth };
 }

@@ -6,7 +6,7 @@ import { manufacturerProfile } from '@rxledger/manufacturer';
 import { pharmacyProfile } from '@rxledger/pharmacy';
 import { describe, expect, it } from 'vitest';
 import { answerIsDue } from '../../src/simulate/check-quality.ts';
-import type { TruthPack } from '../../src/simulate/ground-truth.ts';
+import { type GroundTruth, recordRun, type TruthPack } from '../../src/simulate/ground-truth.ts';
 import { INCIDENT_ALERTS } from '../../src/simulate/plant-incidents.ts';
 import { planSimulation } from '../../src/simulate/plan-simulation.ts';
 import type { SimOptions } from '../../src/simulate/sim-book.ts';
@@ -213,5 +213,27 @@ describe('answerIsDue', () => {
     );
     expect(answerIsDue(clone, { ...got, alerts: ['ALREADY_DISPENSED'] })).toBe(false);
     expect(answerIsDue(clone, { ...verified, alerts: ['ALREADY_DISPENSED', 'CHAIN_ANOMALY'] })).toBe(false);
+  });
+});
+
+describe('recordRun', () => {
+  it('keeps the newest runs within keepPacks, dropping whole runs from the oldest, never the last', () => {
+    const truth: GroundTruth = { version: 1, runs: [], packs: [] };
+    const packsOf = (tag: string, n: number) =>
+      planSimulation(network, { ...OPTS, packs: n, t0: T0 + n })
+        .packs.slice(0, n)
+        .map((p) => ({ ...p, serial: tag }));
+    for (const [tag, n] of [
+      ['A', 30],
+      ['B', 30],
+      ['C', 40],
+    ] as const) {
+      recordRun(truth, { tag, options: OPTS, events: 0 }, packsOf(tag, n), 60);
+    }
+    expect(truth.runs.map((r) => r.tag)).toEqual(['C']);
+    expect(new Set(truth.packs.map((p) => p.serial))).toEqual(new Set(['C']));
+    recordRun(truth, { tag: 'D', options: OPTS, events: 0 }, packsOf('D', 100), 60);
+    expect(truth.runs.map((r) => r.tag)).toEqual(['D']);
+    expect(truth.packs).toHaveLength(100);
   });
 });
