@@ -26,7 +26,7 @@ const PLANTERS: Record<
   Exclude<IncidentKind, 'COUNTERFEIT' | 'RECALLED'>,
   [(p: SimPack, b: SimBook) => boolean, Planter]
 > = {
-  CLONE: [activeAtPharmacy, (b, p) => dispenseElsewhere(b, p, p.last + b.rng.int(1, 6) * HOUR, false)],
+  CLONE: [activeAtPharmacy, (b, p) => void dispenseElsewhere(b, p, p.last + b.rng.int(1, 6) * HOUR)],
   LOT_MISMATCH: [activeAtPharmacy, (_b, p) => void (p.scan = { lot: `${p.lot}X` })],
   EXPIRY_MISMATCH: [activeAtPharmacy, (_b, p) => void (p.scan = { expiry: otherExpiry(p.expiry) })],
   DIVERTED: [activeAtPharmacy, divert],
@@ -67,11 +67,11 @@ const party = (b: SimBook, gln: string): SimParty =>
 const otherPharmacy = (b: SimBook, gln: string) =>
   b.rng.pick(b.network.pharmacies.filter((p) => p.gln !== gln));
 
-/** A pharmacy that never held the pack dispenses it (a clone, or a stolen pack resold there). */
-function dispenseElsewhere(b: SimBook, p: SimPack, when: number, askThere: boolean): void {
+/** A pharmacy that never held the pack dispenses it (a clone, or a stolen pack resold there); its GLN. */
+function dispenseElsewhere(b: SimBook, p: SimPack, when: number): string {
   const there = otherPharmacy(b, p.holder);
   b.emit(there, there.sites[0]!, when, 'DISPENSE', { items: [uriOf(p)] });
-  if (askThere) p.at = there.gln;
+  return there.gln;
 }
 
 /** A pharmacy receives the pack from its distributor though it was shipped to another one. */
@@ -95,8 +95,7 @@ function stealAndResell(b: SimBook, p: SimPack): void {
   const stolen = p.last + b.rng.int(1, 6) * HOUR;
   b.emit(distributor, distributor.sites[0]!, stolen, 'DECOMMISSION', { items: [uriOf(p)], reason: 'stolen' });
   p.state = 'DECOMMISSIONED';
-  dispenseElsewhere(b, { ...p, holder: distributor.gln }, stolen + DAY, false);
-  p.at = b.events.at(-1)!.party;
+  p.at = dispenseElsewhere(b, p, stolen + DAY);
 }
 
 /** A serial its manufacturer never commissioned, on a known product, turning up at a pharmacy. */

@@ -33,7 +33,9 @@ export async function runSimulation(
   const plan = planSimulation(network, sim);
   await postUploads(plan.uploads, access, opts);
   if (opts.signal?.aborted) return { plan, truth: opts.truth ?? emptyTruth() };
-  const last = plan.uploads.at(-1);
+  // The last upload of new events: a duplicate or resend after it may be answered from the service's
+  // cache without a new record, so its events say nothing about what is folded.
+  const last = plan.uploads.findLast((u) => u.copy === 'first');
   if (last) await waitFolded(last, access, opts.foldTimeoutMs ?? 120_000, opts.signal);
   const truth = opts.truth ?? emptyTruth();
   recordRun(truth, { tag: plan.tag, options: sim, events: plan.events }, plan.packs, opts.keepPacks);
