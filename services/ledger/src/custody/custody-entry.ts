@@ -14,9 +14,13 @@ export interface CustodyEntry {
 
 /**
  * The order a history is folded in (DESIGN §3): by eventTime, ties by ledger order, so a late upload of
- * an earlier event gives the same answer as an on-time one.
+ * an earlier event gives the same answer as an on-time one. Among events of one eventTime a COMMISSION
+ * comes first: nothing can happen to an item before it exists, and packing lines stamp a case's
+ * aggregation in the same second as its packs' commissioning, which a scanner may upload first.
  * @example [...entries].sort(compareEntries)
  */
 export function compareEntries(a: CustodyEntry, b: CustodyEntry): number {
-  return a.event.eventTime - b.event.eventTime || a.seq - b.seq;
+  return a.event.eventTime - b.event.eventTime || commissionFirst(a) - commissionFirst(b) || a.seq - b.seq;
 }
+
+const commissionFirst = (e: CustodyEntry) => (e.event.type === 'COMMISSION' ? 0 : 1);
