@@ -61,6 +61,7 @@ describe('rxledger simulate, then rxledger quality', () => {
   it(`finds every planted incident and raises no false alert, with 20% late and 5% duplicated uploads (${PACKS} packs)`, async () => {
     const out: string[] = [];
     const err: string[] = [];
+    const progress: string[] = [];
     const common = ['--credentials', credentials, '--truth', truth];
     const args = ['--seed', '7', '--packs', String(PACKS), '--late', '0.2', '--dup', '0.05', '--rate', '0'];
     const simulated = await simulateCommand(
@@ -68,10 +69,13 @@ describe('rxledger simulate, then rxledger quality', () => {
       (l) => out.push(l),
       (l) => err.push(l),
       new AbortController().signal,
+      { write: (text: string) => progress.push(text) },
     );
     console.log([...out, ...err].join('\n'));
     expect(err).toEqual([]);
     expect(simulated).toBe(0);
+    // Not a terminal: plain progress lines, ending with the summary of every event posted.
+    expect(progress.at(-1)).toMatch(/^simulate events: [\d,]+ in [\d.]+ s \(.*\)\n$/);
 
     const { access } = await readNetwork(credentials);
     const report = await checkQuality(await readGroundTruth(truth), access);
@@ -97,8 +101,10 @@ describe('rxledger simulate, then rxledger quality', () => {
         common,
         (l) => printed.push(l),
         (l) => printed.push(l),
+        { write: (text: string) => progress.push(text) },
       ),
     ).toBe(0);
+    expect(progress.at(-1)).toMatch(/^quality packs verified: [\d,]+ in [\d.]+ s/);
     expect(printed).toContain(`genuine packs   ${report.genuine}, false alerts 0`);
   }, 600_000);
 });

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
+import type { ProgressStream } from '@rxledger/runtime';
 import { checkQuality, formatQuality, readGroundTruth, readNetwork } from '../simulate/index.ts';
+import { progressBar } from './simulate-command.ts';
 
 export const QUALITY_USAGE = `rxledger quality [--credentials FILE] [--truth FILE] [--concurrency N]
 
@@ -17,6 +19,7 @@ export async function qualityCommand(
   args: string[],
   out: (line: string) => void,
   err: (line: string) => void,
+  progressStream: ProgressStream = process.stderr,
 ): Promise<number> {
   let values: { credentials: string; truth: string; concurrency?: string; help?: boolean };
   try {
@@ -46,14 +49,9 @@ export async function qualityCommand(
   try {
     const { access } = await readNetwork(values.credentials);
     const truth = await readGroundTruth(values.truth);
-    let shown = 0;
     const report = await checkQuality(truth, access, {
       concurrency,
-      onProgress: (p) => {
-        if (p.done < p.total && Date.now() - shown < 2_000) return;
-        shown = Date.now();
-        out(`quality   ${p.done}/${p.total} packs verified, ${p.rate.toFixed(0)}/s`);
-      },
+      onProgress: progressBar('quality packs verified', progressStream),
     });
     for (const line of formatQuality(report)) out(line);
     return report.falseAlerts.length === 0 && report.missed.length === 0 ? 0 : 1;

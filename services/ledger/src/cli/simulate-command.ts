@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { createProgress, type ProgressStream } from '@rxledger/runtime';
 import {
   type Mess,
   type Progress,
@@ -36,6 +37,7 @@ export async function simulateCommand(
   out: (line: string) => void,
   err: (line: string) => void,
   signal: AbortSignal,
+  progressStream: ProgressStream = process.stderr,
 ): Promise<number> {
   let o: ReturnType<typeof simulateFlags>;
   try {
@@ -50,13 +52,12 @@ export async function simulateCommand(
   }
   try {
     const { network, access } = await readNetwork(o.credentials);
-    const onProgress = progressLines(out);
     if (o.packs === undefined) {
       await runRounds(network, access, {
         ...o,
         packs: 60,
         signal,
-        onProgress,
+        onProgress: progressLines(out),
         onError: (e) => err(`simulate: round failed: ${e.message}`),
         onRound: async (plan, round) => {
           out(`simulate  round ${round + 1}: ${plan.packs.length} packs, ${plan.events} events folded`);
@@ -70,7 +71,12 @@ export async function simulateCommand(
       network,
       access,
       { seed: o.seed, packs: o.packs, ...o.mess, t0: Date.now() },
-      { rate: o.rate, truthFile: o.truthFile, onProgress, signal },
+      {
+        rate: o.rate,
+        truthFile: o.truthFile,
+        onProgress: progressBar('simulate events', progressStream),
+        signal,
+      },
     );
     if (signal.aborted) {
       err(`rxledger simulate: interrupted before everything was posted; ${o.truthFile} not written`);
@@ -125,7 +131,20 @@ function simulateFlags(args: string[]) {
   };
 }
 
-/** Plain progress lines, at most one every two seconds, and the last one. */
+/**
+ * A progress bar (plain lines when `stream` is not a terminal) fed by the simulator's reports; the
+ * total is known from the first report, and the bar ends at the last.
+ */
+export function progressBar(label: string, stream: ProgressStream): (p: Progress) => void {
+  let bar: ReturnType<typeof createProgress> | undefined;
+  return (p) => {
+    bar ??= createProgress({ label, total: p.total, stream });
+    bar.set(p.done);
+    if (p.done >= p.total) bar.finish();
+  };
+}
+
+/** Plain progress lines for the endless rounds, at most one every two seconds, and the last one. */
 export function progressLines(out: (line: string) => void): (p: Progress) => void {
   let shown = 0;
   return (p) => {
