@@ -3,7 +3,7 @@ export interface AlertNotice {
   /** raised | updated | healed | escalated */
   kind: 'alert.raised' | 'alert.updated' | 'alert.healed' | 'alert.escalated';
   alertId: string;
-  /** Ledger index of the leaf that caused the change (or the check time for escalations); with kind it is unique. */
+  /** Ledger index of the leaf that caused the change (the answer deadline, epoch ms, for escalations); with kind it is unique. */
   seq: number;
   /** GLN-13s of the parties allowed to see it (the pharmacy, the GTIN's manufacturer); regulators see all. */
   audience: string[];

@@ -3,6 +3,7 @@ import type { LedgerStore } from '../store/ledger-store.ts';
 import type { AlertNotice } from './alert-notice.ts';
 import { alertAudience, alertView, isEscalated } from './alert-view.ts';
 import type { AlertChange } from './fold-alerts.ts';
+import { dueAfterWorkingDays } from './working-days.ts';
 
 export interface AlertNotifierOptions {
   store: LedgerStore;
@@ -39,7 +40,7 @@ export function createAlertNotifier(opts: AlertNotifierOptions) {
     folded(changes: readonly AlertChange[]): void {
       for (const c of changes) tell(c.kind, c.alertId, c.seq);
     },
-    /** Tells of every unanswered open alert past its deadline not told of yet; `seq` is the check time. */
+    /** Tells of every unanswered open alert past its deadline not told of yet; `seq` is the deadline (epoch ms). */
     checkEscalations(): void {
       const at = now();
       for (const alert of opts.store.alerts.unanswered()) {
@@ -50,7 +51,9 @@ export function createAlertNotifier(opts: AlertNotifierOptions) {
           continue;
         }
         escalated.add(alert.id);
-        tell('alert.escalated', alert.id, at);
+        // The deadline, not the check time: every node and every restart names this notice alike, so
+        // delivery's (kind, alertId, seq) key sends it once.
+        tell('alert.escalated', alert.id, dueAfterWorkingDays(alert.raisedAt, opts.escalationWorkingDays));
       }
     },
   };

@@ -1,7 +1,7 @@
 import type { AlertCode } from '@rxledger/events';
 import { parseExpiry } from '@rxledger/gs1';
 import type { Role } from '../auth/principal.ts';
-import type { EntityState } from '../custody/index.ts';
+import { type EntityState, undoableDispense } from '../custody/index.ts';
 
 export { ALERT_CODES, type AlertCode } from '@rxledger/events';
 
@@ -25,6 +25,8 @@ export interface VerifyAnswer {
   alert?: { id: string; status: string; code: AlertCode };
   /** The potential falsification a counter verify raises an alert for (alerts/falsification.ts). */
   falsification?: AlertCode;
+  /** At the pharmacy that dispensed it, while it may still undo that: which dispense, and until when. */
+  undo?: { dispense: string; until: string };
 }
 
 export interface VerifyContext {
@@ -35,6 +37,8 @@ export interface VerifyContext {
   role: Role;
   /** Whether any pack of the GTIN was ever commissioned. */
   productKnown: boolean;
+  /** Now, epoch ms: whether the dispense may still be undone (`undo`) is judged by it. */
+  now?: number;
 }
 
 // A mismatch between what is in hand and what was signed, or evidence that breaks the custody rules,
@@ -138,11 +142,16 @@ export function judgeVerify(
   const verdict = alerts.some((a) => SUSPECT.has(a.code)) ? 'SUSPECT' : 'VERIFIED';
   const dispensable =
     verdict === 'VERIFIED' && status === 'ACTIVE' && state.kind === 'pack' && alerts.length === 0;
-  return {
+  const answer: VerifyAnswer = {
     verdict,
     dispensable,
     status,
     product: { gtin: q.gtin, serial: q.serial, lot: state.lot ?? q.lot, expiry: state.expiry ?? q.expiry },
     alerts,
   };
+  const undo =
+    ctx.at === undefined || ctx.now === undefined ? undefined : undoableDispense(state, ctx.at, ctx.now);
+  if (undo !== undefined)
+    answer.undo = { dispense: undo.dispense, until: new Date(undo.until).toISOString() };
+  return answer;
 }

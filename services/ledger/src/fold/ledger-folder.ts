@@ -2,6 +2,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import {
   applyRegistryEvent,
   type CustodyEvent,
+  type CustodyEventOf,
   createRegistry,
   type Ed25519,
   encodeLedgerEntry,
@@ -16,10 +17,13 @@ import { bytesEqual, CompactRange, leafHash, type TreeNode } from '@rxledger/tlo
 import type { LeafRow, LedgerStore, RejectionRow } from '../store/ledger-store.ts';
 import { applyStoredRegistryLeaves } from '../store/stored-registry.ts';
 import type { ConsumedRecord, Prechecked } from '../intake/precheck.ts';
+import { ItemHistory } from '../answers/item-history.ts';
+import { foldCustody, type UndoRefusal } from '../custody/index.ts';
 import { checkRecord, type Rejected } from './check-record.ts';
 import { type AlertChange, decideAlertLeaf } from '../alerts/fold-alerts.ts';
 import { healExplained } from '../alerts/rejudge.ts';
 import type { AlertWrite } from '../store/alert-tables.ts';
+import { pendingHistory } from './pending-history.ts';
 
 export interface FoldResult {
   appended: number;
@@ -250,6 +254,10 @@ class PendingFold {
       }
       return;
     }
+    if (event.type === 'UNDO_DISPENSE') {
+      const refused = this.#undoRefusal(event, record.timestamp);
+      if (refused !== undefined) return this.#reject(record, { ok: false, ...refused, attribution: by });
+    }
     const appended = appendable(this.registry, event, signed.keyId);
     if (!appended.ok) return this.#reject(record, { ...appended, attribution: by });
     const leafAt = { seq: this.range.size, at: record.timestamp };
@@ -267,6 +275,33 @@ class PendingFold {
     const packs = new Set(appended.items.flatMap((s) => [...(this.#watched.get(s) ?? [])]));
     if (alertPack !== undefined) packs.add(alertPack);
     if (packs.size > 0) this.#settle = { ...leafAt, packs };
+  }
+
+  /**
+   * An undo that would change nothing is refused here, with the custody rule's reason (undo-rule.ts),
+   * so that the scanner sees why on GET /v1/events/{id}: the pack's history as it stands (this call's
+   * leaves included) is folded with the undo, by eventTime, and each pack's outcome read. Every node
+   * folds the same leaves before the same record, so every node decides alike. Appended undos are
+   * judged again by the fold on every read, so that a late upload of an earlier recall or decommission
+   * still gives the answer it would have given on time.
+   */
+  #undoRefusal(
+    event: CustodyEventOf<'UNDO_DISPENSE'>,
+    appendedAt: number,
+  ): { code: RejectionCode; message: string } | undefined {
+    try {
+      const history = new ItemHistory(pendingHistory(this.#store, this.#leaves));
+      const undo = { seq: this.range.size, event, appendedAt };
+      const world = foldCustody([...history.entries(event.items), undo]);
+      let refusal: UndoRefusal | undefined;
+      for (const item of event.items) {
+        refusal ??= world.entities.get(item)?.undos?.find((u) => u.seq === undo.seq)?.refusal;
+      }
+      return refusal;
+    } catch (err) {
+      const message = `undo check failed: ${String((err as Error)?.message ?? err).slice(0, 500)}`;
+      return { code: 'UNPROCESSABLE', message };
+    }
   }
 
   #append(

@@ -1,3 +1,4 @@
+import { asBytes } from '@rxledger/events';
 import type { HashReader, TreeNode } from '@rxledger/tlog';
 import { AlertTables, type AlertWrite } from './alert-tables.ts';
 import { type ExportFilter, exportSeqs } from './export-seqs.ts';
@@ -66,8 +67,6 @@ export interface StoredCheckpoint {
   note: string;
   signedAt: number;
 }
-
-const bytes = (b: Buffer | Uint8Array) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
 /**
  * The ledger's database access: every statement prepared once. Writes go through `commit`, one SQLite
@@ -256,7 +255,7 @@ export class LedgerStore {
       subtree(level: number, index: number): Uint8Array {
         const row = level === 0 ? s.leafHash.get(index) : s.node.get(level, index);
         if (!row) throw new Error(`tree node (${level}, ${index}) is not stored`);
-        return bytes(row.hash);
+        return asBytes(row.hash);
       },
     };
   }
@@ -275,7 +274,7 @@ export class LedgerStore {
         `tree nodes (${level}, ${start}..${start + count - 1}): ${rows.length} of ${count} stored`,
       );
     }
-    return rows.map(bytes);
+    return rows.map((row) => asBytes(row));
   }
 
   /**
@@ -293,7 +292,7 @@ export class LedgerStore {
     }
     const tooLong = rows.find((r) => r.leaf === null);
     if (tooLong) return { tooLong: { seq: tooLong.seq, length: tooLong.length } };
-    return { leaves: rows.map((r) => bytes(r.leaf!)) };
+    return { leaves: rows.map((r) => asBytes(r.leaf!)) };
   }
 
   leaf(seq: number): StoredLeaf | undefined {
@@ -304,7 +303,7 @@ export class LedgerStore {
   /** The leaf hash of the latest leaf naming `item`, if any. */
   itemHead(item: string): Uint8Array | undefined {
     const row = this.#s.itemHead.get(item);
-    return row && bytes(row.hash);
+    return row && asBytes(row.hash);
   }
 
   /** Seqs of every leaf naming `item`, in ledger order. */
@@ -367,7 +366,7 @@ export class LedgerStore {
   /** The accepted record of `party`'s `eventId`, if any: the idempotency look-up. */
   eventId(party: string, eventId: string): { contentHash: Uint8Array; seq: number } | undefined {
     const row = this.#s.eventId.get(party, eventId);
-    return row && { contentHash: bytes(row.content_hash), seq: row.seq };
+    return row && { contentHash: asBytes(row.content_hash), seq: row.seq };
   }
 
   /**
@@ -502,8 +501,8 @@ interface CheckpointDbRow {
 function toStoredLeaf(r: LeafDbRow): StoredLeaf {
   return {
     seq: r.seq,
-    leaf: bytes(r.leaf),
-    hash: bytes(r.hash),
+    leaf: asBytes(r.leaf),
+    hash: asBytes(r.hash),
     kafkaOffset: r.kafka_offset,
     eventId: r.event_id,
     eventType: r.event_type,
@@ -513,7 +512,7 @@ function toStoredLeaf(r: LeafDbRow): StoredLeaf {
 }
 
 function toCheckpoint(row: CheckpointDbRow): StoredCheckpoint {
-  return { size: row.size, root: bytes(row.root), note: row.note, signedAt: row.signed_at };
+  return { size: row.size, root: asBytes(row.root), note: row.note, signedAt: row.signed_at };
 }
 
 function toRejection(r: RejectionDbRow): RejectionRow {

@@ -91,7 +91,9 @@ describe('potential falsifications', () => {
     expect(falsificationCode(codes('CUSTODY_MISMATCH', 'LOT_MISMATCH'), undefined, PHARMACY)).toBe(
       'LOT_MISMATCH',
     );
-    const dispensedHere = state({ dispensedAt: { seq: 1, party: PHARMACY, site: PHARMACY, eventTime: 0 } });
+    const dispensedHere = state({
+      dispensedAt: { seq: 1, party: PHARMACY, site: PHARMACY, eventTime: 0, eventId: 'd-1' },
+    });
     expect(falsificationCode(codes('ALREADY_DISPENSED'), dispensedHere, PHARMACY)).toBeUndefined();
     expect(falsificationCode(codes('ALREADY_DISPENSED'), dispensedHere, '5009999000027')).toBe(
       'ALREADY_DISPENSED',
