@@ -161,6 +161,8 @@ export async function startSystem(
     webDir?: string;
     /** The ledger's alert notices (services/ledger/src/alerts/alert-notice.ts). */
     onAlertNotice?: LedgerServiceOptions['onAlertNotice'];
+    /** Alert webhooks and stream on the ledger (off unless given). */
+    alertDelivery?: LedgerServiceOptions['alertDelivery'];
     /**
      * Start each partner service from a PARTNER_CONFIG file, as main.ts does, watched for edits, and
      * reading the ledger's registry every 200 ms (5 s in production).
@@ -240,6 +242,7 @@ export async function startSystem(
     verifyThreads: opts.verifyThreads,
     webDir: opts.webDir,
     onAlertNotice: opts.onAlertNotice,
+    alertDelivery: opts.alertDelivery,
   });
   const ledgerUrl = await ledger.start();
 

@@ -67,8 +67,10 @@ function verify(deps: AnswerDeps): RequestHandler {
     const at = verifyingAt(principal, q.at ?? q.pharmacy);
     const pack = packFromQuery(q);
     const state = itemState(history, pack.uri);
+    const time = now();
     const answer = judgeVerify(pack.query, state, {
-      today: now().toISOString().slice(0, 10),
+      today: time.toISOString().slice(0, 10),
+      now: time.getTime(),
       at,
       role: principal.role,
       // Only an unknown serial needs to know whether the product is.
@@ -76,18 +78,6 @@ function verify(deps: AnswerDeps): RequestHandler {
     });
     const falsification = falsificationCode(answer.alerts, state, at);
     sendJson(res, withAlerts(answer, store.alerts.onItem(pack.uri), at, falsification));
-    const time = now();
-    sendJson(
-      res,
-      judgeVerify(pack.query, state, {
-        today: time.toISOString().slice(0, 10),
-        now: time.getTime(),
-        at,
-        role: principal.role,
-        // Only an unknown serial needs to know whether the product is.
-        productKnown: state?.exists === true || store.gtinKnown(pack.query.gtin),
-      }),
-    );
   };
 }
 

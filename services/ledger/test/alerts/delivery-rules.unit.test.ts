@@ -108,7 +108,7 @@ describe('checkWebhookUrl', () => {
 describe('checkNotice', () => {
   const good: AlertNotice = {
     kind: 'alert.raised',
-    alertId: 'AL-0001',
+    alertId: '5009999000003:alert-0001',
     seq: 42,
     audience: ['4012345000009'],
     alert: { code: 'UNKNOWN_SERIAL' },
@@ -116,11 +116,11 @@ describe('checkNotice', () => {
 
   it('keys and frames a good notice', () => {
     expect(() => checkNotice(good)).not.toThrow();
-    expect(noticeKey(good)).toBe('alert.raised:AL-0001:42');
+    expect(noticeKey(good)).toBe('alert.raised:5009999000003:alert-0001:42');
     expect(JSON.parse(noticeBody(good, Date.UTC(2025, 11, 3)))).toEqual({
       type: 'alert.raised',
       timestamp: '2025-12-03T00:00:00.000Z',
-      data: { alertId: 'AL-0001', seq: 42, alert: { code: 'UNKNOWN_SERIAL' } },
+      data: { alertId: '5009999000003:alert-0001', seq: 42, alert: { code: 'UNKNOWN_SERIAL' } },
     });
   });
 

@@ -1,7 +1,7 @@
+import { EVENT_ID_PATTERN } from '@rxledger/events';
 import type { AlertNotice } from '../alert-notice.ts';
 
 const KINDS = new Set(['alert.raised', 'alert.updated', 'alert.healed', 'alert.escalated']);
-const ALERT_ID = /^[A-Za-z0-9._-]{1,128}$/;
 const GLN = /^\d{13}$/;
 /** A notice's body bound: an alert is a few hundred bytes; this leaves room for a long history. */
 export const MAX_NOTICE_BYTES = 64 * 1024;
@@ -11,8 +11,9 @@ export function checkNotice(n: AlertNotice): void {
   const bad = (field: string, reason: string) => new TypeError(`alert notice ${field}: ${reason}`);
   if (typeof n !== 'object' || n === null) throw bad('(notice)', 'not an object');
   if (!KINDS.has(n.kind)) throw bad('kind', `must be one of ${[...KINDS].join(', ')}`);
-  if (typeof n.alertId !== 'string' || !ALERT_ID.test(n.alertId)) {
-    throw bad('alertId', '1-128 characters of A-Z, a-z, 0-9, ".", "_" and "-"');
+  if (typeof n.alertId !== 'string' || !EVENT_ID_PATTERN.test(n.alertId)) {
+    // An alert id is `<pharmacy GLN>:<eventId>`, and fits the eventId pattern UpdateAlert is checked with.
+    throw bad('alertId', '1-128 characters of A-Z, a-z, 0-9, ".", "_", ":" and "-"');
   }
   if (!Number.isSafeInteger(n.seq) || n.seq < 0) throw bad('seq', 'a non-negative integer');
   if (
