@@ -1,10 +1,12 @@
 // `npm start`: Kafka (found or started), the custody topic, the ledger and the three partner
 // services with demo parties and credentials. Ctrl-C stops everything it started.
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { findOrStartKafka, readKafkaSecurity, readKafkaVersion } from '@rxledger/kafka';
 import { env, readConfig } from '@rxledger/runtime';
 import { z } from 'zod';
 import { startDemoServices } from './demo/demo-services.ts';
+import { runDemoSimulation } from './demo/demo-simulation.ts';
 import { type ChildService, stopChildren } from './supervisor.ts';
 
 const schema = z.object({
@@ -23,7 +25,34 @@ const schema = z.object({
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
+const USAGE = `npm start [-- --no-demo] [-- --demo-rate N]
+  --no-demo       no simulated network: the ledger holds only what you post
+  --demo-rate N   the simulated network's events per second (default 3)`;
+
+/** npm start's own flags (after \`--\`): the demo network on by default, at a few events per second. */
+function startFlags(args: string[]): { demo: boolean; demoRate: number } {
+  const { values } = parseArgs({
+    args,
+    options: { 'no-demo': { type: 'boolean' }, 'demo-rate': { type: 'string' } },
+    strict: true,
+  });
+  const demoRate = Number(values['demo-rate'] ?? 3);
+  if (!Number.isFinite(demoRate) || demoRate <= 0 || demoRate > 10_000) {
+    throw new Error(
+      `--demo-rate: '${values['demo-rate']}' is not a number of events per second from 0 to 10000`,
+    );
+  }
+  return { demo: values['no-demo'] !== true, demoRate };
+}
+
 async function main() {
+  let flags: ReturnType<typeof startFlags>;
+  try {
+    flags = startFlags(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`npm start: ${(e as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
   const config = readConfig('rxledger', schema, process.env);
   // The services read the same variables themselves: they inherit this environment.
   const kafkaSecurity = readKafkaSecurity('rxledger', process.env);
@@ -43,10 +72,12 @@ async function main() {
   );
 
   const children: ChildService[] = [];
+  const demo = new AbortController();
   let stopping = false;
   const stopAll = async (why: string) => {
     if (stopping) return;
     stopping = true;
+    demo.abort();
     say(`\nstopping (${why})...`);
     await stopChildren(children);
     await kafka.stop();
@@ -92,6 +123,17 @@ async function main() {
     );
     say(`regulators    ${services.ledger.url}/regulator   (choose the credentials file as trust anchors)`);
     say('\nrxledger is running. Ctrl-C stops everything.');
+    if (flags.demo) {
+      say(`demo      a simulated network posts through the partner services (npm start -- --no-demo: none)`);
+      void runDemoSimulation({
+        credentialsFile,
+        dataDir,
+        rate: flags.demoRate,
+        pageUrl: services.ledger.url,
+        say,
+        signal: demo.signal,
+      }).catch((e: Error) => say(`demo      stopped: ${e.message}`));
+    }
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     await stopAll('start failed');

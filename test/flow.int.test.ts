@@ -165,8 +165,11 @@ describe('a realistic flow over HTTP', () => {
   it('gives a regulator the dispensed pack provenance, which verifies offline from the two trust anchors', async () => {
     const bundle = await regulator(`/v1/provenance?item=${encodeURIComponent(pack(7))}`);
     const timeline = (bundle.timeline as Array<{ type: string }>).map((e) => e.type);
+    // Each counter scan showing a potential falsification raised an alert, named in the pack's chain:
+    // pharmacy 1's before the pack reached it (healed by the shipment), pharmacy 2's custody mismatch.
     expect(timeline).toEqual([
       'COMMISSION',
+      'RAISE_ALERT',
       'AGGREGATE',
       'AGGREGATE',
       'SHIP',
@@ -174,6 +177,7 @@ describe('a realistic flow over HTTP', () => {
       'DISAGGREGATE',
       'SHIP',
       'RECEIVE',
+      'RAISE_ALERT',
       'DISPENSE',
     ]);
     const report = verifyBundle(bundle, {

@@ -214,7 +214,7 @@ describe.skipIf(!browserFound.path)('the counter page in Chromium', () => {
     expect(session.problems).toEqual([]);
   });
 
-  it("at the pharmacy service's own counter: verified, dispensed with the scanner's key, then no longer dispensable", async () => {
+  it("at the pharmacy service's own counter: verified, dispensed with the scanner's key, no longer dispensable, then undone and dispensable again", async () => {
     const counter = await session.context.newPage();
     await counter.goto(`${sys.urls.pharmacy}/`);
     await expect.poll(() => counter.textContent('#token-label')).toBe('Counter scanner key');
@@ -240,6 +240,21 @@ describe.skipIf(!browserFound.path)('the counter page in Chromium', () => {
       .locator('#answer li.alert')
       .evaluateAll((li) => li.map((l) => l.dataset.code));
     expect(codes).toContain('ALREADY_DISPENSED');
+
+    // Dispensed here, minutes ago: the counter may undo it (EU 2016/161 Art. 13) until its deadline.
+    expect(await counter.textContent('#answer .undo-until')).toMatch(/may undo that until /);
+    await counter.click('#answer button.undo');
+    await counter.locator('#answer[data-undone="yes"]').waitFor();
+    expect(await counter.textContent('#answer .undo-status')).toMatch(
+      /^Returned to stock: the ledger has recorded/,
+    );
+    await counter.screenshot({ path: join(PAGE_ARTIFACTS, 'counter-undone-here.png'), fullPage: true });
+    await counter.fill('#scan', sgtin('GEN2'));
+    await counter.press('#scan', 'Enter');
+    await counter.locator('#answer[data-scan="3"]').waitFor();
+    expect(await counter.getAttribute('#answer', 'data-tone')).toBe('ok');
+    expect(await counter.locator('#answer button.dispense').count()).toBe(1);
+    expect(await counter.locator('#answer button.undo').count()).toBe(0);
     await counter.close();
   });
 });

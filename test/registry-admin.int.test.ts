@@ -188,6 +188,25 @@ describe('rxledger registry against a running system', () => {
     );
     expect(unknownKey.status).toBe(2);
     expect(unknownKey.err).toContain('--key-id ffffffffffffffff is not a key in the ledger');
+    const [makerKey] = await keysOf(GLN.maker);
+    const unwritten = join(dir, 'never.jwk');
+    const rotate = (...flags: string[]) =>
+      registry('rotate-key', ...changing(), '--gln', GLN.maker, '--old-key-id', makerKey!.keyId, ...flags);
+    const both = await rotate(
+      '--new-key-file',
+      unwritten,
+      '--service',
+      'http://127.0.0.1:7101',
+      '--overlap',
+      '5',
+    );
+    expect(both.status).toBe(2);
+    expect(both.err).toContain('give --service URL (wait for the services) or --overlap SECONDS, not both');
+    const badService = await rotate('--new-key-file', unwritten, '--service', 'ftp://x');
+    expect(badService.status).toBe(2);
+    expect(badService.err).toContain('--service "ftp://x" is not an http(s) URL');
+    // Refused before the new key file is written.
+    expect(existsSync(unwritten)).toBe(false);
     expect((await listed()).parties.find((p) => p.gln === NEW_PHARMACY)!.roles).toEqual(['PHARMACY']);
   });
 
@@ -208,6 +227,9 @@ describe('rxledger registry against a running system', () => {
       old!.keyId,
       '--new-key-file',
       newKeyFile,
+      // No partner service signs with the new key here (test/registry-gateway.int.test.ts has that).
+      '--overlap',
+      '0',
     );
     expect(r.err).toBe('');
     expect(r.status).toBe(0);

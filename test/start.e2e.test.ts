@@ -90,6 +90,17 @@ describe('npm start', () => {
       start!.once('exit', (code) => reject(new Error(`npm start exited (${code}):\n${output}`)));
     });
 
+    /** The output so far once `pattern` appears in it (the demo prints its serials after its first round). */
+    const printed = async (pattern: RegExp) => {
+      await new Promise<void>((resolve, reject) => {
+        const check = () => pattern.test(output) && (start!.stdout!.off('data', check), resolve());
+        start!.stdout!.on('data', check);
+        start!.once('exit', (code) => reject(new Error(`npm start exited (${code}):\n${output}`)));
+        check();
+      });
+      return output;
+    };
+
     const urls = Object.fromEntries(
       [...output.matchAll(/^(ledger|manufacturer|distributor|pharmacy)\s+(http:\/\/\S+)/gm)].map((m) => [
         m[1],
@@ -100,7 +111,11 @@ describe('npm start', () => {
     for (const [name, url] of Object.entries(urls)) {
       const res = await fetch(`${url}/healthz`);
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ status: 'ok', service: name });
+      const health = (await res.json()) as { config?: { generation: number; refused?: unknown } };
+      expect(health).toMatchObject({ status: 'ok', service: name });
+      // A partner service's /healthz also says which PARTNER_CONFIG it runs on, and that none was refused.
+      if (name !== 'ledger') expect(health.config).toMatchObject({ generation: 1 });
+      if (name !== 'ledger') expect(health.config?.refused).toBeUndefined();
       expect((await fetch(`${url}/readyz`)).status).toBe(200);
     }
 
@@ -120,6 +135,32 @@ describe('npm start', () => {
       const log = await readFile(join(dataDir, 'logs', `${name}.log`), 'utf8');
       expect(log).not.toContain(credentials.ledger.regulatorToken);
     }
+
+    // The living network: a serial of each kind to try, and each gives the answer printed beside it, to
+    // the first pharmacy's pharmacist, through the printed curl line too.
+    const showcase = await printed(/^ {2}curl\s+curl .*$/m);
+    const tried = [...showcase.matchAll(/^ {2}(genuine|clone|recalled|dispensed)\s+(\S+)\s+-> (.*)$/gm)];
+    expect(tried.map((m) => m[1])).toEqual(['genuine', 'clone', 'recalled', 'dispensed']);
+    const pharmacy = /\(GLN (\d{13})\)/.exec(showcase)![1]!;
+    for (const [, , scan, answer] of tried) {
+      const res = await fetch(`${urls.ledger}/v1/verify?scan=${encodeURIComponent(scan!)}`, {
+        headers: { authorization: `Bearer ${credentials.ledger.pharmacistTokens[pharmacy]}` },
+      });
+      const got = (await res.json()) as {
+        verdict: string;
+        dispensable: boolean;
+        alerts: Array<{ code: string }>;
+      };
+      const codes = got.alerts.map((a) => a.code).join(', ');
+      expect(
+        `${got.verdict}, ${got.dispensable ? 'dispensable' : 'not dispensable'}${codes ? `: ${codes}` : ''}`,
+      ).toBe(answer);
+    }
+    const curl = /^ {2}curl\s+(curl .*)$/m.exec(showcase)![1]!;
+    expect(JSON.parse(execFileSync('sh', ['-c', curl]).toString())).toMatchObject({
+      verdict: 'VERIFIED',
+      dispensable: true,
+    });
 
     // An event posted as a scanner would lands: the built fold thread folds it.
     const maker = credentials.services.manufacturer.parties[0];

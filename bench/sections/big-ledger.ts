@@ -13,6 +13,7 @@ import {
   signEvent,
 } from '@rxledger/events';
 import { createIdempotentProducer, createKafkaClient } from '@rxledger/kafka';
+import { createProgress } from '@rxledger/runtime';
 import type { Kafka } from 'kafkajs';
 import { prepareDemoChannel } from '../../infra/demo/demo-channel.ts';
 import { DEMO_LOG_ORIGIN } from '../../infra/demo/demo-setup.ts';
@@ -66,6 +67,11 @@ async function prefill(
     }
   };
   let inFlight: Promise<unknown> = Promise.resolve();
+  const progress = createProgress({
+    label: 'prefill records',
+    total: packs * EVENTS_PER_PACK,
+    stream: process.stderr,
+  });
   for (let r = 0; r < EVENTS_PER_PACK; r++) {
     for (let p = 0; p < packs; p += 1_000) {
       const messages = [];
@@ -79,10 +85,12 @@ async function prefill(
       }
       // Sign the next chunk while Kafka takes this one.
       await inFlight;
+      progress.tick(messages.length);
       inFlight = producer.send({ topic, acks: -1, messages });
     }
   }
   await inFlight;
+  progress.finish();
   await producer.disconnect();
   return packs * EVENTS_PER_PACK;
 }
@@ -138,11 +146,15 @@ export async function bigLedger(opts: {
     const store = new LedgerStore(db);
     let at200k = 0;
     let peakRss = 0;
+    const progress = createProgress({ label: 'rebuild records', total: records, stream: process.stderr });
     while (store.nextOffset() < records) {
       if (!at200k && store.nextOffset() >= 200_000) at200k = performance.now();
+      progress.set(store.nextOffset());
       peakRss = Math.max(peakRss, await rssMb(ledger.child.pid!));
       await new Promise((r) => setTimeout(r, 250));
     }
+    progress.set(records);
+    progress.finish();
     const doneS = (performance.now() - started) / 1000;
     const leaves = store.size();
     db.close();

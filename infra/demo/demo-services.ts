@@ -67,6 +67,8 @@ export async function startDemoServices(opts: DemoServicesOptions): Promise<Demo
     AUTHORITY_KEY_FILE: channel.authorityKeyFile,
     LOG_ORIGIN: DEMO_LOG_ORIGIN,
     LEDGER_TOKENS_FILE: channel.ledgerTokensFile,
+    // A demo's webhook receivers run beside it, on this machine.
+    ALERT_WEBHOOK_PRIVATE: '1',
   });
   const [manufacturer, distributor, pharmacy] = await Promise.all(
     (['manufacturer', 'distributor', 'pharmacy'] as const).map((name) =>

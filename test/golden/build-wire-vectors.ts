@@ -65,7 +65,7 @@ export const T0 = Date.UTC(2025, 0, 15, 9, 30, 0);
 export const ORIGIN = 'golden.rxledger.example/custody/main';
 
 export const seedOf = (b: number) => new Uint8Array(32).fill(b);
-const SEEDS = { authority: 1, manufacturer: 2, distributor: 3, pharmacy: 4 } as const;
+export const SEEDS = { authority: 1, manufacturer: 2, distributor: 3, pharmacy: 4 } as const;
 // v2 adds the distributor's next key, so its vectors show a rotation after the revocation.
 const SEEDS_V2 = { ...SEEDS, distributorNext: 5 } as const;
 type Signer = keyof typeof SEEDS_V2;

@@ -1,7 +1,7 @@
 // A whole rxledger in one process on the test broker: a registry genesis on a fresh channel, a ledger
 // node, and the three partner services hosting a manufacturer, a distributor and two pharmacies.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { distributorProfile } from '@rxledger/distributor';
@@ -23,7 +23,13 @@ import {
   type KafkaSecurity,
   setupCustodyTopic,
 } from '@rxledger/kafka';
-import { createLedgerService, type LedgerService, type TokenFile, tokenHash } from '@rxledger/ledger';
+import {
+  createLedgerService,
+  type LedgerService,
+  type LedgerServiceOptions,
+  type TokenFile,
+  tokenHash,
+} from '@rxledger/ledger';
 import { manufacturerProfile } from '@rxledger/manufacturer';
 import { pharmacyProfileWith } from '@rxledger/pharmacy';
 import { createLogger } from '@rxledger/runtime';
@@ -95,6 +101,8 @@ export interface TestSystem {
   authorityKey: SigningKey;
   checkpointKey: string;
   ledger: LedgerService;
+  /** With `partnerConfigs`: each service's PARTNER_CONFIG file, which it watches and reloads. */
+  configFile: Record<Kind, string>;
   stop(): Promise<void>;
 }
 
@@ -151,6 +159,15 @@ export async function startSystem(
     minInsyncReplicas?: number;
     /** The ledger's built counter page (infra/build-web.mjs); without it `/` answers 503. */
     webDir?: string;
+    /** The ledger's alert notices (services/ledger/src/alerts/alert-notice.ts). */
+    onAlertNotice?: LedgerServiceOptions['onAlertNotice'];
+    /** Alert webhooks and stream on the ledger (off unless given). */
+    alertDelivery?: LedgerServiceOptions['alertDelivery'];
+    /**
+     * Start each partner service from a PARTNER_CONFIG file, as main.ts does, watched for edits, and
+     * reading the ledger's registry every 200 ms (5 s in production).
+     */
+    partnerConfigs?: boolean;
   } = {},
 ): Promise<TestSystem> {
   const dir = await mkdtemp(join(tmpdir(), 'rxledger-system-'));
@@ -224,12 +241,15 @@ export async function startSystem(
     checkpointIntervalMs: 200,
     verifyThreads: opts.verifyThreads,
     webDir: opts.webDir,
+    onAlertNotice: opts.onAlertNotice,
+    alertDelivery: opts.alertDelivery,
   });
   const ledgerUrl = await ledger.start();
 
   const scanner: Record<string, string> = {};
   const gateways: Gateway[] = [];
   const urls = {} as Record<Kind, string>;
+  const configFile = {} as Record<Kind, string>;
   for (const kind of ['manufacturer', 'distributor', 'pharmacy'] as const) {
     const parties = [];
     for (const p of PARTIES.filter((x) => x.kind === kind)) {
@@ -244,6 +264,8 @@ export async function startSystem(
         scanners: [{ site: p.site, keyHash: hashScannerKey(scanner[p.gln]!) }],
       });
     }
+    configFile[kind] = join(dir, `${kind}.json`);
+    if (opts.partnerConfigs) await writeFile(configFile[kind], JSON.stringify({ parties }, null, 2));
     const gateway = createGateway({
       ...profileOf(kind, opts.webDir),
       host: '127.0.0.1',
@@ -252,6 +274,7 @@ export async function startSystem(
       kafkaSecurity: opts.gatewaySecurity,
       channel,
       parties,
+      ...(opts.partnerConfigs ? { configFile: configFile[kind], registryPollMs: 200 } : {}),
       ledgerUrl,
       log: createLogger({ service: kind, level: 'silent' }),
     });
@@ -269,6 +292,7 @@ export async function startSystem(
     authorityKey: authority,
     checkpointKey: formatVerifierKey(ORIGIN, checkpointKey.verifyingKey.bytes),
     ledger,
+    configFile,
     async stop() {
       for (const g of gateways) await g.stop();
       await ledger.stop();

@@ -3,15 +3,26 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { SigningKey, VerifyingKey } from '@rxledger/events';
 import { custodyTopicName, type KafkaSecurity } from '@rxledger/kafka';
-import { createHttpService, InvariantViolation, type Logger } from '@rxledger/runtime';
+import { createHttpService, type Logger } from '@rxledger/runtime';
 import { CompactRange, ed25519Signer } from '@rxledger/tlog';
+import type { AlertNotice } from './alerts/alert-notice.ts';
+import { alertMetrics } from './alerts/alert-metrics.ts';
+import { createAlertNotifier } from './alerts/alert-notifier.ts';
+import { DEFAULT_ESCALATION_WORKING_DAYS } from './alerts/working-days.ts';
+import {
+  type AlertDelivery,
+  type AlertDeliveryOptions,
+  createAlertDelivery,
+} from './alerts/delivery/index.ts';
 import { ItemHistory } from './answers/item-history.ts';
 import { type TokenFile, TokenRegistry } from './auth/principal.ts';
 import { FoldThread } from './fold/fold-thread.ts';
 import type { FoldResult } from './fold/ledger-folder.ts';
 import { createPeerWatch, type Peer } from './monitor/peer-monitor.ts';
 import { createCheckpointer } from './node/checkpointer.ts';
+import { createFoldKeeper, type FoldKeeperOptions } from './node/fold-keeper.ts';
 import { createTopicLink } from './node/topic-link.ts';
+import { alertDeliveryRoutes } from './routes/alert-delivery-routes.ts';
 import { answerRoutes } from './routes/answer-routes.ts';
 import { foldMetrics } from './routes/fold-metrics.ts';
 import { logRoutes } from './routes/log-routes.ts';
@@ -71,6 +82,24 @@ export interface LedgerServiceOptions {
   peers?: readonly Peer[];
   /** How often the peers are polled (default 1,000 ms). */
   peerIntervalMs?: number;
+  /**
+   * Told of each alert raised, updated or healed once the leaf that did it is committed, and of alerts
+   * that escalate (services/ledger/src/alerts/alert-notice.ts). Exceptions it throws are logged.
+   */
+  onAlertNotice?: (notice: AlertNotice) => void;
+  /** Working days before an alert no manufacturer or regulator answered escalates (default 2). */
+  alertEscalationWorkingDays?: number;
+  /** How often unanswered alerts are checked for escalation when onAlertNotice is given (default 60 s). */
+  alertEscalationCheckMs?: number;
+  /**
+   * Alert webhooks and stream (issue 18; `<dataDir>/alert-delivery.sqlite`, signed with the checkpoint
+   * key). Off unless given; every alert notice is published to it once its leaf is committed.
+   */
+  alertDelivery?: Omit<AlertDeliveryOptions, 'dbPath' | 'signingKey' | 'log' | 'metrics'>;
+  /** Fold-thread deaths in a row that are restarted before the node gives up (default 3). */
+  foldRestarts?: number;
+  /** Pause before a fold-thread restart (tests shorten it). */
+  foldRestartDelayMs?: FoldKeeperOptions['restartDelayMs'];
 }
 
 export interface LedgerService {
@@ -78,6 +107,13 @@ export interface LedgerService {
   stop(): Promise<void>;
   /** The node's store, for in-process tests and tools. */
   readonly store: LedgerStore;
+  /** Alert delivery, when `alertDelivery` was given. */
+  readonly alertDelivery: AlertDelivery | undefined;
+  /**
+   * Test seam: ends the fold thread at once, as an out-of-memory kill would ('terminate', the
+   * default), or makes it die from within: an error nothing catches ('throw'), process.exit ('exit').
+   */
+  crashFoldThread(how?: 'terminate' | 'throw' | 'exit'): Promise<void>;
 }
 
 /**
@@ -99,18 +135,29 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
     log: opts.log,
     ...opts.witnessTiming,
   });
-  let thread: FoldThread | undefined;
   const link = createTopicLink({
     brokers: opts.brokers,
     security: opts.kafkaSecurity,
     topic,
     log: opts.log,
     position: () => store.nextOffset(),
-    consume: { start: () => thread!.start(), stop: async () => thread?.stop() },
+    consume: { start: () => fold.start(), stop: () => fold.stop() },
     onUnfit: (err) => opts.onFatal?.(err),
   });
   // Set when the HTTP shell registers its metrics.
   let onFolded: (r: FoldResult) => void = () => {};
+  const escalationWorkingDays = opts.alertEscalationWorkingDays ?? DEFAULT_ESCALATION_WORKING_DAYS;
+  let delivery: AlertDelivery | undefined;
+  // Notices go to the caller's handler and, when delivery is on, to the webhooks and the stream.
+  const tellAlert = (notice: AlertNotice) => {
+    opts.onAlertNotice?.(notice);
+    delivery?.publish(notice);
+  };
+  const notifier =
+    opts.onAlertNotice || opts.alertDelivery
+      ? createAlertNotifier({ store, onAlertNotice: tellAlert, escalationWorkingDays, log: opts.log })
+      : undefined;
+  let escalationTimer: NodeJS.Timeout | undefined;
   const http = createHttpService({
     name: 'ledger',
     host: opts.host,
@@ -118,16 +165,25 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
     log: opts.log,
     readiness: async () => {
       const split = watch?.readiness();
-      return split && !split.ready ? split : link.readiness();
+      return (split && !split.ready ? split : fold.readiness()) ?? link.readiness();
     },
+    health: () => fold.health(),
     routes: (app, metrics) => {
+      const tokens = new TokenRegistry(opts.tokens);
+      if (opts.alertDelivery) {
+        const dbPath = join(opts.dataDir, 'alert-delivery.sqlite');
+        const own = { dbPath, signingKey: opts.checkpointKey, log: opts.log, metrics };
+        delivery = createAlertDelivery({ ...opts.alertDelivery, ...own });
+        alertDeliveryRoutes(app, delivery, tokens);
+      }
       answerRoutes(app, {
         store,
         history: new ItemHistory(store),
-        tokens: new TokenRegistry(opts.tokens),
+        tokens,
         registry: () => registry.current(),
         // Bundles carry the witnesses' cosignatures their checkpoint has so far.
         checkpointNow: () => cosigs.cosigned(checkpointer.checkpointNow()),
+        escalationWorkingDays,
       });
       const cosigned = (note: string) => cosigs.cosigned(note);
       logRoutes(app, store, { cosigned });
@@ -138,6 +194,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
         res.json(openapi);
       });
       onFolded = foldMetrics(metrics);
+      alertMetrics(metrics, store);
       witnessMetrics(metrics, cosigs, opts.witnesses ?? []);
       pageRoutes(app, opts.webDir);
     },
@@ -154,57 +211,71 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
       })
     : undefined;
   const progress = rebuildProgress(opts.log, () => store.nextOffset(), link.highWatermark);
-  const openThread = () =>
-    FoldThread.open({
-      dbPath,
-      brokers: opts.brokers,
-      security: opts.kafkaSecurity,
-      topic,
-      groupId: consumerGroupId(opts.dataDir),
-      authority: opts.authority,
-      verifyThreads: opts.verifyThreads,
-      logLevel: opts.log.level,
-      onFolded: (result) => {
-        onFolded(result);
-        progress(result);
-      },
-      onExit: (err) => {
-        if (err instanceof InvariantViolation) {
-          // As if thrown here: the process-level handler ends the process (runtime's lifecycle.ts).
-          process.nextTick(() => {
-            throw err;
-          });
-          return;
-        }
-        link.unfit(new Error(`the fold thread stopped: ${err.message}`));
-      },
-    });
+  const fold = createFoldKeeper({
+    open: (onExit) =>
+      FoldThread.open({
+        dbPath,
+        brokers: opts.brokers,
+        security: opts.kafkaSecurity,
+        topic,
+        groupId: consumerGroupId(opts.dataDir),
+        authority: opts.authority,
+        verifyThreads: opts.verifyThreads,
+        logLevel: opts.log.level,
+        onFolded: (result) => {
+          fold.folded();
+          onFolded(result);
+          progress(result);
+          notifier?.folded(result.alertChanges);
+        },
+        onExit,
+      }),
+    log: opts.log,
+    maxRestarts: opts.foldRestarts,
+    restartDelayMs: opts.foldRestartDelayMs,
+    metrics: http.metrics,
+    onGiveUp: (err) => link.unfit(new Error(`the fold thread stopped: ${err.message}`)),
+  });
 
   return {
     store,
+    alertDelivery: delivery,
+    crashFoldThread: (how) => fold.crash(how),
     /**
      * Opens the HTTP port at once, so /healthz answers and /readyz says why the node is not ready
      * while Kafka is down; connecting and folding go on in the background, retried until stop().
      */
     async start() {
-      thread = await openThread();
+      await fold.open();
       opts.log.info({ topic, size: store.size(), offset: store.nextOffset() }, 'ledger opened');
       checkpointer.start();
       witnessClient.start();
+      delivery?.start();
       const url = await http.start();
       link.start();
       watch?.start(opts.peerIntervalMs ?? 1_000);
+      if (notifier) {
+        escalationTimer = setInterval(
+          () => notifier.checkEscalations(),
+          opts.alertEscalationCheckMs ?? 60_000,
+        );
+        escalationTimer.unref();
+      }
       return url;
     },
     /** Stops at any point: before, during or after connecting, and after a failed start. */
     async stop() {
       // The connect loop stops at once, finishing its current attempt while the port closes.
       const linkStopped = link.stop();
+      clearInterval(escalationTimer);
       await watch?.stop();
+      // Before the port closes: an open alert stream would hold the server open.
+      delivery?.stream.close();
       await http.stop();
+      await delivery?.stop();
       await witnessClient.stop();
       await linkStopped;
-      await thread?.close();
+      await fold.close();
       checkpointer.stop();
       try {
         checkpointer.checkpointNow();

@@ -45,6 +45,26 @@ const schema = z
       .optional(),
     WITNESS_LOGS: z.string().default(''),
     LOG_LEVEL: env.logLevel(),
+    // Working days (Mon-Fri) before an alert no manufacturer or regulator answered escalates.
+    ALERT_ESCALATION_WORKING_DAYS: z
+      .string()
+      .regex(/^[1-9][0-9]?$/, 'must be a whole number of working days, 1 to 99')
+      .transform(Number)
+      .default(2),
+    // Alert webhooks (README "Alerts"): off turns the webhook and stream routes off; the hosts a
+    // webhook may name (comma-separated; default any public address); whether private and loopback
+    // addresses are allowed (the demo's receivers run on 127.0.0.1).
+    ALERT_WEBHOOKS: z.enum(['on', 'off']).default('on'),
+    ALERT_WEBHOOK_HOSTS: z
+      .string()
+      .optional()
+      .transform((text) =>
+        text
+          ?.split(',')
+          .map((h) => h.trim())
+          .filter((h) => h !== ''),
+      ),
+    ALERT_WEBHOOK_PRIVATE: z.enum(['0', '1']).default('0'),
     // Peer nodes of the same topic to watch for a split view: "<URL> <vkey>,<URL> <vkey>".
     RXLEDGER_PEERS: z
       .string()
@@ -111,6 +131,16 @@ try {
     peers: config.RXLEDGER_PEERS,
     witnesses: parseWitnessList(config.RXLEDGER_WITNESSES, 'RXLEDGER_WITNESSES'),
     witnessOf: await witnessOf(config),
+    alertEscalationWorkingDays: config.ALERT_ESCALATION_WORKING_DAYS,
+    alertDelivery:
+      config.ALERT_WEBHOOKS === 'off'
+        ? undefined
+        : {
+            urlPolicy: {
+              allowHosts: config.ALERT_WEBHOOK_HOSTS?.length ? config.ALERT_WEBHOOK_HOSTS : undefined,
+              allowPrivateNetworks: config.ALERT_WEBHOOK_PRIVATE === '1',
+            },
+          },
     onFatal: (err) => {
       process.stderr.write(`${err.message}\n`);
       void ledger.stop().finally(() => process.exit(1));

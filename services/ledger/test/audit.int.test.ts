@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -184,8 +184,11 @@ describe('rxledger audit', () => {
   });
 
   it('as a command: exit 0 on an intact database, 1 and the leaf on a damaged one', () => {
-    const ok = execFileSync(process.execPath, [cli, 'audit', '--db', ledger.path], { encoding: 'utf8' });
-    expect(ok).toMatch(/^ok: 226 leaves/);
+    const ok = spawnSync(process.execPath, [cli, 'audit', '--db', ledger.path], { encoding: 'utf8' });
+    expect(ok.stdout).toMatch(/^ok: 226 leaves/);
+    // Not a terminal: plain progress lines on stderr, no carriage returns, and the summary line.
+    expect(ok.stderr).not.toContain('\r');
+    expect(ok.stderr).toMatch(/^audit leaves: 226 in \d+\.\d s \([\d,]+\/s\)$/m);
     const copy = damaged((db) => {
       const { leaf } = db.prepare('SELECT leaf FROM leaves WHERE seq = 200').get() as { leaf: Buffer };
       db.prepare('UPDATE leaves SET leaf = ? WHERE seq = 200').run(flipByte(leaf, 40));

@@ -44,8 +44,21 @@ describe('registry change flags', () => {
     expect(revokeKeyChanges({ 'key-id': old.keyId, reason: 'stolen' }, registry, NOW)).toEqual([
       { kind: 'RevokeKey', gln: GLN, keyId: old.keyId, revokedAt: NOW, reason: 'stolen' },
     ]);
-    expect(rotateKeyChanges({ gln: GLN, 'old-key-id': old.keyId }, registry, fresh, NOW)).toEqual([
-      { kind: 'AddKey', gln: GLN, keyId: fresh.keyId, publicKey: fresh.bytes, validFrom: NOW },
+  });
+
+  it('rotates in two steps: the new key valid from the old one’s validFrom, then the old key revoked', () => {
+    const rotation = rotateKeyChanges({ gln: GLN, 'old-key-id': old.keyId }, registry, fresh);
+    // Valid from the old key's validFrom: a late upload dated before the rotation can be signed.
+    expect(rotation.add).toEqual([
+      {
+        kind: 'AddKey',
+        gln: GLN,
+        keyId: fresh.keyId,
+        publicKey: fresh.bytes,
+        validFrom: Date.parse('2026-01-01T00:00:00Z'),
+      },
+    ]);
+    expect(rotation.revoke(NOW)).toEqual([
       { kind: 'RevokeKey', gln: GLN, keyId: old.keyId, revokedAt: NOW, reason: 'rotated' },
     ]);
   });
@@ -88,12 +101,12 @@ describe('registry change flags', () => {
     ['no reason', () => revokeKeyChanges({ 'key-id': old.keyId }, registry, NOW), '--reason is required'],
     [
       'another party key',
-      () => rotateKeyChanges({ gln: '4001234000008', 'old-key-id': old.keyId }, registry, fresh, NOW),
+      () => rotateKeyChanges({ gln: '4001234000008', 'old-key-id': old.keyId }, registry, fresh),
       `--old-key-id ${old.keyId} belongs to ${GLN}, not 4001234000008`,
     ],
     [
       'the old key again',
-      () => rotateKeyChanges({ gln: GLN, 'old-key-id': old.keyId }, registry, old, NOW),
+      () => rotateKeyChanges({ gln: GLN, 'old-key-id': old.keyId }, registry, old),
       '--new-key-file holds the old key itself',
     ],
   ])('refuses %s, naming the flag', (_, call, message) => {

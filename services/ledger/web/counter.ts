@@ -3,7 +3,7 @@
 // sends is read as HTML.
 import { normalizeScannerInput, sgtinUri } from '@rxledger/gs1';
 import { type CounterSettings, counterSettings, VERIFY_ONLY } from './counter-settings.ts';
-import { dispensePack } from './dispense-client.ts';
+import { type DispenseResult, dispensePack, undoDispense } from './dispense-client.ts';
 import { byId, el } from './dom.ts';
 import { keepForOffline } from './offline.ts';
 import { visibleSeparators } from './scan-field.ts';
@@ -73,9 +73,10 @@ scanForm.addEventListener('submit', (e) => {
     answer.removeAttribute('aria-busy');
     const scanned = visibleSeparators(normalizeScannerInput(typed), 0).value;
     draw(result.ok ? answerView(result.answer, new Date()) : failureView(result.failure), mine, scanned);
-    if (result.ok && result.answer.dispensable && settings.dispense) {
+    if (result.ok && settings.dispense) {
       const { gtin, serial } = result.answer.product;
-      offerDispense(sgtinUri(gtin, serial), mine);
+      if (result.answer.dispensable) offerDispense(sgtinUri(gtin, serial), mine);
+      else if (result.answer.undo) offerUndo(sgtinUri(gtin, serial), result.answer.undo, mine);
     }
     const tokenProblem = !result.ok && (result.failure.kind === 'no-token' || isStatus(result.failure, 401));
     if (!result.ok && isStatus(result.failure, 401))
@@ -102,6 +103,12 @@ function draw(view: VerdictView, scan: number, scanned: string): void {
   title.id = 'answer-title';
   const parts: HTMLElement[] = [title, verdict, el('p', 'advice', view.advice)];
   if (view.detail !== undefined) parts.push(el('p', 'detail', view.detail));
+  if (view.alertRecord !== undefined) {
+    const record = el('p', 'alert-record', view.alertRecord.text);
+    record.dataset.alertId = view.alertRecord.id;
+    record.dataset.alertStatus = view.alertRecord.status;
+    parts.push(record);
+  }
   if (view.alerts.length > 0) {
     const list = el('ul', 'alerts');
     for (const a of view.alerts) {
@@ -133,19 +140,56 @@ let settings: CounterSettings = VERIFY_ONLY;
 
 /** A Dispense button under a dispensable answer; its outcome replaces it, in words. */
 function offerDispense(item: string, scan: number): void {
-  const button = el('button', 'dispense', 'Dispense this pack');
+  offerAction(scan, {
+    className: 'dispense',
+    label: 'Dispense this pack',
+    busy: 'Dispensing…',
+    done: 'Dispensed: the ledger has recorded it. Scan the next pack.',
+    flag: 'dispensed',
+    run: () => dispensePack(item, savedToken()),
+  });
+}
+
+/** Under a pack this pharmacy dispensed and may still return to stock: the deadline and an Undo button. */
+function offerUndo(item: string, undo: { dispense: string; until: string }, scan: number): void {
+  const until = new Date(undo.until).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  answer.append(el('p', 'undo-until', `This pharmacy dispensed it and may undo that until ${until}.`));
+  offerAction(scan, {
+    className: 'undo',
+    label: 'Undo dispense',
+    busy: 'Undoing the dispense…',
+    done: 'Returned to stock: the ledger has recorded the undo. The pack may be dispensed again.',
+    flag: 'undone',
+    run: () => undoDispense(item, undo.dispense, savedToken()),
+  });
+}
+
+/**
+ * A button under the answer that posts one event; once the ledger has judged it, the button gives way
+ * to the outcome in words, and `data-<flag>` on the answer says yes or no.
+ */
+function offerAction(
+  scan: number,
+  a: {
+    className: string;
+    label: string;
+    busy: string;
+    done: string;
+    flag: string;
+    run: () => Promise<DispenseResult>;
+  },
+): void {
+  const button = el('button', a.className, a.label);
   button.type = 'button';
-  const status = el('p', 'dispense-status');
+  const status = el('p', `${a.className}-status`);
   status.setAttribute('role', 'status');
   button.addEventListener('click', () => {
     button.disabled = true;
-    status.textContent = 'Dispensing…';
-    void dispensePack(item, savedToken()).then((outcome) => {
+    status.textContent = a.busy;
+    void a.run().then((outcome) => {
       if (Number(answer.dataset.scan) !== scan) return;
-      answer.dataset.dispensed = outcome.ok ? 'yes' : 'no';
-      status.textContent = outcome.ok
-        ? 'Dispensed: the ledger has recorded it. Scan the next pack.'
-        : outcome.problem;
+      answer.dataset[a.flag] = outcome.ok ? 'yes' : 'no';
+      status.textContent = outcome.ok ? a.done : outcome.problem;
       button.remove();
       scanInput.focus();
     });

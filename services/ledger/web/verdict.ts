@@ -18,6 +18,28 @@ export interface VerdictView {
   alerts: Array<{ code: string; title: string; what: string; todo: string; detail: string }>;
   /** Label, value, and whether the value is a code (shown in a fixed-width font) or words. */
   product: Array<[string, string, 'code' | 'words']>;
+  /** This pharmacy's open alert on the pack: its id to quote, and where it stands, in words. */
+  alertRecord?: { id: string; status: string; text: string };
+}
+
+const ALERT_STATUS_TEXTS: Readonly<Record<string, string>> = {
+  OPEN: 'open, waiting for the manufacturer',
+  INVESTIGATING: 'the manufacturer is investigating',
+  INFO_REQUESTED: 'the manufacturer asks you for information',
+  INFO_PROVIDED: 'your information was sent; waiting for the manufacturer',
+  CLOSED: 'closed',
+};
+
+/** The alert record line: what to quote, and where the investigation stands. */
+function alertRecordOf(answer: VerifyAnswer): VerdictView['alertRecord'] {
+  if (answer.alert === undefined) return undefined;
+  const { id, status } = answer.alert;
+  const where = ALERT_STATUS_TEXTS[status] ?? status;
+  return {
+    id,
+    status,
+    text: `Alert ${id} (${where}). Quote this number when you are asked about this pack.`,
+  };
 }
 
 /** The view of a verify answer (GET /v1/verify, 200). `today` places the expiry's century. */
@@ -35,7 +57,8 @@ export function answerView(answer: VerifyAnswer, today: Date): VerdictView {
     ['Expiry', expiry === undefined ? 'not in the scan' : expiryText(expiry, today), 'words'],
     ['Status', STATUS_TEXTS[answer.status] ?? answer.status, 'words'],
   ];
-  const view = { alerts, product };
+  const alertRecord = alertRecordOf(answer);
+  const view = { alerts, product, ...(alertRecord ? { alertRecord } : {}) };
   if (answer.verdict === 'SUSPECT') {
     return { ...view, tone: 'bad', headline: 'SUSPECT', advice: 'Do not dispense. Set the pack aside.' };
   }
@@ -53,6 +76,14 @@ export function answerView(answer: VerifyAnswer, today: Date): VerdictView {
       tone: 'ok',
       headline: 'VERIFIED',
       advice: 'Genuine and dispensable: you may hand this pack out.',
+    };
+  }
+  if (answer.onHold !== undefined) {
+    return {
+      ...view,
+      tone: 'warn',
+      headline: 'ON HOLD',
+      advice: 'Genuine, but an alert on this pack is being investigated. Do not hand it out; set it aside.',
     };
   }
   const advice =

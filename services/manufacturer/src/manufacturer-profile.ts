@@ -4,5 +4,5 @@ import type { PartnerProfile } from '@rxledger/gateway';
 export const manufacturerProfile: PartnerProfile = {
   name: 'manufacturer',
   defaultPort: 7101,
-  acceptTypes: ['COMMISSION', 'AGGREGATE', 'DISAGGREGATE', 'SHIP', 'DECOMMISSION', 'RECALL'],
+  acceptTypes: ['COMMISSION', 'AGGREGATE', 'DISAGGREGATE', 'SHIP', 'DECOMMISSION', 'RECALL', 'UPDATE_ALERT'],
 };

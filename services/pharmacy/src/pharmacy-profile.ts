@@ -18,7 +18,7 @@ export function pharmacyProfileWith(opts: { webDir?: string | undefined } = {}):
   return {
     name: 'pharmacy',
     defaultPort: 7103,
-    acceptTypes: ['RECEIVE', 'DISPENSE', 'DECOMMISSION'],
+    acceptTypes: ['RECEIVE', 'DISPENSE', 'UNDO_DISPENSE', 'DECOMMISSION', 'UPDATE_ALERT'],
     extraRoutes: (app, ctx) => {
       mountCounterVerify(app, ctx);
       webPages(app, opts.webDir, { pages: { '/': 'index.html' }, worker: false, counter: PHARMACY_COUNTER });

@@ -1,7 +1,7 @@
 // EPCIS events → custody events in the JSON shape POST /v1/events takes (DESIGN §5), so a captured
 // document goes through the very admission, signing and publishing a native batch does. Only what
 // rxledger can hold faithfully is mapped; anything else refuses the document, naming the event's
-// index, the EPCIS field and the reason (DESIGN.md §5a has the table).
+// index, the EPCIS field and the reason (docs/design-notes/epcis.md has the table).
 import { formatRfc3339, parseRfc3339 } from '@rxledger/events';
 import { Gs1Error, parseGln, parseItem } from '@rxledger/gs1';
 import {

@@ -7,6 +7,7 @@ import { format, resolveConfig } from 'prettier';
 
 const FILES = [
   'custody-event.v1.avsc',
+  'custody-event.v2.avsc',
   'signed-event.v1.avsc',
   'signed-event.v2.avsc',
   'ledger-entry.v1.avsc',

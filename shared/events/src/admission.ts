@@ -40,6 +40,25 @@ export const REJECTION_CODES = {
   EVENT_ID_CONFLICT: "the signer's eventId was already used for an event with different content",
   REGISTRY_REJECTED: 'the REGISTRY event does not apply to the current registry',
   UNPROCESSABLE: 'checking the record failed unexpectedly; it is refused rather than stopping the fold',
+  ALERT_UNKNOWN: 'UPDATE_ALERT names an alert this ledger never raised',
+  ALERT_CLOSED: 'UPDATE_ALERT names an alert that is already closed',
+  ALERT_ITEM_MISMATCH: "UPDATE_ALERT names another pack than the alert's",
+  ALERT_STEP_NOT_ALLOWED:
+    'the signer may not take this step of this alert (not its manufacturer, pharmacy or a regulator)',
+  // The undo of a dispense (EU 2016/161 Art. 13), judged against the pack's history by the ledger's
+  // custody rule (services/ledger/src/custody/undo-rule.ts).
+  UNDO_NO_SUCH_DISPENSE:
+    'no DISPENSE of the signer with that eventId names the pack before the undo (by eventTime)',
+  UNDO_OTHER_PARTY:
+    'the named dispense was signed by another party: only the dispensing pharmacy may undo it',
+  UNDO_OTHER_SITE: 'the undo was made at another site than the dispense (Art. 13: the same premises)',
+  UNDO_TOO_LATE: "the undo reached the broker more than 10 days after the dispense's eventTime",
+  UNDO_EXPIRED: "the pack's expiry date was before the day (UTC) the undo reached the broker",
+  UNDO_RECALLED: "the pack's lot was recalled before the undo",
+  UNDO_DECOMMISSIONED: 'the pack was decommissioned (before or after the dispense)',
+  UNDO_ALREADY_UNDONE: 'that dispense of the pack was already undone',
+  UNDO_NOT_STANDING: 'that dispense is not the one that stands on the pack: an earlier one does',
+  UNDO_NOT_IN_CUSTODY: 'the pack is no longer held by the undoing pharmacy',
 } as const;
 
 export type RejectionCode = keyof typeof REJECTION_CODES;

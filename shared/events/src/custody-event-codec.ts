@@ -1,5 +1,9 @@
 import { asBuffer } from './bytes.ts';
+import { CodecError } from './errors.ts';
 import type {
+  AlertCode,
+  AlertRootCause,
+  AlertStatus,
   CustodyEvent,
   CustodyEventBody,
   DecommissionReason,
@@ -11,27 +15,39 @@ import type { SchemaSet } from './schema-set.ts';
 import { RECORD_NAMES, rxledgerSchemas } from './schemas.ts';
 
 const NS = 'rxledger.v1.';
+const NS2 = 'rxledger.v2.';
 
+// Body record names without namespace. The first nine are in CustodyEvent v1 and v2; the rest only in v2.
 const BODY_RECORDS: Record<EventType, string> = {
-  COMMISSION: `${NS}Commission`,
-  AGGREGATE: `${NS}Aggregate`,
-  DISAGGREGATE: `${NS}Disaggregate`,
-  SHIP: `${NS}Ship`,
-  RECEIVE: `${NS}Receive`,
-  DISPENSE: `${NS}Dispense`,
-  DECOMMISSION: `${NS}Decommission`,
-  RECALL: `${NS}Recall`,
-  REGISTRY: `${NS}Registry`,
+  COMMISSION: 'Commission',
+  AGGREGATE: 'Aggregate',
+  DISAGGREGATE: 'Disaggregate',
+  SHIP: 'Ship',
+  RECEIVE: 'Receive',
+  DISPENSE: 'Dispense',
+  DECOMMISSION: 'Decommission',
+  RECALL: 'Recall',
+  REGISTRY: 'Registry',
+  UNDO_DISPENSE: 'UndoDispense',
+  RAISE_ALERT: 'RaiseAlert',
+  UPDATE_ALERT: 'UpdateAlert',
 };
+const V2_ONLY: ReadonlySet<EventType> = new Set(['UNDO_DISPENSE', 'RAISE_ALERT', 'UPDATE_ALERT']);
 const TYPE_OF_RECORD = new Map(Object.entries(BODY_RECORDS).map(([type, name]) => [name, type as EventType]));
 
 type AvroRecord = Record<string, unknown>;
 
-/** Avro single-object encoding of `event`: the exact bytes that are signed. */
+/**
+ * Avro single-object encoding of `event`: the exact bytes that are signed. An event CustodyEvent v1
+ * can express is written as v1, so its bytes (and every signature and leaf over them) are what they
+ * always were and a v1-only reader keeps reading them; the undo and alert events are written as v2.
+ */
 export function encodeCustodyEvent(event: CustodyEvent, schemas: SchemaSet = rxledgerSchemas): Uint8Array {
   const { eventId, eventTime, eventTimeOffsetMinutes, party, site } = event;
-  const body = { [BODY_RECORDS[event.type]]: bodyToAvro(event) };
-  return schemas.encode(RECORD_NAMES.custodyEvent, {
+  const v2 = V2_ONLY.has(event.type);
+  const ns = v2 ? NS2 : NS;
+  const body = { [ns + BODY_RECORDS[event.type]]: bodyToAvro(event, ns) };
+  return schemas.encode(v2 ? RECORD_NAMES.custodyEventV2 : RECORD_NAMES.custodyEvent, {
     eventId,
     eventTime,
     eventTimeOffsetMinutes,
@@ -43,10 +59,17 @@ export function encodeCustodyEvent(event: CustodyEvent, schemas: SchemaSet = rxl
 
 /** The custody event in `bytes`; throws CodecError if they are not a well-formed custody event record. */
 export function decodeCustodyEvent(bytes: Uint8Array, schemas: SchemaSet = rxledgerSchemas): CustodyEvent {
-  const record = schemas.decodeAs(RECORD_NAMES.custodyEvent, bytes);
+  const record = schemas.decode(bytes);
+  if (record.name !== RECORD_NAMES.custodyEvent && record.name !== RECORD_NAMES.custodyEventV2) {
+    throw new CodecError(
+      'WRONG_RECORD_TYPE',
+      `expected a ${RECORD_NAMES.custodyEvent} or ${RECORD_NAMES.custodyEventV2} record, found ${record.name} (0x${record.fingerprint})`,
+    );
+  }
   const v = record.value as AvroRecord;
   const [branch, body] = unwrap(v.body);
-  const type = TYPE_OF_RECORD.get(branch) as EventType;
+  const ns = branch.slice(0, branch.lastIndexOf('.') + 1);
+  const type = TYPE_OF_RECORD.get(branch.slice(ns.length)) as EventType;
   const header = {
     eventId: v.eventId as string,
     eventTime: v.eventTime as number,
@@ -54,10 +77,10 @@ export function decodeCustodyEvent(bytes: Uint8Array, schemas: SchemaSet = rxled
     party: v.party as string,
     site: v.site as string,
   };
-  return { ...header, ...bodyFromAvro(type, body) };
+  return { ...header, ...bodyFromAvro(type, body, ns) };
 }
 
-function bodyToAvro(event: CustodyEventBody): AvroRecord {
+function bodyToAvro(event: CustodyEventBody, ns: string): AvroRecord {
   switch (event.type) {
     case 'COMMISSION':
       return { items: event.items, lot: event.lot, expiry: event.expiry };
@@ -75,11 +98,19 @@ function bodyToAvro(event: CustodyEventBody): AvroRecord {
     case 'RECALL':
       return { gtin: event.gtin, lot: event.lot, reason: event.reason };
     case 'REGISTRY':
-      return { changes: event.changes.map(changeToAvro) };
+      return { changes: event.changes.map((c) => changeToAvro(c, ns)) };
+    case 'UNDO_DISPENSE':
+      return { dispense: event.dispense, items: event.items };
+    case 'RAISE_ALERT':
+      return { item: event.item, code: event.code, lot: event.lot, expiry: event.expiry };
+    case 'UPDATE_ALERT': {
+      const { alert, item, status, rootCause, note } = event;
+      return { alert, item, status, rootCause: rootCause && { [`${NS2}AlertRootCause`]: rootCause }, note };
+    }
   }
 }
 
-function bodyFromAvro(type: EventType, b: AvroRecord): CustodyEventBody {
+function bodyFromAvro(type: EventType, b: AvroRecord, ns: string): CustodyEventBody {
   const items = () => [...(b.items as string[])];
   switch (type) {
     case 'COMMISSION':
@@ -98,21 +129,40 @@ function bodyFromAvro(type: EventType, b: AvroRecord): CustodyEventBody {
     case 'RECALL':
       return { type, gtin: b.gtin as string, lot: b.lot as string, reason: b.reason as string };
     case 'REGISTRY':
-      return { type, changes: (b.changes as unknown[]).map(changeFromAvro) };
+      return { type, changes: (b.changes as unknown[]).map((c) => changeFromAvro(c, ns)) };
+    case 'UNDO_DISPENSE':
+      return { type, dispense: b.dispense as string, items: items() };
+    case 'RAISE_ALERT':
+      return {
+        type,
+        item: b.item as string,
+        code: b.code as AlertCode,
+        lot: b.lot as string,
+        expiry: b.expiry as string,
+      };
+    case 'UPDATE_ALERT':
+      return {
+        type,
+        alert: b.alert as string,
+        item: b.item as string,
+        status: b.status as AlertStatus,
+        rootCause: b.rootCause === null ? null : (unwrap(b.rootCause)[1] as unknown as AlertRootCause),
+        note: b.note as string,
+      };
   }
 }
 
-function changeToAvro(change: RegistryChange): AvroRecord {
+function changeToAvro(change: RegistryChange, ns: string): AvroRecord {
   const { kind, ...fields } = change;
   if (change.kind === 'AddKey') {
-    return { [NS + kind]: { ...fields, publicKey: asBuffer(change.publicKey) } };
+    return { [ns + kind]: { ...fields, publicKey: asBuffer(change.publicKey) } };
   }
-  return { [NS + kind]: fields };
+  return { [ns + kind]: fields };
 }
 
-function changeFromAvro(wrapped: unknown): RegistryChange {
+function changeFromAvro(wrapped: unknown, ns: string): RegistryChange {
   const [branch, c] = unwrap(wrapped);
-  const kind = branch.slice(NS.length);
+  const kind = branch.slice(ns.length);
   switch (kind) {
     case 'AddParty':
       return {

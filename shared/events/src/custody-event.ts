@@ -12,6 +12,9 @@ export const EVENT_TYPES = [
   'DECOMMISSION',
   'RECALL',
   'REGISTRY',
+  'UNDO_DISPENSE',
+  'RAISE_ALERT',
+  'UPDATE_ALERT',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -22,6 +25,39 @@ export type Role = (typeof ROLES)[number];
 /** Reasons a pack or container may be decommissioned. */
 export const DECOMMISSION_REASONS = ['destroyed', 'stolen', 'sample', 'expired', 'damaged'] as const;
 export type DecommissionReason = (typeof DECOMMISSION_REASONS)[number];
+
+/**
+ * The alert codes of a verify answer (DESIGN §5), as pharmacists know them from NMVS and the US VRS.
+ * A RAISE_ALERT event carries one of them, so they live with the events.
+ */
+export const ALERT_CODES = [
+  'UNKNOWN_PRODUCT',
+  'UNKNOWN_SERIAL',
+  'LOT_MISMATCH',
+  'EXPIRY_MISMATCH',
+  'EXPIRED',
+  'ALREADY_DISPENSED',
+  'DECOMMISSIONED',
+  'RECALLED',
+  'CUSTODY_MISMATCH',
+  'CHAIN_ANOMALY',
+] as const;
+export type AlertCode = (typeof ALERT_CODES)[number];
+
+/** Investigation steps of an alert (UPDATE_ALERT); an alert starts OPEN, which no event sets. */
+export const ALERT_STATUSES = ['INVESTIGATING', 'INFO_REQUESTED', 'INFO_PROVIDED', 'CLOSED'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+/** Why an alert was closed (the EMVO alert-management categories). */
+export const ALERT_ROOT_CAUSES = [
+  'PHARMACY_TECHNICAL_ERROR',
+  'PHARMACY_PROCEDURAL_ERROR',
+  'MANUFACTURER_DATA_ERROR',
+  'DISTRIBUTOR_ERROR',
+  'SYSTEM_ERROR',
+  'CONFIRMED_FALSIFICATION',
+] as const;
+export type AlertRootCause = (typeof ALERT_ROOT_CAUSES)[number];
 
 /** Fields every event carries. */
 export interface EventHeader {
@@ -85,6 +121,37 @@ export interface RegistryBody {
   type: 'REGISTRY';
   changes: RegistryChange[];
 }
+/** Reverts a dispense of the same pharmacy (EU 2016/161 Art. 13); CustodyEvent v2. */
+export interface UndoDispenseBody {
+  type: 'UNDO_DISPENSE';
+  /** eventId of the reverted DISPENSE, signed by the same party. */
+  dispense: string;
+  /** SGTIN URIs returned: all or some of that dispense's items. */
+  items: string[];
+}
+/** A potential-falsification alert raised at a pharmacy's verify; CustodyEvent v2. */
+export interface RaiseAlertBody {
+  type: 'RAISE_ALERT';
+  /** SGTIN URI of the scanned pack. */
+  item: string;
+  code: AlertCode;
+  /** As scanned; '' when the scan carried none. */
+  lot: string;
+  /** YYMMDD as scanned; '' when the scan carried none. */
+  expiry: string;
+}
+/** One step of an alert investigation; CustodyEvent v2. */
+export interface UpdateAlertBody {
+  type: 'UPDATE_ALERT';
+  alert: string;
+  /** SGTIN URI of the alert's pack. */
+  item: string;
+  status: AlertStatus;
+  /** Set exactly when status is CLOSED. */
+  rootCause: AlertRootCause | null;
+  /** At most 500 characters; never patient data. */
+  note: string;
+}
 
 export type CustodyEventBody =
   | CommissionBody
@@ -95,7 +162,10 @@ export type CustodyEventBody =
   | DispenseBody
   | DecommissionBody
   | RecallBody
-  | RegistryBody;
+  | RegistryBody
+  | UndoDispenseBody
+  | RaiseAlertBody
+  | UpdateAlertBody;
 
 /** A custody event; narrow on `type` to reach the per-type fields. */
 export type CustodyEvent = EventHeader & CustodyEventBody;

@@ -333,6 +333,432 @@ export const EMBEDDED_SCHEMAS: Readonly<Record<string, unknown>> = {
       },
     ],
   },
+  'custody-event.v2.avsc': {
+    type: 'record',
+    name: 'CustodyEvent',
+    namespace: 'rxledger.v2',
+    doc: 'One custody event, signed as the bytes of its Avro single-object encoding. Version 2 is version 1 with three more body branches: the undo of a dispense and the alert workflow (raise, update). Writers use version 1 for every event version 1 can express, so readers that know only version 1 keep reading those byte for byte. The event type is the branch of `body`. No maps anywhere: signed bytes must be canonical.',
+    fields: [
+      {
+        name: 'eventId',
+        type: 'string',
+        doc: 'Idempotency key chosen by the client or service: 1..128 chars of [A-Za-z0-9._:-].',
+      },
+      {
+        name: 'eventTime',
+        type: {
+          type: 'long',
+          logicalType: 'timestamp-millis',
+        },
+        doc: 'When it happened, epoch milliseconds (UTC).',
+      },
+      {
+        name: 'eventTimeOffsetMinutes',
+        type: 'int',
+        doc: 'Zone offset of the original RFC 3339 eventTime in minutes east of UTC (-1439..1439), so the local time can be reproduced.',
+      },
+      {
+        name: 'party',
+        type: 'string',
+        doc: 'GLN-13 of the signing party.',
+      },
+      {
+        name: 'site',
+        type: 'string',
+        doc: 'GLN-13 of the site where it happened.',
+      },
+      {
+        name: 'body',
+        type: [
+          {
+            type: 'record',
+            name: 'Commission',
+            doc: "New packs or containers come into existence, ACTIVE, in the signer's custody.",
+            fields: [
+              {
+                name: 'items',
+                type: {
+                  type: 'array',
+                  items: 'string',
+                },
+                doc: 'Canonical GS1 Digital Link URIs.',
+              },
+              {
+                name: 'lot',
+                type: 'string',
+                doc: 'AI 10, as scanned.',
+              },
+              {
+                name: 'expiry',
+                type: 'string',
+                doc: 'AI 17, YYMMDD as scanned (DD=00 means end of month).',
+              },
+            ],
+          },
+          {
+            type: 'record',
+            name: 'Aggregate',
+            fields: [
+              {
+                name: 'parent',
+                type: 'string',
+                doc: 'Canonical SSCC URI of the container.',
+              },
+              {
+                name: 'children',
+                type: {
+                  type: 'array',
+                  items: 'string',
+                },
+              },
+            ],
+          },
+          {
+            type: 'record',
+            name: 'Disaggregate',
+            fields: [
+              {
+                name: 'parent',
+                type: 'string',
+              },
+              {
+                name: 'children',
+                type: {
+                  type: 'array',
+                  items: 'string',
+                },
+                doc: 'Empty means all children.',
+              },
+            ],
+          },
+          {
+            type: 'record',
+            name: 'Ship',
+            fields: [
+              {
+                name: 'items',
+                type: {
+                  type: 'array',
+                  items: 'string',
+                },
+              },
+              {
+                name: 'to',
+                type: 'string',
+                doc: 'GLN-13 of the receiving party.',
+              },
+            ],
+          },
+          {
+            type: 'record',
+            name: 'Receive',
+            fields: [
+              {
+                name: 'items',
+                type: {
+                  type: 'array',
+                  items: 'string',
+                },
+              },
+              {
+                name: 'from',
+                type: 'string',
+                doc: 'GLN-13 of the shipping party.',
+              },
+            ],
+          },
+          {
+            type: 'record',
+            name: 'Dispense',
+            fields: [
+              {
+                name: 'items',
+                type: {
+                  type: 'array',
+                  items: 'string',
+                },
+                doc: 'SGTIN URIs only.',
+              },
+            ],
+          },
+          {
+            type: 'record',
+            name: 'Decommission',
+            fields: [
+              {
+                name: 'items',
+                type: {
+                  type: 'array',
+                  items: 'string',
+                },
+              },
+              {
+                name: 'reason',
+                type: {
+                  type: 'enum',
+                  name: 'DecommissionReason',
+                  symbols: ['destroyed', 'stolen', 'sample', 'expired', 'damaged'],
+                },
+              },
+            ],
+          },
+          {
+            type: 'record',
+            name: 'Recall',
+            fields: [
+              {
+                name: 'gtin',
+                type: 'string',
+                doc: 'GTIN-14.',
+              },
+              {
+                name: 'lot',
+                type: 'string',
+              },
+              {
+                name: 'reason',
+                type: 'string',
+              },
+            ],
+          },
+          {
+            type: 'record',
+            name: 'Registry',
+            doc: 'Participant changes, signed by the registry authority; applied in order, all or nothing.',
+            fields: [
+              {
+                name: 'changes',
+                type: {
+                  type: 'array',
+                  items: [
+                    {
+                      type: 'record',
+                      name: 'AddParty',
+                      fields: [
+                        {
+                          name: 'gln',
+                          type: 'string',
+                        },
+                        {
+                          name: 'name',
+                          type: 'string',
+                        },
+                        {
+                          name: 'roles',
+                          type: {
+                            type: 'array',
+                            items: {
+                              type: 'enum',
+                              name: 'Role',
+                              symbols: ['AUTHORITY', 'MANUFACTURER', 'DISTRIBUTOR', 'PHARMACY', 'REGULATOR'],
+                            },
+                          },
+                        },
+                        {
+                          name: 'companyPrefixes',
+                          type: {
+                            type: 'array',
+                            items: 'string',
+                          },
+                          doc: 'GS1 company prefixes (4..12 digits) whose GTINs this party owns.',
+                        },
+                      ],
+                    },
+                    {
+                      type: 'record',
+                      name: 'SetRoles',
+                      fields: [
+                        {
+                          name: 'gln',
+                          type: 'string',
+                        },
+                        {
+                          name: 'roles',
+                          type: {
+                            type: 'array',
+                            items: 'Role',
+                          },
+                        },
+                      ],
+                    },
+                    {
+                      type: 'record',
+                      name: 'SetCompanyPrefixes',
+                      fields: [
+                        {
+                          name: 'gln',
+                          type: 'string',
+                        },
+                        {
+                          name: 'companyPrefixes',
+                          type: {
+                            type: 'array',
+                            items: 'string',
+                          },
+                        },
+                      ],
+                    },
+                    {
+                      type: 'record',
+                      name: 'AddKey',
+                      fields: [
+                        {
+                          name: 'gln',
+                          type: 'string',
+                        },
+                        {
+                          name: 'keyId',
+                          type: 'string',
+                          doc: 'Must equal the key id derived from publicKey.',
+                        },
+                        {
+                          name: 'publicKey',
+                          type: {
+                            type: 'fixed',
+                            name: 'Ed25519PublicKey',
+                            size: 32,
+                          },
+                        },
+                        {
+                          name: 'validFrom',
+                          type: {
+                            type: 'long',
+                            logicalType: 'timestamp-millis',
+                          },
+                        },
+                      ],
+                    },
+                    {
+                      type: 'record',
+                      name: 'RevokeKey',
+                      fields: [
+                        {
+                          name: 'gln',
+                          type: 'string',
+                        },
+                        {
+                          name: 'keyId',
+                          type: 'string',
+                        },
+                        {
+                          name: 'revokedAt',
+                          type: {
+                            type: 'long',
+                            logicalType: 'timestamp-millis',
+                          },
+                          doc: 'Events with eventTime >= revokedAt signed by this key are rejected; may be in the past.',
+                        },
+                        {
+                          name: 'reason',
+                          type: 'string',
+                        },
+                      ],
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+          {
+            type: 'record',
+            name: 'UndoDispense',
+            doc: 'Reverts a dispense of the same pharmacy within 10 days (Delegated Regulation (EU) 2016/161, Article 13): the packs become ACTIVE in its custody again; the history keeps both events.',
+            fields: [
+              {
+                name: 'dispense',
+                type: 'string',
+                doc: 'eventId of the DISPENSE it reverts, signed by the same party (eventIds are scoped to the signer).',
+              },
+              {
+                name: 'items',
+                type: {
+                  type: 'array',
+                  items: 'string',
+                },
+                doc: 'SGTIN URIs to return: all or some of the items that dispense named.',
+              },
+            ],
+          },
+          {
+            type: 'record',
+            name: 'RaiseAlert',
+            doc: 'A verify at the counter answered with a potential-falsification alert; signed by the pharmacy where the pack was scanned. No patient data.',
+            fields: [
+              {
+                name: 'item',
+                type: 'string',
+                doc: 'Canonical SGTIN URI of the scanned pack.',
+              },
+              {
+                name: 'code',
+                type: 'string',
+                doc: 'The alert code of the verify answer (DESIGN §5), e.g. UNKNOWN_SERIAL.',
+              },
+              {
+                name: 'lot',
+                type: 'string',
+                doc: 'AI 10 as scanned; empty when the scan carried none.',
+              },
+              {
+                name: 'expiry',
+                type: 'string',
+                doc: 'AI 17 YYMMDD as scanned; empty when the scan carried none.',
+              },
+            ],
+          },
+          {
+            type: 'record',
+            name: 'UpdateAlert',
+            doc: 'One step of an alert investigation, signed by the party taking it (the manufacturer owning the GTIN, the pharmacy that raised it, or a regulator).',
+            fields: [
+              {
+                name: 'alert',
+                type: 'string',
+                doc: 'The alert id the ledger gave the alert.',
+              },
+              {
+                name: 'item',
+                type: 'string',
+                doc: "Canonical SGTIN URI of the alert's pack, so the step is hash-linked into the pack's history and its bundle.",
+              },
+              {
+                name: 'status',
+                type: {
+                  type: 'enum',
+                  name: 'AlertStatus',
+                  symbols: ['INVESTIGATING', 'INFO_REQUESTED', 'INFO_PROVIDED', 'CLOSED'],
+                },
+              },
+              {
+                name: 'rootCause',
+                type: [
+                  'null',
+                  {
+                    type: 'enum',
+                    name: 'AlertRootCause',
+                    symbols: [
+                      'PHARMACY_TECHNICAL_ERROR',
+                      'PHARMACY_PROCEDURAL_ERROR',
+                      'MANUFACTURER_DATA_ERROR',
+                      'DISTRIBUTOR_ERROR',
+                      'SYSTEM_ERROR',
+                      'CONFIRMED_FALSIFICATION',
+                    ],
+                  },
+                ],
+                doc: 'Set exactly when status is CLOSED.',
+              },
+              {
+                name: 'note',
+                type: 'string',
+                doc: 'Free text for the other parties, at most 500 characters; never patient data.',
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  },
   'signed-event.v1.avsc': {
     type: 'record',
     name: 'SignedEvent',

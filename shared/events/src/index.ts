@@ -2,6 +2,7 @@
 // the participant registry, and validation of events as scanners send them.
 
 export * from './portable.ts';
+export { asBuffer, asBytes } from './bytes.ts';
 export { nodeEd25519 } from './ed25519-node.ts';
 export {
   readSigningKeyFile,

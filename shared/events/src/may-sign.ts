@@ -13,6 +13,12 @@ export const ENTITLEMENTS: Readonly<Record<EventType, readonly Role[]>> = Object
   RECEIVE: ['MANUFACTURER', 'DISTRIBUTOR', 'PHARMACY'],
   DISPENSE: ['PHARMACY'],
   REGISTRY: ['AUTHORITY'],
+  // The same pharmacy only, within 10 days: the fold judges that (DESIGN §3).
+  UNDO_DISPENSE: ['PHARMACY'],
+  // Raised where the pack was scanned; investigated by the GTIN's manufacturer, the pharmacy that
+  // raised it and regulators: which alert each may touch is the fold's job.
+  RAISE_ALERT: ['PHARMACY'],
+  UPDATE_ALERT: ['MANUFACTURER', 'PHARMACY', 'REGULATOR'],
 });
 
 export type SignerRejection =

@@ -12,6 +12,9 @@ export function namedItems(event: CustodyEvent): string[] {
     case 'RECALL':
     case 'REGISTRY':
       return [];
+    case 'RAISE_ALERT':
+    case 'UPDATE_ALERT':
+      return [event.item];
     default:
       return [...new Set(event.items)];
   }

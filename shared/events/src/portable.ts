@@ -36,6 +36,12 @@ export {
   type AddKey,
   type AddParty,
   type AggregateBody,
+  ALERT_CODES,
+  ALERT_ROOT_CAUSES,
+  ALERT_STATUSES,
+  type AlertCode,
+  type AlertRootCause,
+  type AlertStatus,
   type CommissionBody,
   type CustodyEvent,
   type CustodyEventBody,
@@ -48,6 +54,7 @@ export {
   EVENT_TYPES,
   type EventHeader,
   type EventType,
+  type RaiseAlertBody,
   type RecallBody,
   type ReceiveBody,
   type RegistryBody,
@@ -58,6 +65,8 @@ export {
   type SetCompanyPrefixes,
   type SetRoles,
   type ShipBody,
+  type UndoDispenseBody,
+  type UpdateAlertBody,
 } from './custody-event.ts';
 export { decodeCustodyEvent, encodeCustodyEvent } from './custody-event-codec.ts';
 export { type CustodyEventJson, custodyEventToJson } from './custody-event-json.ts';

@@ -13,9 +13,11 @@ function load(file: string): unknown {
  * Full record names of every schema version rxledger reads. Ledgers write LedgerEntry v2; v1 leaves
  * (written before registry links) stay readable, and the single-object fingerprint tells them apart.
  * Partner services write SignedEvent v2 (batch-signed); v1 records stay accepted.
+ * CustodyEvent v2 adds the undo and alert bodies; every event v1 can express is still written as v1.
  */
 export const RECORD_NAMES = {
   custodyEvent: 'rxledger.v1.CustodyEvent',
+  custodyEventV2: 'rxledger.v2.CustodyEvent',
   signedEvent: 'rxledger.v1.SignedEvent',
   signedEventV2: 'rxledger.v2.SignedEvent',
   ledgerEntry: 'rxledger.v1.LedgerEntry',
@@ -25,6 +27,7 @@ export const RECORD_NAMES = {
 /** Every schema version rxledger reads, as parsed `.avsc` JSON. */
 export const SCHEMAS: readonly unknown[] = Object.freeze([
   load('custody-event.v1.avsc'),
+  load('custody-event.v2.avsc'),
   load('signed-event.v1.avsc'),
   load('signed-event.v2.avsc'),
   load('ledger-entry.v1.avsc'),

@@ -10,6 +10,12 @@ import {
 } from '@rxledger/gs1';
 import type { FieldIssue } from '@rxledger/runtime/errors';
 import {
+  ALERT_CODES,
+  ALERT_ROOT_CAUSES,
+  ALERT_STATUSES,
+  type AlertCode,
+  type AlertRootCause,
+  type AlertStatus,
   type CustodyEvent,
   type CustodyEventBody,
   DECOMMISSION_REASONS,
@@ -56,6 +62,9 @@ const TYPE_FIELDS: Record<Exclude<EventType, 'REGISTRY'>, string[]> = {
   DISPENSE: ['items'],
   DECOMMISSION: ['items', 'reason'],
   RECALL: ['gtin', 'lot', 'reason'],
+  UNDO_DISPENSE: ['dispense', 'items'],
+  RAISE_ALERT: ['item', 'code', 'lot', 'expiry'],
+  UPDATE_ALERT: ['alert', 'item', 'status', 'rootCause', 'note'],
 };
 
 /**
@@ -272,15 +281,22 @@ class Checker {
       case 'RECEIVE':
         body = { type, items: uris(this.items('items', f.items)), from: this.gln('from', f.from) ?? '' };
         break;
-      case 'DISPENSE': {
-        const items = this.items('items', f.items);
-        items?.forEach((item, i) => {
-          if (item.kind !== 'sgtin')
-            this.issue(`items[${i}]`, `must be a pack (SGTIN): a container (SSCC) is not dispensed`);
-        });
-        body = { type, items: uris(items) };
+      case 'DISPENSE':
+        body = { type, items: uris(this.packs('items', f.items, 'dispensed')) };
         break;
-      }
+      case 'UNDO_DISPENSE':
+        body = {
+          type,
+          dispense: this.eventId('dispense', f.dispense) ?? '',
+          items: uris(this.packs('items', f.items, 'dispensed')),
+        };
+        break;
+      case 'RAISE_ALERT':
+        body = this.raiseAlert(f);
+        break;
+      case 'UPDATE_ALERT':
+        body = this.updateAlert(f);
+        break;
       case 'DECOMMISSION': {
         const items = this.items('items', f.items);
         const reason = this.string('reason', f.reason);
@@ -305,6 +321,73 @@ class Checker {
       }
     }
     return this.issues.length === before ? body : undefined;
+  }
+
+  /** Items that must all be packs (SGTIN): containers are never `verb`. */
+  packs(field: string, v: unknown, verb: string): ItemId[] | undefined {
+    const items = this.items(field, v);
+    items?.forEach((item, i) => {
+      if (item.kind !== 'sgtin')
+        this.issue(`${field}[${i}]`, `must be a pack (SGTIN): a container (SSCC) is not ${verb}`);
+    });
+    return items;
+  }
+
+  pack(field: string, v: unknown): string {
+    const item = this.item(field, v);
+    if (item !== undefined && item.kind !== 'sgtin')
+      this.issue(field, 'must be a pack (SGTIN), not a container');
+    return item?.uri ?? '';
+  }
+
+  oneOf<T extends string>(field: string, v: unknown, values: readonly T[]): T | undefined {
+    const s = this.string(field, v);
+    if (s === undefined || (values as readonly string[]).includes(s)) return s as T | undefined;
+    return this.issue(field, `must be one of ${values.join(', ')}, got ${JSON.stringify(s)}`);
+  }
+
+  // Lot and expiry as scanned: absent or '' when the scan carried none.
+  raiseAlert(f: Record<string, unknown>): CustodyEventBody {
+    const scanned = (field: string, check: (s: string) => string | undefined) =>
+      f[field] === undefined || f[field] === '' ? '' : (check(field) ?? '');
+    return {
+      type: 'RAISE_ALERT',
+      item: this.pack('item', f.item),
+      code: this.oneOf<AlertCode>('code', f.code, ALERT_CODES) ?? 'UNKNOWN_SERIAL',
+      lot: scanned('lot', () => this.lot('lot', f.lot)),
+      expiry: scanned(
+        'expiry',
+        () =>
+          this.gs1(
+            'expiry',
+            f.expiry,
+            (s) => parseExpiry(s, new Date(this.now)),
+            (e) => e.yymmdd,
+          )?.yymmdd,
+      ),
+    };
+  }
+
+  // rootCause is set exactly when the step closes the alert; a note may be empty but is bounded.
+  updateAlert(f: Record<string, unknown>): CustodyEventBody {
+    const status = this.oneOf<AlertStatus>('status', f.status, ALERT_STATUSES);
+    let rootCause: AlertRootCause | null = null;
+    if (status === 'CLOSED') {
+      rootCause = this.oneOf<AlertRootCause>('rootCause', f.rootCause, ALERT_ROOT_CAUSES) ?? null;
+    } else if (f.rootCause !== undefined && f.rootCause !== null) {
+      this.issue('rootCause', `is given only when status is CLOSED, not ${status ?? 'absent'}`);
+    }
+    const note = f.note === undefined && !this.canonical ? '' : this.string('note', f.note);
+    if (note !== undefined && note.length > MAX_TEXT)
+      this.issue('note', `must be at most ${MAX_TEXT} characters, got ${note.length}`);
+    return {
+      type: 'UPDATE_ALERT',
+      alert: this.eventId('alert', f.alert) ?? '',
+      item: this.pack('item', f.item),
+      status: status ?? 'INVESTIGATING',
+      rootCause,
+      note: note ?? '',
+    };
   }
 
   registry(changes: readonly unknown[]): void {

@@ -354,3 +354,66 @@ describe('RFC 3339 times', () => {
     expect(parseRfc3339('2000-02-29T00:00:00Z')).toMatchObject({ offsetMinutes: 0 });
   });
 });
+
+describe('the CustodyEvent v2 bodies: undo of a dispense and the alert workflow', () => {
+  it('normalize what a pharmacy or manufacturer system sends', () => {
+    const undo = valid({ type: 'UNDO_DISPENSE', dispense: 'disp-7', items: ['(01)04012345123456(21)A1'] });
+    expect(undo).toMatchObject({ type: 'UNDO_DISPENSE', dispense: 'disp-7', items: [SGTIN('A1')] });
+    const raise = valid({ type: 'RAISE_ALERT', item: SGTIN('A1'), code: 'UNKNOWN_SERIAL' });
+    expect(raise).toMatchObject({ type: 'RAISE_ALERT', item: SGTIN('A1'), lot: '', expiry: '' });
+    const closed = valid({
+      type: 'UPDATE_ALERT',
+      alert: 'A-1',
+      item: SGTIN('A1'),
+      status: 'CLOSED',
+      rootCause: 'MANUFACTURER_DATA_ERROR',
+    });
+    expect(closed).toMatchObject({ rootCause: 'MANUFACTURER_DATA_ERROR', note: '' });
+    for (const e of [undo, raise, closed]) expect(checkCustodyEvent(e, { now: NOW }), e.type).toEqual([]);
+  });
+
+  it.each([
+    [
+      'an undo naming a case',
+      { type: 'UNDO_DISPENSE', dispense: 'd-1', items: [SSCC1] },
+      'items[0]',
+      /SGTIN/,
+    ],
+    ['an undo without its dispense', { type: 'UNDO_DISPENSE', items: [SGTIN('A1')] }, 'dispense', /required/],
+    ['an alert on a case', { type: 'RAISE_ALERT', item: SSCC1, code: 'UNKNOWN_SERIAL' }, 'item', /pack/],
+    ['an unknown alert code', { type: 'RAISE_ALERT', item: SGTIN('A1'), code: 'FAKE' }, 'code', /one of/],
+    [
+      'a closing step without a root cause',
+      { type: 'UPDATE_ALERT', alert: 'A-1', item: SGTIN('A1'), status: 'CLOSED' },
+      'rootCause',
+      /required/,
+    ],
+    [
+      'a root cause on a step that does not close',
+      {
+        type: 'UPDATE_ALERT',
+        alert: 'A-1',
+        item: SGTIN('A1'),
+        status: 'INVESTIGATING',
+        rootCause: 'SYSTEM_ERROR',
+      },
+      'rootCause',
+      /only when status is CLOSED/,
+    ],
+    [
+      'a note over 500 characters',
+      {
+        type: 'UPDATE_ALERT',
+        alert: 'A-1',
+        item: SGTIN('A1'),
+        status: 'INFO_REQUESTED',
+        note: 'x'.repeat(501),
+      },
+      'note',
+      /at most 500/,
+    ],
+  ])('refuse %s, naming the field', (_, input, field, reason) => {
+    const issue = issuesOf(input).find((i) => i.field === field);
+    expect(issue?.reason).toMatch(reason);
+  });
+});

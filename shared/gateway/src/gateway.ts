@@ -18,11 +18,13 @@ import { mountEpcisCapture } from './epcis-capture.ts';
 import { createEventPublisher } from './event-publisher.ts';
 import { mountEventStatus } from './event-status.ts';
 import { createGatewayMetrics } from './gateway-metrics.ts';
-import { type HostedParty, loadHostedParties, scannerDirectory } from './hosted-party.ts';
+import type { HostedParty } from './hosted-party.ts';
 import { kafkaLogSink } from './kafka-log-sink.ts';
 import { createLedgerClient, type LedgerClient } from './ledger-client.ts';
+import { createLiveParties } from './live-parties.ts';
 import type { PartyConfig } from './partner-config.ts';
 import { mountPostEvents } from './post-events.ts';
+import { publishBatch } from './publish-batch.ts';
 import { scannerAuth, scannerOf } from './scanner-auth.ts';
 import { SignedEventCache } from './signed-event-cache.ts';
 
@@ -35,6 +37,12 @@ export interface GatewayRouteContext {
   ledger: LedgerClient;
   log: Logger;
   metrics: Registry;
+  /**
+   * Publishes `events` (JSON, as POST /v1/events takes them, of `types` only) for the authenticated
+   * scanner of `res`, through the same path as POST /v1/events: resolves with their eventIds once
+   * Kafka acknowledged them, and MUST NOT before (the pharmacy's counter verify raises alerts so).
+   */
+  publish(events: unknown[], res: Response, types: readonly EventType[]): Promise<string[]>;
 }
 
 /** What makes one kind of partner service: its name, the event types it takes, its extra routes. */
@@ -57,6 +65,13 @@ export interface GatewayOptions extends Omit<PartnerProfile, 'defaultPort'> {
   channel: string;
   /** The parties hosted here (PARTNER_CONFIG); their keys are read by start(). */
   parties: readonly PartyConfig[];
+  /**
+   * The PARTNER_CONFIG file `parties` came from: when given, it and its key files are watched, and a
+   * change is taken without a restart (or refused, keeping the last good one; see reload()).
+   */
+  configFile?: string | undefined;
+  /** How often the ledger's registry is read to pick each party's signing key; default 5 s, 0 never. */
+  registryPollMs?: number;
   /** Base URL of the ledger asked for event states (and the pharmacy's verify). */
   ledgerUrl: string;
   log: Logger;
@@ -80,6 +95,11 @@ export interface Gateway {
   start(): Promise<string>;
   /** Stops listening, fails what still waits for Kafka with 503, disconnects; leaves nothing running. */
   stop(): Promise<void>;
+  /**
+   * Reads the configFile and its key files again (SIGHUP); resolves true when taken, false when
+   * refused (logged, in /healthz and /metrics; the last good configuration stays in force).
+   */
+  reload(): Promise<boolean>;
 }
 
 /**
@@ -130,13 +150,16 @@ export function createGateway(opts: GatewayOptions): Gateway {
     verifyTopic,
   });
   const ledger = createLedgerClient({ baseUrl: opts.ledgerUrl, timeoutMs: opts.ledgerTimeoutMs ?? 5_000 });
-  const authenticate = scannerAuth(`rxledger-${opts.name}`, scannerDirectory(opts.parties));
-  let parties: Map<string, HostedParty> | undefined;
-  const partyOf = (res: Response): HostedParty => {
-    const party = parties?.get(scannerOf(res).party);
-    if (party === undefined) throw new Error('scanner of a party whose key is not loaded');
-    return party;
-  };
+  const live = createLiveParties({
+    parties: opts.parties,
+    configFile: opts.configFile,
+    ledger,
+    log: opts.log,
+    now,
+    registryPollMs: opts.registryPollMs,
+  });
+  const authenticate = scannerAuth(`rxledger-${opts.name}`, live.scanners);
+  const partyOf = (res: Response): HostedParty => live.signer(scannerOf(res).party);
 
   const http = createHttpService({
     name: opts.name,
@@ -144,17 +167,22 @@ export function createGateway(opts: GatewayOptions): Gateway {
     port: opts.port,
     log: opts.log,
     async readiness() {
-      if (parties === undefined) return { ready: false, detail: 'signing keys not loaded' };
+      if (!live.started) return { ready: false, detail: 'signing keys not loaded' };
       if (unfitTopic) return { ready: false, detail: unfitTopic.message };
       return kafkaProbe.check();
     },
     routes(app, registry) {
+      live.registerMetrics(registry);
+      // Before the shell's own /healthz: the same answer, with the configuration and signing keys.
+      app.get('/healthz', (_req, res) => {
+        res.json({ status: 'ok', service: opts.name, ...live.status() });
+      });
       const deps = {
         service: opts.name,
         acceptTypes: opts.acceptTypes,
         authenticate,
         partyOf,
-        hostedGlns: () => parties?.keys() ?? [],
+        hostedGlns: live.glns,
         cache: new SignedEventCache(opts.cacheLimits),
         publisher,
         ledger,
@@ -177,18 +205,21 @@ export function createGateway(opts: GatewayOptions): Gateway {
         ledger,
         log: opts.log,
         metrics: registry,
+        publish: (events, res, types) => publishBatch({ events }, res, { ...deps, acceptTypes: types }),
       });
     },
   });
 
   return {
     async start() {
-      parties = await loadHostedParties(opts.parties);
+      await live.start();
       const url = await http.start();
       publisher.warmUp();
       return url;
     },
+    reload: live.reload,
     async stop() {
+      live.stop();
       const closing = http.stop();
       // Scanners still waiting for Kafka get their 503 now instead of holding the server open.
       await publisher.close();

@@ -22,6 +22,10 @@ const partySchema = z.strictObject({
   gln,
   name: z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty'),
   keyFile: z.string({ error: 'must be a path' }).min(1, 'must be a path'),
+  // A key being rotated in: signed with once the ledger's registry holds it, valid and unrevoked, for
+  // this party (keyFile's key until then), so a rotation needs no restart and no moment of bad keys.
+  // It may name a file that does not exist yet: it is taken when it appears.
+  nextKeyFile: z.string({ error: 'must be a path' }).min(1, 'must be a path').optional(),
   // Sent as a bearer token on this party's calls to the ledger; absent where the ledger asks for none.
   ledgerToken: z.string().min(1, 'must not be empty').optional(),
   scanners: z.array(scannerSchema, { error: 'must be an array' }).min(1, 'must list at least one scanner'),
@@ -73,7 +77,17 @@ export function parsePartnerConfig(json: unknown, source: string, baseDir: strin
     const lines = parsed.error.issues.map((issue) => `  ${jsonPath(issue.path)}: ${issue.message}`);
     throw new ConfigError(`${source}: invalid partner configuration\n${lines.join('\n')}`);
   }
-  const parties = parsed.data.parties.map((p) => ({ ...p, keyFile: resolve(baseDir, p.keyFile) }));
+  const parties = parsed.data.parties.map((p) => ({
+    ...p,
+    keyFile: resolve(baseDir, p.keyFile),
+    ...(p.nextKeyFile === undefined ? {} : { nextKeyFile: resolve(baseDir, p.nextKeyFile) }),
+  }));
+  const same = parties.findIndex((p) => p.nextKeyFile === p.keyFile);
+  if (same >= 0) {
+    throw new ConfigError(
+      `${source}: invalid partner configuration\n  parties[${same}].nextKeyFile: is the keyFile itself; name the new key's file`,
+    );
+  }
   return { parties };
 }
 
@@ -92,7 +106,7 @@ export async function readPartnerConfig(path: string): Promise<PartnerConfig> {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`PARTNER_CONFIG: ${path} is not JSON: ${(err as Error).message}`);
+    throw new ConfigError(`PARTNER_CONFIG: ${path} is not JSON (${whereParsingFailed(err as Error, text)})`);
   }
   return parsePartnerConfig(json, `PARTNER_CONFIG ${path}`, dirname(resolve(path)));
 }
@@ -102,4 +116,19 @@ function jsonPath(path: readonly PropertyKey[]): string {
   return path
     .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`))
     .join('');
+}
+
+/**
+ * Where JSON.parse stopped, as line and column. Never the parser's own message: V8 quotes the text
+ * around the fault, and a config file holds ledger tokens, which must not reach a log or /healthz.
+ */
+function whereParsingFailed(err: Error, text: string): string {
+  const at = /at position (\d+)/.exec(err.message);
+  if (at === null) {
+    if (/end of JSON/.test(err.message)) return 'it ends too early or is empty';
+    return /^Unexpected token/.test(err.message) ? 'an unexpected token' : 'malformed';
+  }
+  const before = text.slice(0, Number(at[1]));
+  const line = before.split('\n').length;
+  return `at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
 }

@@ -28,6 +28,7 @@ export async function runPartnerService(
     kafkaSecurity,
     channel: config.CHANNEL,
     parties: partners.parties,
+    configFile: config.PARTNER_CONFIG,
     ledgerUrl: config.LEDGER_URL,
     log,
     // An unfit custody topic (checkCustodyTopic) stops the service, as a bad configuration does.
@@ -36,6 +37,9 @@ export async function runPartnerService(
       void gateway.stop().finally(() => process.exit(1));
     },
   });
+  // The file watch takes edits by itself; SIGHUP is for where file events do not arrive (some network
+  // and container mounts) and for operators who prefer to say when. Never a stop, as Node's default is.
+  process.on('SIGHUP', () => void gateway.reload());
   await runUntilStopped(
     {
       start: async () => {

@@ -43,9 +43,12 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
 /**
  * Express middleware that resolves `Authorization: Bearer <scanner key>` to its Scanner (read it with
- * `scannerOf`). `scanners` maps each key hash to its Scanner; the key itself is hashed and dropped.
+ * `scannerOf`). `scanners` maps each key hash to its Scanner (asked per request, so a reloaded configuration counts at once); the key itself is hashed and dropped.
  */
-export function scannerAuth(realm: string, scanners: ReadonlyMap<string, Scanner>): RequestHandler {
+export function scannerAuth(
+  realm: string,
+  scanners: Pick<ReadonlyMap<string, Scanner>, 'get'>,
+): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers.authorization;
     if (header === undefined) {

@@ -1,5 +1,8 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parsePartnerConfig } from '../src/partner-config.ts';
+import { parsePartnerConfig, readPartnerConfig } from '../src/partner-config.ts';
 import { hashScannerKey } from '../src/scanner-auth.ts';
 
 const hash = (s: string) => hashScannerKey(s);
@@ -64,5 +67,40 @@ describe('partner config', () => {
     expect(hashScannerKey('abc')).toBe(
       'sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
     );
+  });
+
+  it('takes a nextKeyFile, resolved like keyFile, and refuses one that is the keyFile itself', () => {
+    const party = { ...good().parties[0], nextKeyFile: 'keys/acme-2.jwk' };
+    expect(parsePartnerConfig({ parties: [party] }, 'f', '/etc/rxledger').parties[0]!.nextKeyFile).toBe(
+      '/etc/rxledger/keys/acme-2.jwk',
+    );
+    const same = { ...good().parties[0], nextKeyFile: '/etc/rxledger/keys/acme.jwk' };
+    expect(() => parsePartnerConfig({ parties: [same] }, 'f', '/etc/rxledger')).toThrow(
+      /parties\[0\]\.nextKeyFile: is the keyFile itself/,
+    );
+  });
+
+  // A reload logs and shows the refusal: V8's parse message quotes the text around the fault,
+  // which could be a ledger token typed without its quotes.
+  it('says where a file is not JSON without quoting any of it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'partner-config-'));
+    try {
+      const file = join(dir, 'p.json');
+      for (const [text, where] of [
+        ['{"parties": [{"ledgerToken": tok_SECRET}]}', 'an unexpected token'],
+        ['{\n  "ledgerToken": "tok_SECRET" "x"\n}', 'at line 2, column 31'],
+        ['', 'it ends too early or is empty'],
+      ] as const) {
+        await writeFile(file, text);
+        const message = await readPartnerConfig(file).then(
+          () => '',
+          (err: Error) => err.message,
+        );
+        expect(message).toBe(`PARTNER_CONFIG: ${file} is not JSON (${where})`);
+        expect(message).not.toContain('SECRET');
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

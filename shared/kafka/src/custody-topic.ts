@@ -1,3 +1,4 @@
+import { retry } from '@rxledger/runtime';
 import type { Admin, Kafka } from 'kafkajs';
 import { assertCustodyTopic } from './custody-topic-check.ts';
 import { KafkaSetupError } from './kafka-setup-error.ts';
@@ -80,18 +81,29 @@ async function waitForLeader(admin: Admin, topic: string, timeoutMs: number): Pr
 
 /**
  * Runs `step` until it returns anything but false, again while a broker answers that it does not host
- * the new topic yet, for at most `timeoutMs`; then the last answer (or error) stands.
+ * the new topic yet, every 200 ms for at most `timeoutMs`; then the last answer (or error) stands.
  */
-async function whileNotYetHosted<T>(step: () => Promise<T>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const result = await step();
-      if (result !== false || Date.now() > deadline) return result;
-    } catch (err) {
-      if (!NOT_YET_HOSTED.test(String((err as Error).message)) || Date.now() > deadline) throw err;
-    }
-    await new Promise((r) => setTimeout(r, 200));
+async function whileNotYetHosted<T>(step: () => Promise<T>, timeoutMs: number): Promise<T | false> {
+  const notYet = new Error('not yet');
+  try {
+    return await retry(
+      async () => {
+        const result = await step();
+        if (result === false) throw notYet;
+        return result;
+      },
+      {
+        attempts: Number.POSITIVE_INFINITY,
+        baseDelayMs: 200,
+        maxDelayMs: 200,
+        jitter: 'none',
+        timeoutMs,
+        retryable: (err) => err === notYet || NOT_YET_HOSTED.test(String((err as Error).message)),
+      },
+    );
+  } catch (err) {
+    if (err === notYet) return false;
+    throw err;
   }
 }
 

@@ -1,3 +1,4 @@
+import { retry } from '@rxledger/runtime';
 import { Kafka, logLevel } from 'kafkajs';
 import { type KafkaSecurity, kafkaJsSecurity } from './kafka-security.ts';
 import { KafkaSetupError } from './kafka-setup-error.ts';
@@ -8,7 +9,6 @@ export async function waitForBroker(
   timeoutMs: number,
   security?: KafkaSecurity,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
   const kafka = new Kafka({
     clientId: 'rxledger-wait',
     brokers,
@@ -17,22 +17,28 @@ export async function waitForBroker(
     retry: { retries: 0 },
     connectionTimeout: 1_000,
   });
-  let lastError: unknown;
-  while (Date.now() < deadline) {
+  const ready = async () => {
     const admin = kafka.admin();
     try {
       await admin.connect();
       const cluster = await admin.describeCluster();
-      if (cluster.brokers.length > 0 && cluster.controller !== null) return;
-    } catch (err) {
-      lastError = err;
+      if (cluster.brokers.length === 0 || cluster.controller === null) throw new Error('no controller yet');
     } finally {
       await admin.disconnect().catch(() => {});
     }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new KafkaSetupError(
-    `Kafka at ${brokers.join(',')} did not become ready within ${timeoutMs} ms`,
-    lastError,
-  );
+  };
+  // Every 250 ms, whatever the error: a broker that is starting refuses connections or has no controller.
+  await retry(ready, {
+    attempts: Number.POSITIVE_INFINITY,
+    baseDelayMs: 250,
+    maxDelayMs: 250,
+    jitter: 'none',
+    timeoutMs,
+    retryable: () => true,
+  }).catch((err: unknown) => {
+    throw new KafkaSetupError(
+      `Kafka at ${brokers.join(',')} did not become ready within ${timeoutMs} ms`,
+      err,
+    );
+  });
 }

@@ -21,6 +21,8 @@ export interface HttpServiceOptions {
   routes?: (app: Express, metrics: Registry) => void;
   /** Whether the service can do its work now (dependencies reachable, caught up...). */
   readiness?: () => Promise<Readiness>;
+  /** Whether the process is still of use at all; /healthz answers 503 with the detail when not. */
+  health?: () => Readiness;
 }
 
 export interface HttpService {
@@ -64,7 +66,9 @@ export function createHttpService(opts: HttpServiceOptions): HttpService {
   opts.routes?.(app, metrics);
 
   app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', service: opts.name });
+    const state = opts.health?.() ?? { ready: true };
+    if (state.ready) res.json({ status: 'ok', service: opts.name });
+    else res.status(503).json({ status: 'failing', service: opts.name, detail: state.detail });
   });
   app.get('/readyz', async (_req, res, next) => {
     try {

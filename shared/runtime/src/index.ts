@@ -25,6 +25,7 @@ export {
   type Service,
 } from './lifecycle.ts';
 export { createLogger, type Logger } from './logger.ts';
-export { type RetryOptions, retry } from './retry.ts';
+export { backoffDelayMs, pause, type RetryOptions, type RetryTiming, retry } from './retry.ts';
 export { WorkSlices } from './work-slices.ts';
 export { type CounterSettings, PAGE_CSP, type WebSite, webPages } from './web-pages.ts';
+export { createProgress, type Progress, type ProgressOptions, type ProgressStream } from './progress.ts';

@@ -44,6 +44,7 @@ export {
   formatSignerKey,
   formatVerifierKey,
   generateNoteKey,
+  hex8,
   isValidKeyName,
   keyId,
   type NoteSigner,

@@ -183,8 +183,15 @@ export function generateNoteKey(name: string): { signerKey: string; verifierKey:
   };
 }
 
-/** `id` as exactly eight lower-case hex digits. */
+/**
+ * A note key ID (a 32-bit unsigned integer) as exactly eight lower-case hex digits, as a key's
+ * `<name>+<hex8>` identity and its vkey write it.
+ * @example hex8(0xc74f20a3) // 'c74f20a3'
+ */
 export function hex8(id: number): string {
+  if (!Number.isInteger(id) || id < 0 || id > 0xffffffff) {
+    throw new TlogError('MALFORMED_KEY', `key ID: expected a 32-bit unsigned integer, got ${id}`);
+  }
   return id.toString(16).padStart(8, '0');
 }
 

@@ -114,27 +114,7 @@ export function verifyConsistency(
     throw new ProofError('INVALID_ARGUMENT', `size1 ${size1} is greater than size2 ${size2}`);
 
   // Outside the RFC's 0 < first < second: nothing to prove, but the claims must still be true.
-  if (size1 === 0 || size1 === size2) {
-    if (proof.length !== 0) {
-      throw new ProofError(
-        'PROOF_MISMATCH',
-        `consistency proof from ${size1} to ${size2} must be empty, has ${proof.length} hashes`,
-      );
-    }
-    if (size1 === 0 && !bytesEqual(root1, emptyRoot())) {
-      throw new ProofError(
-        'PROOF_MISMATCH',
-        `root1 ${toHex(root1)} is not the empty-tree root, yet size1 is 0`,
-      );
-    }
-    if (size1 === size2 && !bytesEqual(root1, root2)) {
-      throw new ProofError(
-        'PROOF_MISMATCH',
-        `trees of equal size ${size1} have different roots ${toHex(root1)} and ${toHex(root2)}`,
-      );
-    }
-    return;
-  }
+  if (size1 === 0 || size1 === size2) return checkTrivialConsistency(size1, size2, proof, root1, root2);
 
   const want = consistencyProofLength(size1, size2);
   // 1. An empty consistency_path fails.
@@ -144,6 +124,59 @@ export function verifyConsistency(
       `consistency proof has ${proof.length} hashes; from size ${size1} to ${size2} it needs ${want}`,
     );
   }
+  const { fr, sr } = consistencyRoots(size1, size2, proof, root1);
+  if (!bytesEqual(fr, root1)) {
+    throw new ProofError(
+      'PROOF_MISMATCH',
+      `consistency proof from ${size1} to ${size2} leads to old root ${toHex(fr)}, not ${toHex(root1)}`,
+    );
+  }
+  if (!bytesEqual(sr, root2)) {
+    throw new ProofError(
+      'PROOF_MISMATCH',
+      `consistency proof from ${size1} to ${size2} leads to new root ${toHex(sr)}, not ${toHex(root2)}`,
+    );
+  }
+}
+
+/** size1 = 0 or size1 = size2: the proof must be empty, and the roots what those sizes imply. */
+function checkTrivialConsistency(
+  size1: number,
+  size2: number,
+  proof: readonly Uint8Array[],
+  root1: Uint8Array,
+  root2: Uint8Array,
+): void {
+  if (proof.length !== 0) {
+    throw new ProofError(
+      'PROOF_MISMATCH',
+      `consistency proof from ${size1} to ${size2} must be empty, has ${proof.length} hashes`,
+    );
+  }
+  if (size1 === 0 && !bytesEqual(root1, emptyRoot())) {
+    throw new ProofError(
+      'PROOF_MISMATCH',
+      `root1 ${toHex(root1)} is not the empty-tree root, yet size1 is 0`,
+    );
+  }
+  if (size1 === size2 && !bytesEqual(root1, root2)) {
+    throw new ProofError(
+      'PROOF_MISMATCH',
+      `trees of equal size ${size1} have different roots ${toHex(root1)} and ${toHex(root2)}`,
+    );
+  }
+}
+
+/**
+ * RFC 9162 §2.1.4.2 steps 2-7 for 0 < size1 < size2 and a proof of the right length: the old and
+ * new roots (fr, sr) the proof leads to. Throws when the proof does not fit the path to the root.
+ */
+function consistencyRoots(
+  size1: number,
+  size2: number,
+  proof: readonly Uint8Array[],
+  root1: Uint8Array,
+): { fr: Uint8Array; sr: Uint8Array } {
   // 2. If first is an exact power of 2, prepend first_hash to consistency_path.
   const path = isPowerOfTwo(size1) ? [root1, ...proof] : proof;
   // 3. fn = first - 1, sn = second - 1.
@@ -178,21 +211,10 @@ export function verifyConsistency(
     fn = Math.floor(fn / 2);
     sn = Math.floor(sn / 2);
   }
-  // 7. fr = first_hash, sr = second_hash, sn = 0.
+  // 7. fr = first_hash, sr = second_hash (the caller compares), sn = 0.
   if (sn !== 0)
     throw new ProofError('PROOF_MISMATCH', 'consistency proof is shorter than the path to the root');
-  if (!bytesEqual(fr, root1)) {
-    throw new ProofError(
-      'PROOF_MISMATCH',
-      `consistency proof from ${size1} to ${size2} leads to old root ${toHex(fr)}, not ${toHex(root1)}`,
-    );
-  }
-  if (!bytesEqual(sr, root2)) {
-    throw new ProofError(
-      'PROOF_MISMATCH',
-      `consistency proof from ${size1} to ${size2} leads to new root ${toHex(sr)}, not ${toHex(root2)}`,
-    );
-  }
+  return { fr, sr };
 }
 
 function checkProofHashes(proof: unknown): asserts proof is readonly Uint8Array[] {

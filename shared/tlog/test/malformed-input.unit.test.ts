@@ -373,6 +373,13 @@ const cases: Case[] = [
   ],
 
   // keys
+  [
+    'hex8(negative)',
+    () => tlog.hex8(-1),
+    'MALFORMED_KEY',
+    'key ID: expected a 32-bit unsigned integer, got -1',
+  ],
+  ['hex8(over 32 bits)', () => tlog.hex8(2 ** 32), 'MALFORMED_KEY', 'got 4294967296'],
   ['keyId(bad name)', () => keyId('a b', h32), 'MALFORMED_KEY', 'invalid key name "a b"'],
   ['keyId(31-byte key)', () => keyId('a', h31), 'MALFORMED_KEY', 'public key: expected 32 bytes, got 31'],
   ['ed25519Verifier(bad name)', () => ed25519Verifier('a+b', h32), 'MALFORMED_KEY', 'invalid key name "a+b"'],

@@ -38,6 +38,14 @@ export function describeEffect(event: CustodyEvent, item: string): string {
       return `recall of GTIN ${event.gtin} lot ${event.lot}: ${event.reason}`;
     case 'REGISTRY':
       return describeChanges(event.changes);
+    case 'UNDO_DISPENSE':
+      return `dispense ${event.dispense} undone${via}`;
+    case 'RAISE_ALERT':
+      return `alert ${event.code} raised at the counter`;
+    case 'UPDATE_ALERT': {
+      const cause = event.rootCause === null ? '' : ` (${event.rootCause})`;
+      return `alert ${event.alert}: ${event.status}${cause}`;
+    }
   }
 }
 

@@ -3,6 +3,19 @@
 // reach the same verdict from the same bytes.
 
 export {
+  type AlertDeliveryCheck,
+  alertDeliveryHmac,
+  alertDeliverySignedContent,
+  DEFAULT_DELIVERY_TOLERANCE_S,
+  DELIVERY_ID_HEADER,
+  DELIVERY_SIGNATURE_HEADER,
+  DELIVERY_TIMESTAMP_HEADER,
+  type DeliveryHeaders,
+  type VerifyDeliveryOptions,
+  verifyAlertDelivery,
+  webhookSecretBytes,
+} from './alert-delivery-signature.ts';
+export {
   type BundleCheck,
   type BundleReport,
   CHECK_NAMES,

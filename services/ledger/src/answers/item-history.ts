@@ -7,6 +7,9 @@ import {
 import { type CustodyEntry, focusEvent } from '../custody/index.ts';
 import type { LedgerStore } from '../store/ledger-store.ts';
 
+/** What ItemHistory reads: the store, or the store with a fold call's leaves not yet committed. */
+export type HistorySource = Pick<LedgerStore, 'itemLinks' | 'leaf'>;
+
 /**
  * Reads what the custody fold needs about some items: every leaf naming one of them, every leaf naming
  * any container that ever held one or held one of those (transitively), and the recalls of their lots;
@@ -14,11 +17,11 @@ import type { LedgerStore } from '../store/ledger-store.ts';
  * leaves never change, and a pallet's leaves serve every pack on it.
  */
 export class ItemHistory {
-  readonly #store: LedgerStore;
-  readonly #cache = new Map<number, CustodyEvent>();
+  readonly #store: HistorySource;
+  readonly #cache = new Map<number, { event: CustodyEvent; appendedAt: number | undefined }>();
   readonly #capacity: number;
 
-  constructor(store: LedgerStore, capacity = 100_000) {
+  constructor(store: HistorySource, capacity = 100_000) {
     this.#store = store;
     this.#capacity = capacity;
   }
@@ -43,18 +46,30 @@ export class ItemHistory {
     }
     return [...seqs]
       .sort((a, b) => a - b)
-      .map((seq) => ({ seq, event: focusEvent(this.event(seq), subjects) }));
+      .map((seq) => {
+        const { event, appendedAt } = this.#decoded(seq);
+        const entry: CustodyEntry = { seq, event: focusEvent(event, subjects) };
+        if (appendedAt !== undefined) entry.appendedAt = appendedAt;
+        return entry;
+      });
   }
 
   /** The custody event in leaf `seq`. */
   event(seq: number): CustodyEvent {
+    return this.#decoded(seq).event;
+  }
+
+  // The event and the broker time of leaf `seq` (v1 leaves have none).
+  #decoded(seq: number): { event: CustodyEvent; appendedAt: number | undefined } {
     const cached = this.#cache.get(seq);
     if (cached) return cached;
     const leaf = this.#store.leaf(seq);
     if (!leaf) throw new Error(`leaf ${seq} is not stored`);
-    const event = decodeCustodyEvent(decodeSignedEvent(decodeLedgerEntry(leaf.leaf).signedEvent).event);
+    const entry = decodeLedgerEntry(leaf.leaf);
+    const event = decodeCustodyEvent(decodeSignedEvent(entry.signedEvent).event);
+    const decoded = { event, appendedAt: entry.appendedAt };
     if (this.#cache.size >= this.#capacity) this.#cache.delete(this.#cache.keys().next().value!);
-    this.#cache.set(seq, event);
-    return event;
+    this.#cache.set(seq, decoded);
+    return decoded;
   }
 }

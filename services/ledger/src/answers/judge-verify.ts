@@ -1,21 +1,9 @@
+import type { AlertCode } from '@rxledger/events';
 import { parseExpiry } from '@rxledger/gs1';
 import type { Role } from '../auth/principal.ts';
-import type { EntityState } from '../custody/index.ts';
+import { type EntityState, undoableDispense } from '../custody/index.ts';
 
-/** The alert codes of DESIGN §5, as pharmacists know them from NMVS and the US VRS. */
-export const ALERT_CODES = [
-  'UNKNOWN_PRODUCT',
-  'UNKNOWN_SERIAL',
-  'LOT_MISMATCH',
-  'EXPIRY_MISMATCH',
-  'EXPIRED',
-  'ALREADY_DISPENSED',
-  'DECOMMISSIONED',
-  'RECALLED',
-  'CUSTODY_MISMATCH',
-  'CHAIN_ANOMALY',
-] as const;
-export type AlertCode = (typeof ALERT_CODES)[number];
+export { ALERT_CODES, type AlertCode } from '@rxledger/events';
 
 export interface VerifyQuery {
   gtin: string;
@@ -31,6 +19,14 @@ export interface VerifyAnswer {
   status: 'ACTIVE' | 'IN_TRANSIT' | 'DISPENSED' | 'DECOMMISSIONED' | 'RECALLED' | 'UNKNOWN';
   product: { gtin: string; serial: string; lot?: string; expiry?: string };
   alerts: Array<{ code: AlertCode; message: string }>;
+  /** Not dispensable because of an alert record (alerts/alert-hold.ts): open, or a confirmed falsification. */
+  onHold?: 'ALERT_OPEN' | 'CONFIRMED_FALSIFICATION';
+  /** At the pharmacy that raised it: its open alert on this pack. */
+  alert?: { id: string; status: string; code: AlertCode };
+  /** The potential falsification a counter verify raises an alert for (alerts/falsification.ts). */
+  falsification?: AlertCode;
+  /** At the pharmacy that dispensed it, while it may still undo that: which dispense, and until when. */
+  undo?: { dispense: string; until: string };
 }
 
 export interface VerifyContext {
@@ -41,6 +37,8 @@ export interface VerifyContext {
   role: Role;
   /** Whether any pack of the GTIN was ever commissioned. */
   productKnown: boolean;
+  /** Now, epoch ms: whether the dispense may still be undone (`undo`) is judged by it. */
+  now?: number;
 }
 
 // A mismatch between what is in hand and what was signed, or evidence that breaks the custody rules,
@@ -144,11 +142,16 @@ export function judgeVerify(
   const verdict = alerts.some((a) => SUSPECT.has(a.code)) ? 'SUSPECT' : 'VERIFIED';
   const dispensable =
     verdict === 'VERIFIED' && status === 'ACTIVE' && state.kind === 'pack' && alerts.length === 0;
-  return {
+  const answer: VerifyAnswer = {
     verdict,
     dispensable,
     status,
     product: { gtin: q.gtin, serial: q.serial, lot: state.lot ?? q.lot, expiry: state.expiry ?? q.expiry },
     alerts,
   };
+  const undo =
+    ctx.at === undefined || ctx.now === undefined ? undefined : undoableDispense(state, ctx.at, ctx.now);
+  if (undo !== undefined)
+    answer.undo = { dispense: undo.dispense, until: new Date(undo.until).toISOString() };
+  return answer;
 }

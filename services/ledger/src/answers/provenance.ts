@@ -65,6 +65,13 @@ export function provenanceAnswer(
   const anomaliesAt = new Map<number, string[]>();
   for (const a of state?.anomalies ?? [])
     anomaliesAt.set(a.seq, [...(anomaliesAt.get(a.seq) ?? []), `${a.code}: ${a.message}`]);
+  // What each undo of a dispense did: a late upload of an earlier recall can leave one without effect.
+  const undoneAt = new Map<number, string>();
+  for (const u of state?.undos ?? [])
+    undoneAt.set(
+      u.seq,
+      u.refusal ? `no effect: ${u.refusal.code}: ${u.refusal.message}` : 'returned to stock',
+    );
   return {
     item,
     checkpoint: note,
@@ -78,6 +85,7 @@ export function provenanceAnswer(
       index: seq,
       ...custodyEventToJson(history.event(seq)),
       ...(anomaliesAt.has(seq) ? { anomalies: anomaliesAt.get(seq) } : {}),
+      ...(undoneAt.has(seq) ? { undo: undoneAt.get(seq) } : {}),
     })),
     ...(state ? { status: statusSummary(state) } : {}),
   };

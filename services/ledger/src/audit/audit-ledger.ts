@@ -155,7 +155,7 @@ export function auditLedger(
       if (problem) return report({ seq: seq + 1, what: 'checkpoint', message: problem });
       nextCheckpoint++;
     }
-    if (onProgress && seq % 10_000 === 0) onProgress(seq, size);
+    if (onProgress && seq % 1_000 === 0) onProgress(seq, size);
   }
   if (nextCheckpoint < checkpoints.length) {
     const at = checkpoints[nextCheckpoint]!;

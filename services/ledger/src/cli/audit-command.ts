@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createProgress, type Progress, type ProgressStream } from '@rxledger/runtime';
 import { auditLedger } from '../audit/audit-ledger.ts';
 import { CHECKPOINT_VKEY_META } from '../node/checkpointer.ts';
 import { openLedgerDb } from '../store/ledger-db.ts';
@@ -19,11 +20,12 @@ Without either, the key the node recorded in its own database is used (it proves
 intact, not who signed them: give the key you trust to prove that).
 Exit status: 0 when everything matches, 1 on the first mismatch, 2 on a usage or I/O error.`;
 
-/** `rxledger audit`: returns the exit status. */
+/** `rxledger audit`: returns the exit status. Progress goes to `progressStream` (a bar in a terminal). */
 export function auditCommand(
   args: string[],
   out: (line: string) => void,
   err: (line: string) => void,
+  progressStream: ProgressStream = process.stderr,
 ): number {
   let values: {
     'data-dir'?: string;
@@ -70,13 +72,21 @@ export function auditCommand(
     const key = given ?? store.meta(CHECKPOINT_VKEY_META);
     if (key === undefined) err('audit: no checkpoint key given or recorded: signatures are not checked');
     const started = Date.now();
+    let progress: Progress | undefined;
+    const onProgress = (seq: number, size: number) => {
+      progress ??= createProgress({ label: 'audit leaves', total: size, stream: progressStream });
+      progress.set(seq);
+    };
     let report: ReturnType<typeof auditLedger>;
     try {
-      report = auditLedger(store, (seq, size) => err(`audit: ${seq} of ${size} leaves`), key);
+      report = auditLedger(store, onProgress, key);
     } catch (e) {
+      progress?.finish('stopped');
       err(`rxledger audit: checkpoint key: ${(e as Error).message}`);
       return 2;
     }
+    progress?.set(report.leaves);
+    progress?.finish(report.finding ? 'stopped at a mismatch' : undefined);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (report.finding) {
       const f = report.finding;

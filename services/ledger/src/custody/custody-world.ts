@@ -1,6 +1,7 @@
 import type { DecommissionReason } from '@rxledger/events';
 import type { Anomaly } from './anomaly-codes.ts';
 import type { CustodyEntry } from './custody-entry.ts';
+import type { UndoRefusal } from './undo-rule.ts';
 
 // Effects of an event reach everything inside the named containers, transitively. Writing them into
 // every descendant would make a pallet of 1,000 packs cost 1,000 writes per SHIP; instead each entity
@@ -70,6 +71,17 @@ export interface TerminalRecord {
   container?: string;
 }
 
+/** An UNDO_DISPENSE naming the entity, and what it did: effective when `refusal` is unset. */
+export interface UndoRecord {
+  pos: FoldPosition;
+  seq: number;
+  eventId: string;
+  /** eventId of the dispense it names, and that dispense's seq when it was found. */
+  dispense: string;
+  dispenseSeq?: number;
+  refusal?: UndoRefusal;
+}
+
 /** A stay inside a container, from the AGGREGATE to the event that took it out (inclusive). */
 export interface Membership {
   parent: string;
@@ -114,6 +126,8 @@ export interface EntityRecord {
   /** Its legitimate custody steps, in fold order (not those its containers made). */
   grants: CustodyGrant[];
   anomalies: PositionedAnomaly[];
+  /** The undos of its dispenses, in fold order (absent until the first). */
+  undos?: UndoRecord[];
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   type RecallMark,
   recallKey,
   type Shipment,
+  type UndoRecord,
 } from './custody-world.ts';
 import { effectiveCustody } from './effective-custody.ts';
 
@@ -52,8 +53,10 @@ export interface EntityState {
   decommissionReason?: DecommissionReason;
   /** The DECOMMISSION that made it inactive; `container` when it went with that container. */
   decommissionedAt?: EventRef & { container?: string };
-  /** The first DISPENSE. */
-  dispensedAt?: EventRef;
+  /** The DISPENSE that stands (the first one, or the first since an undo), with its eventId. */
+  dispensedAt?: EventRef & { eventId: string };
+  /** The UNDO_DISPENSEs naming it, in fold order; one with `refusal` changed nothing. */
+  undos?: Array<Omit<UndoRecord, 'pos'>>;
   /** Seq of the last entry of `history`. */
   lastSeq: number;
   /**
@@ -125,7 +128,11 @@ export function entityState(world: CustodyWorld, uri: string): EntityState | und
     state.commissionedBy = item.commissionedAt.party;
     state.commissionedAt = item.commissionedAt;
   }
-  if (terminal?.status === 'DISPENSED') state.dispensedAt = terminal.at;
+  if (terminal?.status === 'DISPENSED') {
+    const eventId = world.applied[terminal.stamp]?.event.eventId ?? '';
+    state.dispensedAt = { ...terminal.at, eventId };
+  }
+  if (item.undos !== undefined) state.undos = item.undos.map(({ pos: _, ...u }) => u);
   if (terminal?.status === 'DECOMMISSIONED') {
     if (terminal.reason !== undefined) state.decommissionReason = terminal.reason;
     state.decommissionedAt =

@@ -8,9 +8,11 @@ import {
   type EventRef,
   type FoldPosition,
   recallKey,
+  type UndoRecord,
 } from './custody-world.ts';
 import { type EffectiveCustody, effectiveCustody } from './effective-custody.ts';
 import { parseItemUri } from './parse-item-uri.ts';
+import { type NamedDispense, type UndoFacts, undoRefusal } from './undo-rule.ts';
 
 /**
  * Applies one ledger entry to the world (the Decider's evolve) and returns it. Entries MUST come in fold
@@ -74,6 +76,9 @@ export function evolve(world: CustodyWorld, entry: CustodyEntry): CustodyWorld {
       break;
     case 'RECALL':
       step.recall(event);
+      break;
+    case 'UNDO_DISPENSE':
+      step.undoDispense(event);
       break;
   }
   return world;
@@ -274,6 +279,79 @@ class Step {
       pos: this.pos,
       mark: { seq: this.entry.seq, reason: event.reason, eventTime: event.eventTime },
     });
+  }
+
+  /**
+   * The undo rule (undo-rule.ts) judged for each pack on the fold as it stands: where it applies, the
+   * dispense's terminal record is removed, so the pack is ACTIVE again where it was. Either way the
+   * undo stays in the pack's history, with what it did; a refused one raises no anomaly, as a late
+   * upload of an earlier recall or decommission can refuse an undo that was in the rule when made.
+   */
+  undoDispense(event: CustodyEventOf<'UNDO_DISPENSE'>): void {
+    for (const pack of unique(event.items).map((uri) => this.touch(uri))) {
+      const facts = this.undoFacts(pack, event.dispense);
+      const refusal = undoRefusal(facts);
+      const record: UndoRecord = {
+        pos: this.pos,
+        seq: this.entry.seq,
+        eventId: event.eventId,
+        dispense: event.dispense,
+      };
+      if (facts.dispense !== undefined) record.dispenseSeq = facts.dispense.seq;
+      if (refusal !== undefined) record.refusal = refusal;
+      else
+        pack.terminals = pack.terminals.filter(
+          (t) => t.status !== 'DISPENSED' || t.at.seq !== record.dispenseSeq,
+        );
+      (pack.undos ??= []).push(record);
+    }
+  }
+
+  /** What the undo rule needs about `pack`, read before the undo; `dispenseId` is the eventId it names. */
+  undoFacts(pack: EntityRecord, dispenseId: string): UndoFacts {
+    let dispense: (NamedDispense & { pos: FoldPosition }) | undefined;
+    let otherPartyDispense = false;
+    for (const pos of pack.history) {
+      const e = this.world.applied[pos]?.event;
+      if (pos === this.pos || e?.type !== 'DISPENSE' || e.eventId !== dispenseId) continue;
+      if (e.party !== this.party) otherPartyDispense = true;
+      else
+        dispense = {
+          pos,
+          seq: this.world.applied[pos]!.seq,
+          eventId: e.eventId,
+          party: e.party,
+          site: e.site,
+          eventTime: e.eventTime,
+        };
+    }
+    const { custody, terminal } = this.effective(pack);
+    const since = (pos: FoldPosition) => dispense !== undefined && pos > dispense.pos && pos < this.pos;
+    const facts: UndoFacts = {
+      item: pack.uri,
+      party: this.party,
+      site: this.ref.site,
+      at: this.entry.appendedAt,
+      otherPartyDispense,
+      alreadyUndone: (pack.undos ?? []).some(
+        (u) => u.refusal === undefined && u.dispenseSeq === dispense?.seq,
+      ),
+      decommissionedSince: pack.history.some(
+        (pos) => since(pos) && this.world.applied[pos]?.event.type === 'DECOMMISSION',
+      ),
+      inTransit: custody?.transit === 'IN_TRANSIT',
+    };
+    if (dispense !== undefined) facts.dispense = dispense;
+    if (terminal !== undefined)
+      facts.standing =
+        terminal.status === 'DISPENSED'
+          ? { status: 'DISPENSED', seq: terminal.at.seq }
+          : { status: 'DECOMMISSIONED' };
+    const recall = this.recallOf(pack);
+    if (recall !== undefined) facts.recalled = recall;
+    if (pack.expiry !== undefined) facts.expiry = pack.expiry;
+    if (custody !== undefined) facts.custodian = custody.custodian;
+    return facts;
   }
 
   /** The rules shared by every event that acts on an item someone holds. */

@@ -14,7 +14,8 @@ export function focusEvent(event: CustodyEvent, subjects: ReadonlySet<string>): 
     case 'SHIP':
     case 'RECEIVE':
     case 'DISPENSE':
-    case 'DECOMMISSION': {
+    case 'DECOMMISSION':
+    case 'UNDO_DISPENSE': {
       const items = kept(event.items, subjects);
       return items === event.items ? event : { ...event, items };
     }

@@ -16,3 +16,12 @@ export { type CustodyStatus, type CustodyStep, type EntityState, entityState } f
 export { evolve } from './evolve.ts';
 export { focusEvent } from './focus.ts';
 export { foldCustody } from './fold-custody.ts';
+export {
+  type UndoFacts,
+  type UndoRefusal,
+  type UndoRefusalCode,
+  UNDO_WINDOW_MS,
+  undoableDispense,
+  undoDeadline,
+  undoRefusal,
+} from './undo-rule.ts';

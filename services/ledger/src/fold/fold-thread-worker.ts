@@ -23,16 +23,17 @@ const data = workerData as FoldThreadData;
 const post = (msg: FoldThreadMessage) => port.postMessage(msg);
 const log = createLogger({ service: 'ledger', level: data.logLevel }).child({ thread: 'fold' });
 
-// What escapes every handler here, as in a service's process (runtime's lifecycle.ts): an
-// InvariantViolation ends the thread with its exit code, and the parent ends the process; anything
-// else is logged and the thread goes on.
+// What escapes every handler here ends the thread: an InvariantViolation with its exit code, and the
+// parent ends the process; anything else with exit code 1, and the parent starts a new thread from
+// the database (node/fold-keeper.ts) rather than go on folding in a state nobody checked.
 const escaped = (err: unknown, origin: string) => {
   if (err instanceof InvariantViolation) {
     log.fatal({ err, origin }, `invariant violated; the fold thread ends: ${err.message}`);
     post({ type: 'invariant', message: err.message });
     process.exit(INVARIANT_EXIT_CODE);
   }
-  log.error({ err, origin }, `${origin}; the fold thread goes on`);
+  log.fatal({ err, origin }, `${origin}; the fold thread ends and is started again from the database`);
+  process.exit(1);
 };
 process.on('uncaughtException', (err) => escaped(err, 'uncaught exception'));
 process.on('unhandledRejection', (reason) => escaped(reason, 'unhandled rejection'));
@@ -83,6 +84,14 @@ async function handle(request: FoldThreadRequest): Promise<void> {
       await consumer.stop();
       await pool.close();
       db.close();
+      return;
+    case 'fail':
+      // Tests only: the two ways a thread dies from within.
+      if (request.how === 'exit') process.exit(3);
+      setImmediate().then(() => {
+        throw new Error('a failure injected by a test');
+      });
+      return new Promise(() => {});
   }
 }
 

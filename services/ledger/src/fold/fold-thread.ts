@@ -17,8 +17,12 @@ export interface FoldThreadData {
   logLevel: string;
 }
 
-/** Requests to the fold thread; each is answered by a `done` message with its id. */
-export type FoldThreadRequest = { id: number; type: 'start' | 'stop' | 'close' };
+/** Requests to the fold thread; each is answered by a `done` message with its id, but `fail`. */
+export type FoldThreadRequest =
+  { id: number; type: 'start' | 'stop' | 'close' } | { id: number; type: 'fail'; how: InjectedFailure };
+
+/** How a test makes the thread die from within: an error nothing catches, or process.exit. */
+export type InjectedFailure = 'throw' | 'exit';
 
 /** Messages from the fold thread. */
 export type FoldThreadMessage =
@@ -118,6 +122,8 @@ export class FoldThread {
   /** Stops consuming, closes the signature workers and the database, and ends the thread. */
   async close(): Promise<void> {
     this.#closing = true;
+    // A thread that ended already has nothing left to close; SQLite rolled back what it had not committed.
+    if (this.#exited) return;
     try {
       await this.#request('close');
     } finally {
@@ -125,7 +131,20 @@ export class FoldThread {
     }
   }
 
-  #request(type: FoldThreadRequest['type']): Promise<void> {
+  /** Ends the thread at once, mid-batch if need be, as a crash would: `onExit` is told (tests). */
+  async terminate(): Promise<void> {
+    await this.#worker.terminate();
+  }
+
+  /** Makes the thread die from within (tests); resolves once it ended and `onExit` was told. */
+  async fail(how: InjectedFailure): Promise<void> {
+    if (this.#exited) return;
+    const ended = new Promise((resolve) => this.#worker.once('exit', resolve));
+    this.#worker.postMessage({ id: this.#nextId++, type: 'fail', how } satisfies FoldThreadRequest);
+    await ended;
+  }
+
+  #request(type: 'start' | 'stop' | 'close'): Promise<void> {
     if (this.#exited) return Promise.reject(this.#exited);
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {

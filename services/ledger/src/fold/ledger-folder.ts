@@ -2,6 +2,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import {
   applyRegistryEvent,
   type CustodyEvent,
+  type CustodyEventOf,
   createRegistry,
   type Ed25519,
   encodeLedgerEntry,
@@ -16,7 +17,13 @@ import { bytesEqual, CompactRange, leafHash, type TreeNode } from '@rxledger/tlo
 import type { LeafRow, LedgerStore, RejectionRow } from '../store/ledger-store.ts';
 import { applyStoredRegistryLeaves } from '../store/stored-registry.ts';
 import type { ConsumedRecord, Prechecked } from '../intake/precheck.ts';
+import { ItemHistory } from '../answers/item-history.ts';
+import { foldCustody, type UndoRefusal } from '../custody/index.ts';
 import { checkRecord, type Rejected } from './check-record.ts';
+import { type AlertChange, decideAlertLeaf } from '../alerts/fold-alerts.ts';
+import { healExplained } from '../alerts/rejudge.ts';
+import type { AlertWrite } from '../store/alert-tables.ts';
+import { pendingHistory } from './pending-history.ts';
 
 export interface FoldResult {
   appended: number;
@@ -30,6 +37,8 @@ export interface FoldResult {
    * all of them, unless a time budget ended the fold early. The rest are untouched.
    */
   consumed: number;
+  /** Alerts raised, updated or healed by the records folded, in log order; durable when this is returned. */
+  alertChanges: AlertChange[];
 }
 
 export interface FoldOptions {
@@ -52,6 +61,7 @@ export class LedgerFolder {
   readonly #latenessMs: number | undefined;
   #registry: RegistryState;
   #range: CompactRange;
+  #watched: Watched;
 
   private constructor(
     store: LedgerStore,
@@ -65,6 +75,7 @@ export class LedgerFolder {
     this.#latenessMs = latenessMs;
     this.#registry = registry;
     this.#range = range;
+    this.#watched = watchedSubjects(store);
   }
 
   /** Loads the registry (from the registry leaves) and the compact range of the stored tree. */
@@ -94,8 +105,12 @@ export class LedgerFolder {
   /**
    * Folds a batch of records in offset order and commits what it folded: all of them, or with a
    * budget, those up to the record during which the budget ran out (`consumed` says how many). When
-   * this returns, what it folded and the next offset are durable; if the commit throws, nothing of
-   * the call is kept, in the database or in memory.
+   * this returns, what it folded and the next offset are durable. It commits in several transactions
+   * when a leaf concerns an alert (an alert event, or a leaf naming a pack with an open alert or one of
+   * its containers): that leaf ends its transaction, and the alerts it may explain are re-judged inside
+   * it, so the next record meets the alerts as they stand after that leaf, however the topic was
+   * batched. If a commit throws, what was committed before it stays, in the database and in memory,
+   * and nothing after it is kept.
    */
   fold(
     records: readonly ConsumedRecord[],
@@ -106,22 +121,58 @@ export class LedgerFolder {
     // Records below the stored position were folded before (a re-read after a join or a failure).
     let start = 0;
     while (start < records.length && records[start]!.offset < from) start++;
-    if (start === records.length) {
-      return { appended: 0, rejected: 0, duplicates: 0, size: this.#range.size, consumed: start };
-    }
+    const total = { appended: 0, rejected: 0, duplicates: 0, alertChanges: [] as AlertChange[] };
+    if (start === records.length) return { ...total, size: this.#range.size, consumed: start };
     const deadline = opts.budgetMs === undefined ? Infinity : performance.now() + opts.budgetMs;
 
-    const pending = new PendingFold(this.#store, this.#range, this.#registry, this.#ed, this.#latenessMs);
     let end = start;
-    while (end < records.length && (end === start || performance.now() < deadline)) {
-      const record = records[end++]!;
-      pending.add(record, prechecked?.get(record.offset));
-    }
-    this.#store.commit(pending.write(records[end - 1]!.offset + 1));
+    do {
+      const pending = new PendingFold(
+        this.#store,
+        this.#range,
+        this.#registry,
+        this.#ed,
+        this.#latenessMs,
+        this.#watched,
+      );
+      do {
+        const record = records[end++]!;
+        pending.add(record, prechecked?.get(record.offset));
+      } while (end < records.length && !pending.settles && performance.now() < deadline);
+      this.#commit(pending, records[end - 1]!.offset + 1);
+      const counts = pending.counts();
+      total.appended += counts.appended;
+      total.rejected += counts.rejected;
+      total.duplicates += counts.duplicates;
+      total.alertChanges.push(...pending.alertChanges);
+    } while (end < records.length && performance.now() < deadline);
+    return { ...total, size: this.#range.size, consumed: end };
+  }
+
+  #commit(pending: PendingFold, nextOffset: number): void {
+    const settle = pending.settles ? () => pending.settle(this.#store) : undefined;
+    this.#store.commit(pending.write(nextOffset), settle);
     this.#range = pending.range;
     this.#registry = pending.registry;
-    return { ...pending.counts(), size: pending.range.size, consumed: end };
+    if (pending.settles) this.#watched = watchedSubjects(this.#store);
   }
+}
+
+/** Packs with an open alert, and every container that ever held one: subject → those packs. */
+type Watched = ReadonlyMap<string, ReadonlySet<string>>;
+
+function watchedSubjects(store: LedgerStore): Watched {
+  const watched = new Map<string, Set<string>>();
+  for (const pack of store.alerts.openItems()) {
+    const queue = [pack];
+    for (let subject = queue.pop(); subject !== undefined; subject = queue.pop()) {
+      const packs = watched.get(subject) ?? new Set<string>();
+      if (packs.has(pack)) continue;
+      watched.set(subject, packs.add(pack));
+      queue.push(...store.itemLinks(subject, false).parents);
+    }
+  }
+  return watched;
 }
 
 /**
@@ -142,7 +193,13 @@ class PendingFold {
   readonly #heads = new Map<string, Uint8Array>();
   /** Content hashes of the eventIds accepted in this call, by `party/eventId`. */
   readonly #ids = new Map<string, Uint8Array>();
+  readonly #watched: Watched;
   #duplicates = 0;
+  #alerts: AlertWrite | undefined;
+  /** The alerts changed by this call's leaves (the heals are added by settle). */
+  readonly alertChanges: AlertChange[] = [];
+  /** The last leaf concerns these packs' alerts: re-judge them in the commit, and end the call. */
+  #settle: { seq: number; at: number; packs: Set<string> } | undefined;
 
   constructor(
     store: LedgerStore,
@@ -150,12 +207,28 @@ class PendingFold {
     registry: RegistryState,
     ed: Ed25519,
     latenessMs: number | undefined,
+    watched: Watched,
   ) {
     this.#store = store;
     this.range = CompactRange.fromHashes(range.size, range.hashes());
     this.registry = registry;
     this.#ed = ed;
     this.#latenessMs = latenessMs;
+    this.#watched = watched;
+  }
+
+  /** Whether the last leaf added concerns an alert: then the call commits now, and settles alerts. */
+  get settles(): boolean {
+    return this.#settle !== undefined;
+  }
+
+  /** Heals the alerts the settling leaf explains; inside the commit's transaction (LedgerStore.commit). */
+  settle(store: LedgerStore): void {
+    const s = this.#settle;
+    if (s === undefined) return;
+    for (const healed of healExplained(store, s.packs, s)) {
+      this.alertChanges.push({ kind: 'alert.healed', alertId: healed.id, seq: s.seq });
+    }
   }
 
   /** Judges one record and appends it as a leaf, counts it as a duplicate, or records its rejection. */
@@ -181,11 +254,54 @@ class PendingFold {
       }
       return;
     }
+    if (event.type === 'UNDO_DISPENSE') {
+      const refused = this.#undoRefusal(event, record.timestamp);
+      if (refused !== undefined) return this.#reject(record, { ok: false, ...refused, attribution: by });
+    }
     const appended = appendable(this.registry, event, signed.keyId);
     if (!appended.ok) return this.#reject(record, { ...appended, attribution: by });
+    const leafAt = { seq: this.range.size, at: record.timestamp };
+    let alertPack: string | undefined;
+    if (event.type === 'RAISE_ALERT' || event.type === 'UPDATE_ALERT') {
+      const decided = decideAlertLeaf(this.#store.alerts, event, leafAt, this.registry);
+      if (!decided.ok) return this.#reject(record, { ...decided, attribution: by });
+      this.#alerts = decided.write;
+      this.alertChanges.push(decided.change);
+      alertPack = event.item;
+    }
     this.registry = appended.registry;
     this.#ids.set(idKey, contentHash);
     this.#append(record, event, signed.keyId, contentHash, appended);
+    const packs = new Set(appended.items.flatMap((s) => [...(this.#watched.get(s) ?? [])]));
+    if (alertPack !== undefined) packs.add(alertPack);
+    if (packs.size > 0) this.#settle = { ...leafAt, packs };
+  }
+
+  /**
+   * An undo that would change nothing is refused here, with the custody rule's reason (undo-rule.ts),
+   * so that the scanner sees why on GET /v1/events/{id}: the pack's history as it stands (this call's
+   * leaves included) is folded with the undo, by eventTime, and each pack's outcome read. Every node
+   * folds the same leaves before the same record, so every node decides alike. Appended undos are
+   * judged again by the fold on every read, so that a late upload of an earlier recall or decommission
+   * still gives the answer it would have given on time.
+   */
+  #undoRefusal(
+    event: CustodyEventOf<'UNDO_DISPENSE'>,
+    appendedAt: number,
+  ): { code: RejectionCode; message: string } | undefined {
+    try {
+      const history = new ItemHistory(pendingHistory(this.#store, this.#leaves));
+      const undo = { seq: this.range.size, event, appendedAt };
+      const world = foldCustody([...history.entries(event.items), undo]);
+      let refusal: UndoRefusal | undefined;
+      for (const item of event.items) {
+        refusal ??= world.entities.get(item)?.undos?.find((u) => u.seq === undo.seq)?.refusal;
+      }
+      return refusal;
+    } catch (err) {
+      const message = `undo check failed: ${String((err as Error)?.message ?? err).slice(0, 500)}`;
+      return { code: 'UNPROCESSABLE', message };
+    }
   }
 
   #append(
@@ -252,7 +368,13 @@ class PendingFold {
 
   /** What to commit: everything added, and `nextOffset` as the position to resume from. */
   write(nextOffset: number) {
-    return { leaves: this.#leaves, nodes: this.#nodes, rejections: this.#rejections, nextOffset };
+    return {
+      leaves: this.#leaves,
+      nodes: this.#nodes,
+      rejections: this.#rejections,
+      nextOffset,
+      ...(this.#alerts ? { alerts: this.#alerts } : {}),
+    };
   }
 }
 

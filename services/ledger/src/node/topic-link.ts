@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { checkCustodyTopic, createKafkaClient, custodyTopicError, type KafkaSecurity } from '@rxledger/kafka';
-import type { Logger, Readiness } from '@rxledger/runtime';
+import { type Logger, pause, type Readiness, retry } from '@rxledger/runtime';
 import type { Admin } from 'kafkajs';
 
 export interface TopicLinkOptions {
@@ -57,7 +56,7 @@ export function createTopicLink(opts: TopicLinkOptions) {
     opts.onUnfit(err);
   };
 
-  // One attempt: true once consuming (or refused for good), false to try again after `delayMs`.
+  // One attempt: true once consuming (or refused for good), false while the topic does not exist.
   const attempt = async (): Promise<boolean> => {
     if (!(await topicExists())) {
       if (waiting !== noTopic) log.warn({ topic }, noTopic);
@@ -75,24 +74,12 @@ export function createTopicLink(opts: TopicLinkOptions) {
     log.info({ topic }, 'consuming');
     return true;
   };
-  const connect = async () => {
-    let failures = 0;
-    while (!stopped) {
-      let delayMs = 1_000;
-      try {
-        if (await attempt()) return;
-        failures = 0;
-      } catch (err) {
-        failures++;
-        waiting = `Kafka unreachable: ${(err as Error).message}`;
-        log.warn({ err, failures }, `${waiting}; trying again`);
-        await opts.consume.stop().catch(() => {});
-        delayMs = Math.min(10_000, 250 * 2 ** failures);
-      }
-      // Aborted by stop(): the pause ends at once.
-      await sleep(delayMs, undefined, { signal: wake.signal }).catch(() => {});
-    }
-  };
+  const connect = () =>
+    keepConnecting(attempt, wake.signal, async (err, failures) => {
+      waiting = `Kafka unreachable: ${(err as Error).message}`;
+      log.warn({ err, failures }, `${waiting}; trying again`);
+      await opts.consume.stop().catch(() => {});
+    });
 
   return {
     highWatermark,
@@ -125,4 +112,26 @@ export function createTopicLink(opts: TopicLinkOptions) {
       await admin?.disconnect().catch(() => {});
     },
   };
+}
+
+/**
+ * Runs `attempt` until it returns true or `signal` aborts. A failure (Kafka unreachable: any error) is
+ * retried with backoff, 0.5 s doubling up to 10 s, jittered, after `onFailure`; false (no topic yet)
+ * is asked again every second, without backoff, so the node starts soon after the topic exists.
+ */
+async function keepConnecting(
+  attempt: () => Promise<boolean>,
+  signal: AbortSignal,
+  onFailure: (err: unknown, failures: number) => Promise<void>,
+): Promise<void> {
+  const backoff = { attempts: Number.POSITIVE_INFINITY, baseDelayMs: 500, maxDelayMs: 10_000 };
+  while (!signal.aborted) {
+    try {
+      if (await retry(attempt, { ...backoff, signal, retryable: () => true, onRetry: onFailure })) return;
+    } catch (err) {
+      if (signal.aborted) return;
+      throw err;
+    }
+    await pause(1_000, signal);
+  }
 }

@@ -14,6 +14,9 @@ import { type Principal, requireRole, type TokenRegistry } from '../auth/princip
 import type { ItemHistory } from '../answers/item-history.ts';
 import { judgeVerify, type VerifyQuery } from '../answers/judge-verify.ts';
 import { heldBy, itemState, provenanceAnswer } from '../answers/provenance.ts';
+import { withAlerts } from '../alerts/alert-hold.ts';
+import { withAlertLeaves } from '../alerts/alert-leaves.ts';
+import { falsificationCode } from '../alerts/falsification.ts';
 import { recallScope } from '../answers/recall-scope.ts';
 import { registryView } from '../answers/registry-view.ts';
 import type { LedgerStore } from '../store/ledger-store.ts';
@@ -26,6 +29,7 @@ import {
   rejectionsQuery,
   verifyQuery,
 } from './answer-schemas.ts';
+import { alertRoutes } from './alert-routes.ts';
 import { epcisRoutes } from './epcis-routes.ts';
 import { parseQuery } from './query.ts';
 
@@ -37,6 +41,8 @@ export interface AnswerDeps {
   /** Signs a checkpoint of everything committed so far (or returns the latest) and gives its note. */
   checkpointNow: () => string;
   now?: () => Date;
+  /** Working days before an unanswered alert escalates to regulators (default 2). */
+  escalationWorkingDays?: number;
 }
 
 /** The answering routes of DESIGN §5: verify, provenance, recall scope, rejections, event state. */
@@ -48,6 +54,7 @@ export function answerRoutes(app: Express, deps: AnswerDeps): void {
   app.get('/v1/events/:id', eventState(deps));
   app.get('/v1/registry', registryOf(deps));
   epcisRoutes(app, deps);
+  alertRoutes(app, deps);
 }
 
 /** GET /v1/verify: a scanned pack judged for the counter (or a partner, or a regulator). */
@@ -60,16 +67,17 @@ function verify(deps: AnswerDeps): RequestHandler {
     const at = verifyingAt(principal, q.at ?? q.pharmacy);
     const pack = packFromQuery(q);
     const state = itemState(history, pack.uri);
-    sendJson(
-      res,
-      judgeVerify(pack.query, state, {
-        today: now().toISOString().slice(0, 10),
-        at,
-        role: principal.role,
-        // Only an unknown serial needs to know whether the product is.
-        productKnown: state?.exists === true || store.gtinKnown(pack.query.gtin),
-      }),
-    );
+    const time = now();
+    const answer = judgeVerify(pack.query, state, {
+      today: time.toISOString().slice(0, 10),
+      now: time.getTime(),
+      at,
+      role: principal.role,
+      // Only an unknown serial needs to know whether the product is.
+      productKnown: state?.exists === true || store.gtinKnown(pack.query.gtin),
+    });
+    const falsification = falsificationCode(answer.alerts, state, at);
+    sendJson(res, withAlerts(answer, store.alerts.onItem(pack.uri), at, falsification));
   };
 }
 
@@ -85,7 +93,10 @@ function provenance(deps: AnswerDeps): RequestHandler {
     // One answer, byte for byte, for "no such item" and "not yours" (not a 403 either): whether a pack
     // exists elsewhere is itself something a partner may not learn.
     if (!state || (principal.role === 'partner' && !heldBy(principal.glns, state))) throw noProvenance();
-    res.json(provenanceAnswer(store, history, uri, state, deps.checkpointNow()));
+    const note = deps.checkpointNow();
+    res.json(
+      provenanceAnswer(store, history, uri, state, note, { seqs: withAlertLeaves(store, uri, state, note) }),
+    );
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertsQuery } from './alert-routes.ts';
 import { provenanceQuery, recallScopeQuery, rejectionsQuery, verifyQuery } from './answer-schemas.ts';
 import { epcisEventsQuery } from './epcis-query.ts';
 import { checkpointQuery, consistencyQuery, inclusionQuery } from './log-routes.ts';
@@ -97,135 +98,214 @@ export function ledgerOpenApi(version: string) {
         },
       },
     },
-    paths: {
-      '/v1/verify': {
-        get: secured(
-          'pharmacist, partner, regulator',
-          'Verify a scanned pack',
-          queryParameters(verifyQuery),
-          '{ verdict, dispensable, status, product, alerts }',
+    paths: { ...answerPaths(), ...alertPaths(), ...epcisPaths(), ...logPaths(), ...servicePaths() },
+  };
+}
+
+/** The query layer's routes (answer-routes.ts): each needs a bearer token. */
+function answerPaths() {
+  return {
+    '/v1/verify': {
+      get: secured(
+        'pharmacist, partner, regulator',
+        'Verify a scanned pack',
+        queryParameters(verifyQuery),
+        '{ verdict, dispensable, status, product, alerts, onHold? (ALERT_OPEN | CONFIRMED_FALSIFICATION), alert? (at the pharmacy that raised it: { id, status, code }), falsification? (the code a counter verify raises an alert for), undo? (at the dispensing pharmacy: { dispense, until }) }',
+      ),
+    },
+    '/v1/provenance': {
+      get: secured(
+        'partner (packs it held), regulator',
+        'Provenance bundle with proofs',
+        queryParameters(provenanceQuery),
+        'the bundle of DESIGN §4-§5',
+      ),
+    },
+    '/v1/recalls/scope': {
+      get: secured(
+        'partner owning the GTIN, regulator',
+        'The packs of a lot with status and custodian, a page at a time in item order',
+        queryParameters(recallScopeQuery),
+        '{ gtin, lot, recalls, count (packs of the lot, all pages), packs, next? (pass as after) }',
+      ),
+    },
+    '/v1/rejections': {
+      get: secured(
+        'partner (its own), regulator',
+        'Records the ledger refused, newest first, a page at a time',
+        queryParameters(rejectionsQuery),
+        '{ count (matching, all pages), rejections, next? (pass as after) }',
+      ),
+    },
+    '/v1/registry': {
+      get: secured(
+        'partner, regulator',
+        'The participant registry as folded: parties, roles, company prefixes, keys and their validity',
+        [],
+        '{ authorityKey, parties: [{ gln, name, roles, companyPrefixes, keys: [{ keyId, publicKey, validFrom, revokedAt?, revocationReason? }] }] }',
+      ),
+    },
+    '/v1/events/{id}': {
+      get: secured(
+        'partner (its own), regulator',
+        'What became of an event',
+        [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        '{ eventId, state, index?, reason? }',
+      ),
+    },
+  };
+}
+
+/** Alerts (alert-routes.ts) and their delivery (alert-delivery-routes.ts): each needs a bearer token. */
+function alertPaths() {
+  const id = { name: 'id', in: 'path' as const, required: true, schema: { type: 'string' } };
+  return {
+    '/v1/alerts': {
+      get: secured(
+        "pharmacist, partner (its pharmacy's alerts and those of GTINs it owns), regulator (all)",
+        'Alerts, newest raise first, filtered, a page at a time',
+        queryParameters(alertsQuery),
+        '{ alerts: [alert as at /v1/alerts/{id}], next? (pass as before) }',
+      ),
+    },
+    '/v1/alerts/{id}': {
+      get: secured(
+        'its pharmacy, the manufacturer owning the GTIN, regulator',
+        'One alert and every step of it; a raise that joined an open alert names it too',
+        [{ ...id, description: '<pharmacy GLN>:<eventId of the RAISE_ALERT>' }],
+        '{ id, item, gtin, code, scanned: { lot, expiry }, status, rootCause, healed, pharmacy, manufacturer, raisedAt, raisedIndex, answerDue, closedAt, closedIndex, escalated? (regulators), steps: [{ index, kind, party, eventId, rootCause, note, at }] }',
+      ),
+    },
+    '/v1/alerts/webhooks': {
+      get: secured(
+        'partner, regulator',
+        "The caller party's webhooks",
+        [],
+        '{ webhooks: [{ id, url, createdAt, pending, failed, lastError? }] }',
+      ),
+      post: secured(
+        'partner, regulator',
+        'Subscribe a webhook to the alerts the caller may see: body { url, secret? (whsec_…) }',
+        [],
+        '{ id, url, createdAt } (201)',
+      ),
+    },
+    '/v1/alerts/webhooks/{id}': {
+      delete: secured('partner, regulator', "Delete one of the caller party's webhooks", [id], '204'),
+    },
+    '/v1/alerts/stream': {
+      get: secured(
+        'partner, regulator',
+        'Server-sent alert notices the caller may see; resumes from Last-Event-ID',
+        [],
+        'text/event-stream of AlertNotice',
+      ),
+    },
+  };
+}
+
+/** The EPCIS 2.0 export (epcis-routes.ts); it needs a bearer token. */
+function epcisPaths() {
+  return {
+    '/v1/epcis/events': {
+      get: {
+        ...secured(
+          'partner (its own events, and those naming items it held that it asks for), regulator',
+          'Custody events as an EPCIS 2.0 query document, in leaf order, each with its leaf index and proof route (rxl:)',
+          queryParameters(epcisEventsQuery),
+          'EPCISQueryDocument',
         ),
-      },
-      '/v1/provenance': {
-        get: secured(
-          'partner (packs it held), regulator',
-          'Provenance bundle with proofs',
-          queryParameters(provenanceQuery),
-          'the bundle of DESIGN §4-§5',
-        ),
-      },
-      '/v1/recalls/scope': {
-        get: secured(
-          'partner owning the GTIN, regulator',
-          'The packs of a lot with status and custodian, a page at a time in item order',
-          queryParameters(recallScopeQuery),
-          '{ gtin, lot, recalls, count (packs of the lot, all pages), packs, next? (pass as after) }',
-        ),
-      },
-      '/v1/rejections': {
-        get: secured(
-          'partner (its own), regulator',
-          'Records the ledger refused, newest first, a page at a time',
-          queryParameters(rejectionsQuery),
-          '{ count (matching, all pages), rejections, next? (pass as after) }',
-        ),
-      },
-      '/v1/registry': {
-        get: secured(
-          'partner, regulator',
-          'The participant registry as folded: parties, roles, company prefixes, keys and their validity',
-          [],
-          '{ authorityKey, parties: [{ gln, name, roles, companyPrefixes, keys: [{ keyId, publicKey, validFrom, revokedAt?, revocationReason? }] }] }',
-        ),
-      },
-      '/v1/events/{id}': {
-        get: secured(
-          'partner (its own), regulator',
-          'What became of an event',
-          [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-          '{ eventId, state, index?, reason? }',
-        ),
-      },
-      '/v1/epcis/events': {
-        get: {
-          ...secured(
-            'partner (its own events, and those naming items it held that it asks for), regulator',
-            'Custody events as an EPCIS 2.0 query document, in leaf order, each with its leaf index and proof route (rxl:)',
-            queryParameters(epcisEventsQuery),
-            'EPCISQueryDocument',
-          ),
-          responses: {
-            200: {
-              description:
-                'EPCISQueryDocument; a Link header with rel="next" while more pages follow (all pinned to one checkpoint)',
-              content: { 'application/ld+json': {}, 'application/json': {}, 'application/xml': {} },
-            },
-            400: error,
-            401: error,
-            403: error,
-            406: error,
+        responses: {
+          200: {
+            description:
+              'EPCISQueryDocument; a Link header with rel="next" while more pages follow (all pinned to one checkpoint)',
+            content: { 'application/ld+json': {}, 'application/json': {}, 'application/xml': {} },
           },
+          400: error,
+          401: error,
+          403: error,
+          406: error,
         },
       },
-      '/v1/checkpoint': {
-        get: {
-          ...open(
-            'Latest signed checkpoint (C2SP tlog-checkpoint); with size, the one signed at exactly that size (404 if none)',
-            queryParameters(checkpointQuery).map((p) => ({ ...p, required: false })),
-            { description: 'checkpoint', content: { 'text/plain': {} } },
-          ),
-          responses: {
-            200: { description: 'checkpoint', content: { 'text/plain': {} } },
-            400: error,
-            404: error,
-            503: error,
-          },
-        },
-      },
-      '/checkpoint': {
-        get: open('C2SP tlog-tiles: the latest signed checkpoint, as /v1/checkpoint', [], {
-          description: 'checkpoint',
-          content: { 'text/plain': {} },
-        }),
-      },
-      '/tile/{L}/{N}': {
-        get: {
-          ...open('C2SP tlog-tiles hash tile: up to 256 hashes of tree level 8·L', tilePathParams('L'), tile),
-          responses: { 200: tile, 400: error, 404: error },
-        },
-      },
-      '/tile/entries/{N}': {
-        get: {
-          ...open(
-            'C2SP tlog-tiles entry bundle: up to 256 leaves, each as uint16 length + bytes',
-            tilePathParams(),
-            tile,
-          ),
-          responses: { 200: tile, 400: error, 404: error, 422: error },
-        },
-      },
-      '/v1/proofs/inclusion': {
-        get: open(
-          'RFC 9162 inclusion proof; size at most the latest signed checkpoint',
-          queryParameters(inclusionQuery),
-          json('{ index, size, leafHash, proof }'),
+    },
+  };
+}
+
+/** The log's public routes: checkpoints, C2SP tiles, proofs and schemas (log-routes.ts, tile-routes.ts). */
+function logPaths() {
+  return {
+    '/v1/checkpoint': {
+      get: {
+        ...open(
+          'Latest signed checkpoint (C2SP tlog-checkpoint); with size, the one signed at exactly that size (404 if none)',
+          queryParameters(checkpointQuery).map((p) => ({ ...p, required: false })),
+          { description: 'checkpoint', content: { 'text/plain': {} } },
         ),
+        responses: {
+          200: { description: 'checkpoint', content: { 'text/plain': {} } },
+          400: error,
+          404: error,
+          503: error,
+        },
       },
-      '/v1/proofs/consistency': {
-        get: open(
-          'RFC 9162 consistency proof; to at most the latest signed checkpoint',
-          queryParameters(consistencyQuery),
-          json('{ from, to, proof }'),
+    },
+    '/checkpoint': {
+      get: open('C2SP tlog-tiles: the latest signed checkpoint, as /v1/checkpoint', [], {
+        description: 'checkpoint',
+        content: { 'text/plain': {} },
+      }),
+    },
+    '/tile/{L}/{N}': {
+      get: {
+        ...open('C2SP tlog-tiles hash tile: up to 256 hashes of tree level 8·L', tilePathParams('L'), tile),
+        responses: { 200: tile, 400: error, 404: error },
+      },
+    },
+    '/tile/entries/{N}': {
+      get: {
+        ...open(
+          'C2SP tlog-tiles entry bundle: up to 256 leaves, each as uint16 length + bytes',
+          tilePathParams(),
+          tile,
         ),
+        responses: { 200: tile, 400: error, 404: error, 422: error },
       },
-      '/v1/schemas': {
-        get: open('Avro schemas by CRC-64-AVRO fingerprint', [], json('{ <fingerprint>: schema }')),
-      },
-      '/healthz': { get: open('Liveness', [], json('{ status }')) },
-      '/readyz': { get: open('Ready = caught up with the topic', [], json('{ ready, detail? }')) },
-      '/metrics': {
-        get: open('Prometheus metrics', [], { description: 'metrics', content: { 'text/plain': {} } }),
-      },
+    },
+    '/v1/proofs/inclusion': {
+      get: open(
+        'RFC 9162 inclusion proof; size at most the latest signed checkpoint',
+        queryParameters(inclusionQuery),
+        json('{ index, size, leafHash, proof }'),
+      ),
+    },
+    '/v1/proofs/consistency': {
+      get: open(
+        'RFC 9162 consistency proof; to at most the latest signed checkpoint',
+        queryParameters(consistencyQuery),
+        json('{ from, to, proof }'),
+      ),
+    },
+    '/v1/schemas': {
+      get: open('Avro schemas by CRC-64-AVRO fingerprint', [], json('{ <fingerprint>: schema }')),
+    },
+  };
+}
+
+/** What every service of the runtime answers: liveness, readiness, metrics. */
+function servicePaths() {
+  return {
+    '/healthz': {
+      get: open(
+        'Liveness: 503 once the node gave up (its fold cannot be kept running)',
+        [],
+        json('{ status, detail? }'),
+      ),
+    },
+    '/readyz': {
+      get: open('Ready = the fold running and caught up with the topic', [], json('{ ready, detail? }')),
+    },
+    '/metrics': {
+      get: open('Prometheus metrics', [], { description: 'metrics', content: { 'text/plain': {} } }),
     },
   };
 }

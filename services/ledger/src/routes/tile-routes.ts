@@ -1,3 +1,4 @@
+import { asBuffer } from '@rxledger/events';
 import { RxError, ValidationError } from '@rxledger/runtime';
 import {
   encodeEntryBundle,
@@ -86,5 +87,5 @@ function sendTile(res: Response, tile: Tile, data: Uint8Array): void {
   res
     .set('Cache-Control', tile.width === TILE_WIDTH ? FULL_TILE_CACHE : PARTIAL_TILE_CACHE)
     .type('application/octet-stream')
-    .send(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    .send(asBuffer(data));
 }

@@ -6,8 +6,9 @@ export type Db = Database.Database;
 /**
  * Bumped when the tables or the leaves change; a node refuses a database written by a different
  * layout and is rebuilt from the topic. 3: LedgerEntry v2 leaves, registry subjects in item_leaves.
+ * 4: alerts (alerts, alert_steps, alert_ids), folded from RAISE_ALERT and UPDATE_ALERT leaves.
  */
-export const LEDGER_DB_VERSION = 3;
+export const LEDGER_DB_VERSION = 4;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -111,6 +112,49 @@ CREATE TABLE IF NOT EXISTS leaf_sites (
   site TEXT    NOT NULL,
   seq  INTEGER NOT NULL,
   PRIMARY KEY (site, seq)
+) WITHOUT ROWID;
+
+-- Alerts (services/ledger/src/alerts): one row per alert as it stands, folded in log order. An open
+-- alert of a (pharmacy, item, code) is joined by repeat raises; manufacturer and status serve the
+-- role-scoped listing.
+CREATE TABLE IF NOT EXISTS alerts (
+  id           TEXT    PRIMARY KEY,
+  pharmacy     TEXT    NOT NULL,
+  item         TEXT    NOT NULL,
+  gtin         TEXT    NOT NULL,
+  manufacturer TEXT,
+  code         TEXT    NOT NULL,
+  lot          TEXT    NOT NULL,
+  expiry       TEXT    NOT NULL,
+  status       TEXT    NOT NULL,
+  root_cause   TEXT,
+  healed       INTEGER NOT NULL,
+  raised_seq   INTEGER NOT NULL,
+  raised_at    INTEGER NOT NULL,
+  answered_at  INTEGER,
+  closed_seq   INTEGER,
+  closed_at    INTEGER
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS alerts_item ON alerts (item, status);
+CREATE INDEX IF NOT EXISTS alerts_pharmacy ON alerts (pharmacy, raised_seq);
+CREATE INDEX IF NOT EXISTS alerts_manufacturer ON alerts (manufacturer, raised_seq);
+CREATE INDEX IF NOT EXISTS alerts_raised ON alerts (raised_seq);
+-- Every step of every alert (RAISED, JOINED, a status, HEALED), by the leaf that caused it.
+CREATE TABLE IF NOT EXISTS alert_steps (
+  alert_id   TEXT    NOT NULL,
+  seq        INTEGER NOT NULL,
+  kind       TEXT    NOT NULL,
+  party      TEXT,
+  event_id   TEXT,
+  root_cause TEXT,
+  note       TEXT    NOT NULL,
+  at         INTEGER NOT NULL,
+  PRIMARY KEY (alert_id, seq, kind)
+) WITHOUT ROWID;
+-- The id each RAISE_ALERT would have opened (<pharmacy>:<eventId>) and the alert it opened or joined.
+CREATE TABLE IF NOT EXISTS alert_ids (
+  raise_id TEXT PRIMARY KEY,
+  alert_id TEXT NOT NULL
 ) WITHOUT ROWID;
 
 -- Signed checkpoints, one per published tree size.

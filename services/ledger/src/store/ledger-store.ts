@@ -1,4 +1,6 @@
+import { asBytes } from '@rxledger/events';
 import type { HashReader, TreeNode } from '@rxledger/tlog';
+import { AlertTables, type AlertWrite } from './alert-tables.ts';
 import { type ExportFilter, exportSeqs } from './export-seqs.ts';
 import type { Db } from './ledger-db.ts';
 
@@ -55,6 +57,8 @@ export interface BatchWrite {
   rejections: RejectionRow[];
   /** The offset of the first record not yet consumed after this batch. */
   nextOffset: number;
+  /** Alert changes of RAISE_ALERT and UPDATE_ALERT leaves of the batch. */
+  alerts?: AlertWrite;
 }
 
 export interface StoredCheckpoint {
@@ -64,18 +68,19 @@ export interface StoredCheckpoint {
   signedAt: number;
 }
 
-const bytes = (b: Buffer | Uint8Array) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-
 /**
  * The ledger's database access: every statement prepared once. Writes go through `commit`, one SQLite
  * transaction per consumed batch, so leaves, indexes, tree nodes and the Kafka position move together.
  */
 export class LedgerStore {
   readonly db: Db;
+  /** The alerts the fold keeps (alerts/). */
+  readonly alerts: AlertTables;
   readonly #s;
 
   constructor(db: Db) {
     this.db = db;
+    this.alerts = new AlertTables(db);
     this.#s = {
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare<[string, string]>(
@@ -205,8 +210,10 @@ export class LedgerStore {
    * Commits one consumed batch: leaves, their index rows, the tree nodes they complete, rejections,
    * and the next Kafka offset, in a single transaction. When this returns, the batch is durable; a
    * crash before it returns leaves no trace of the batch, and consumption resumes at its first record.
+   * `settle` runs last inside the same transaction, seeing the batch's rows: the fold re-judges the
+   * alerts a leaf may explain there (ledger-folder.ts), and what it writes commits with the batch.
    */
-  commit(batch: BatchWrite): void {
+  commit(batch: BatchWrite, settle?: () => void): void {
     const s = this.#s;
     this.db.transaction(() => {
       for (const l of batch.leaves) {
@@ -235,6 +242,8 @@ export class LedgerStore {
           r.receivedAt,
         );
       }
+      if (batch.alerts) this.alerts.write(batch.alerts);
+      settle?.();
       s.setMeta.run('next_offset', String(batch.nextOffset));
     })();
   }
@@ -246,7 +255,7 @@ export class LedgerStore {
       subtree(level: number, index: number): Uint8Array {
         const row = level === 0 ? s.leafHash.get(index) : s.node.get(level, index);
         if (!row) throw new Error(`tree node (${level}, ${index}) is not stored`);
-        return bytes(row.hash);
+        return asBytes(row.hash);
       },
     };
   }
@@ -265,7 +274,7 @@ export class LedgerStore {
         `tree nodes (${level}, ${start}..${start + count - 1}): ${rows.length} of ${count} stored`,
       );
     }
-    return rows.map(bytes);
+    return rows.map((row) => asBytes(row));
   }
 
   /**
@@ -283,7 +292,7 @@ export class LedgerStore {
     }
     const tooLong = rows.find((r) => r.leaf === null);
     if (tooLong) return { tooLong: { seq: tooLong.seq, length: tooLong.length } };
-    return { leaves: rows.map((r) => bytes(r.leaf!)) };
+    return { leaves: rows.map((r) => asBytes(r.leaf!)) };
   }
 
   leaf(seq: number): StoredLeaf | undefined {
@@ -294,7 +303,7 @@ export class LedgerStore {
   /** The leaf hash of the latest leaf naming `item`, if any. */
   itemHead(item: string): Uint8Array | undefined {
     const row = this.#s.itemHead.get(item);
-    return row && bytes(row.hash);
+    return row && asBytes(row.hash);
   }
 
   /** Seqs of every leaf naming `item`, in ledger order. */
@@ -357,7 +366,7 @@ export class LedgerStore {
   /** The accepted record of `party`'s `eventId`, if any: the idempotency look-up. */
   eventId(party: string, eventId: string): { contentHash: Uint8Array; seq: number } | undefined {
     const row = this.#s.eventId.get(party, eventId);
-    return row && { contentHash: bytes(row.content_hash), seq: row.seq };
+    return row && { contentHash: asBytes(row.content_hash), seq: row.seq };
   }
 
   /**
@@ -492,8 +501,8 @@ interface CheckpointDbRow {
 function toStoredLeaf(r: LeafDbRow): StoredLeaf {
   return {
     seq: r.seq,
-    leaf: bytes(r.leaf),
-    hash: bytes(r.hash),
+    leaf: asBytes(r.leaf),
+    hash: asBytes(r.hash),
     kafkaOffset: r.kafka_offset,
     eventId: r.event_id,
     eventType: r.event_type,
@@ -503,7 +512,7 @@ function toStoredLeaf(r: LeafDbRow): StoredLeaf {
 }
 
 function toCheckpoint(row: CheckpointDbRow): StoredCheckpoint {
-  return { size: row.size, root: bytes(row.root), note: row.note, signedAt: row.signed_at };
+  return { size: row.size, root: asBytes(row.root), note: row.note, signedAt: row.signed_at };
 }
 
 function toRejection(r: RejectionDbRow): RejectionRow {

@@ -1,4 +1,4 @@
-import { type Logger, RxError, retry } from '@rxledger/runtime';
+import { type Logger, pause, RxError, retry } from '@rxledger/runtime';
 import {
   consistencyProof,
   formatAddCheckpointRequest,
@@ -177,16 +177,4 @@ async function post(w: WitnessEndpoint, body: string, timeoutMs: number, signal:
     throw new RxError('WITNESS_UNREACHABLE', `${w.url}/add-checkpoint: ${cause}`, { retriable: true });
   }
   return parseAddCheckpointAnswer(res.status, res.headers.get('content-type'), text);
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

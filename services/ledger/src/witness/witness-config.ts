@@ -1,4 +1,9 @@
-import { type CosignatureVerifier, parseCosignatureVerifierKey, parseVerifierKey } from '@rxledger/tlog';
+import {
+  type CosignatureVerifier,
+  hex8,
+  parseCosignatureVerifierKey,
+  parseVerifierKey,
+} from '@rxledger/tlog';
 
 /** One witness this node asks for cosignatures: its submission prefix and its key. */
 export interface WitnessEndpoint {
@@ -39,7 +44,7 @@ export function parseWitnessList(text: string, variable: string): WitnessEndpoin
     } catch (err) {
       fail((err as Error).message);
     }
-    const id = `${key!.name}+${key!.keyId.toString(16).padStart(8, '0')}`;
+    const id = `${key!.name}+${hex8(key!.keyId)}`;
     if (out.some((w) => w.id === id)) fail(`witness key ${id} is listed twice`);
     out.push({ url, key: key!, id });
   });

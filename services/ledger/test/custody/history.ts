@@ -53,6 +53,8 @@ export interface At {
   /** Ledger seq; default the next one. */
   seq?: number;
   site?: string;
+  /** Broker time (appendedAt), epoch ms; default none, except for an undo: its eventTime. */
+  appended?: number;
 }
 
 export class History {
@@ -107,6 +109,14 @@ export class History {
     });
   }
 
+  /** An UNDO_DISPENSE of the DISPENSE with eventId `dispense` (the history's eventIds are `evt-${seq}`). */
+  undo(by: string, dispense: string, items: string[], opts: At = {}): this {
+    this.add(by, opts, { type: 'UNDO_DISPENSE', dispense, items });
+    const entry = this.entries.at(-1)!;
+    entry.appendedAt = opts.appended ?? entry.event.eventTime;
+    return this;
+  }
+
   registry(opts: At = {}): this {
     return this.add(MAKER, opts, { type: 'REGISTRY', changes: [] });
   }
@@ -134,7 +144,9 @@ export class History {
       party: by,
       site: opts.site ?? SITE[by] ?? by,
     };
-    this.entries.push({ seq, event: { ...header, ...body } as CustodyEvent });
+    const entry: CustodyEntry = { seq, event: { ...header, ...body } as CustodyEvent };
+    if (opts.appended !== undefined) entry.appendedAt = opts.appended;
+    this.entries.push(entry);
     return this;
   }
 }

@@ -221,6 +221,8 @@ export async function startGateway(
     port: 0,
     ledgerUrl: 'http://127.0.0.1:9',
     log: createLogger({ service: profile.name, level: 'silent' }),
+    // The registry is read only where a test asks: a fake ledger's request log stays the test's own.
+    registryPollMs: 0,
     ...opts,
   });
   const url = await gateway.start();

@@ -102,10 +102,13 @@ export function registeredKey(
   registry: RegistryAnswer,
   keyId: string,
   flag: string,
-): { gln: string; revokedAt?: string } {
+): { gln: string; validFrom: string; revokedAt?: string } {
   for (const p of registry.parties) {
     const k = p.keys.find((k) => k.keyId === keyId);
-    if (k) return { gln: p.gln, ...(k.revokedAt === undefined ? {} : { revokedAt: k.revokedAt }) };
+    if (k) {
+      const revoked = k.revokedAt === undefined ? {} : { revokedAt: k.revokedAt };
+      return { gln: p.gln, validFrom: k.validFrom, ...revoked };
+    }
   }
   throw new UsageError(`${flag} ${keyId} is not a key in the ledger's registry`);
 }
@@ -160,29 +163,38 @@ export function revokeKeyChanges(f: ChangeFlags, registry: RegistryAnswer, now: 
   ];
 }
 
+/** A rotation's two REGISTRY events: the new key's AddKey, then, once it is in use, the old key's RevokeKey. */
+export interface Rotation {
+  add: RegistryChange[];
+  /** The RevokeKey of the old key, dated `now`. */
+  revoke(now: number): RegistryChange[];
+}
+
 /**
- * AddKey of the new key and RevokeKey of the old one in one event, for `rotate-key`: the new key is
- * valid and the old one revoked from `now`, so what the old key signed before stays verifiable.
+ * The two steps of `rotate-key`. Revocation takes effect in log order, so one event adding the new key
+ * and revoking the old would reject every record a partner service signs with the old key between that
+ * event and the moment it takes the new one: the new key is added first, and the old one revoked once
+ * the services sign with the new one. The new key is valid from the old key's validFrom, so that late
+ * uploads of events dated before the rotation (DESIGN §3: normal) can still be signed.
  */
-export function rotateKeyChanges(
-  f: ChangeFlags,
-  registry: RegistryAnswer,
-  key: VerifyingKey,
-  now: number,
-): RegistryChange[] {
+export function rotateKeyChanges(f: ChangeFlags, registry: RegistryAnswer, key: VerifyingKey): Rotation {
   const gln = glnFlag(f.gln);
-  if (f['old-key-id'] === undefined) throw new UsageError('--old-key-id is required');
-  const old = registeredKey(registry, f['old-key-id'], '--old-key-id');
-  if (old.gln !== gln)
-    throw new UsageError(`--old-key-id ${f['old-key-id']} belongs to ${old.gln}, not ${gln}`);
+  const oldKeyId = f['old-key-id'];
+  if (oldKeyId === undefined) throw new UsageError('--old-key-id is required');
+  const old = registeredKey(registry, oldKeyId, '--old-key-id');
+  if (old.gln !== gln) throw new UsageError(`--old-key-id ${oldKeyId} belongs to ${old.gln}, not ${gln}`);
   if (old.revokedAt !== undefined) {
-    throw new UsageError(`--old-key-id ${f['old-key-id']} is already revoked (at ${old.revokedAt})`);
+    throw new UsageError(`--old-key-id ${oldKeyId} is already revoked (at ${old.revokedAt})`);
   }
-  if (key.keyId === f['old-key-id']) throw new UsageError('--new-key-file holds the old key itself');
-  return [
-    addKey(gln, key, now),
-    { kind: 'RevokeKey', gln, keyId: f['old-key-id'], revokedAt: now, reason: f.reason ?? 'rotated' },
-  ];
+  if (key.keyId === oldKeyId) throw new UsageError('--new-key-file holds the old key itself');
+  const validFrom = Date.parse(old.validFrom);
+  if (Number.isNaN(validFrom))
+    throw new Error(`the registry gives key ${oldKeyId} validFrom ${old.validFrom}`);
+  const reason = f.reason ?? 'rotated';
+  return {
+    add: [addKey(gln, key, validFrom)],
+    revoke: (now) => [{ kind: 'RevokeKey', gln, keyId: oldKeyId, revokedAt: now, reason }],
+  };
 }
 
 function addKey(gln: string, key: VerifyingKey, validFrom: number): RegistryChange {

@@ -23,8 +23,15 @@ import {
   setRolesChanges,
   UsageError,
 } from './registry-changes.ts';
-import { LedgerError, type RegistryAnswer, type RegistryClient, registryClient } from './registry-client.ts';
+import {
+  type EventOutcome,
+  LedgerError,
+  type RegistryAnswer,
+  type RegistryClient,
+  registryClient,
+} from './registry-client.ts';
 import { formatRegistry } from './format-registry.ts';
+import { serviceFlags, waitForSigningKey } from './partner-service-keys.ts';
 import { publishRegistryEvent, registryChangeEvent, waitForOutcome } from './publish-registry-event.ts';
 
 /** Usage text of `rxledger registry`, also printed by `rxledger help`. */
@@ -42,8 +49,13 @@ Changes and their fields:
   add-key     --gln GLN (--public-key BASE64 | --key-file FILE) [--valid-from RFC3339, default now]
   revoke-key  --key-id ID --reason TEXT [--revoked-at RFC3339, default now]
   rotate-key  --gln GLN --old-key-id ID --new-key-file FILE [--reason TEXT, default "rotated"]
-              adds the new key and revokes the old one from now, in one event: what the old key
-              signed before stays verifiable. A missing FILE gets a new key (mode 0600).
+              [--service URL... [--service-timeout SECONDS, default 120] | --overlap SECONDS]
+              adds the new key (valid from the old key's validFrom), waits until each partner
+              service --service signs for GLN with it (its /healthz; put FILE in its config as the
+              party's nextKeyFile first), or --overlap seconds (default 15) without --service,
+              then revokes the old key: what the old key signed before stays verifiable, and
+              nothing a service signs while it switches is refused. A missing FILE gets a new key
+              (mode 0600).
   --ledger URL, --token TOKEN   the ledger and a regulator (or partner) token to read it with
   --credentials FILE            take both from a credentials file's ledger.url and ledger.regulatorToken
                                 (e.g. data/demo/credentials.json); flags win
@@ -62,7 +74,7 @@ const CHANGE_FLAGS: Record<string, string[]> = {
   'set-roles': ['gln', 'role', 'company-prefix'],
   'add-key': ['gln', 'public-key', 'key-file', 'valid-from'],
   'revoke-key': ['key-id', 'reason', 'revoked-at'],
-  'rotate-key': ['gln', 'old-key-id', 'new-key-file', 'reason'],
+  'rotate-key': ['gln', 'old-key-id', 'new-key-file', 'reason', 'service', 'service-timeout', 'overlap'],
 };
 const CHANGE_ONLY = ['authority-key-file', 'brokers', 'channel', 'timeout'];
 
@@ -138,6 +150,9 @@ function parseOptions(sub: string, args: string[]) {
         'revoked-at': str,
         'old-key-id': str,
         'new-key-file': str,
+        service: many,
+        'service-timeout': str,
+        overlap: str,
       },
       allowPositionals: false,
       strict: true,
@@ -186,37 +201,108 @@ async function change(
   out: (line: string) => void,
 ): Promise<number> {
   const target = kafkaTarget(values);
-  const timeoutMs = timeoutFlag(values.timeout);
+  const timeoutMs = timeoutFlag(values.timeout, '--timeout', 30);
   const authority = await authorityKey(values['authority-key-file']);
   const registry = await ledger.registry();
   const authorityGln = authorityParty(registry, authority.keyId);
+  const apply = (changes: RegistryChange[]) =>
+    applyChanges(changes, { target, authority, authorityGln, ledger, timeoutMs });
+  const print = (summary: ChangeSummary) => {
+    if (values.json) out(JSON.stringify(summary, null, 2));
+    else printSummary(summary, timeoutMs, out);
+  };
+  if (sub === 'rotate-key') return rotate(values, registry, apply, print, out);
+  const summary = await apply(await changesOf(sub, values, registry, Date.now()));
+  print(summary);
+  return summary.state === 'ACCEPTED' ? 0 : 1;
+}
+
+/**
+ * `rotate-key`, as one smooth path with the partner services: add the new key, wait until the services
+ * sign with it (--service, or --overlap seconds), then revoke the old one. Revoking first, or in the
+ * same event, would reject whatever a service signs with the old key before it takes the new one.
+ */
+async function rotate(
+  values: Options,
+  registry: RegistryAnswer,
+  apply: (changes: RegistryChange[]) => Promise<ChangeSummary>,
+  print: (summary: ChangeSummary) => void,
+  out: (line: string) => void,
+): Promise<number> {
+  // Every flag checked before the new key file is written.
+  const services = serviceFlags(values.service);
+  if (services.length > 0 && values.overlap !== undefined) {
+    throw new UsageError('give --service URL (wait for the services) or --overlap SECONDS, not both');
+  }
+  const waitMs = timeoutFlag(values['service-timeout'], '--service-timeout', 120);
+  const overlapMs = services.length > 0 ? 0 : timeoutFlag(values.overlap, '--overlap', 15, true);
+  const key = await newKey(values['new-key-file']);
+  const rotation = rotateKeyChanges(values as ChangeFlags, registry, key);
+  const added = await apply(rotation.add);
+  print(added);
+  if (added.state !== 'ACCEPTED') return 1;
+  const gln = values.gln!;
+  if (services.length > 0) {
+    const behind = await waitForSigningKey(services, gln, key.keyId, waitMs, out);
+    if (behind.length > 0) {
+      out(
+        `NOT REVOKED: ${behind.join(', ')} did not sign for ${gln} with key ${key.keyId} within ${waitMs / 1000} s`,
+      );
+      out(
+        `  once they do: rxledger registry revoke-key --key-id ${values['old-key-id']} --reason rotated ...`,
+      );
+      return 1;
+    }
+  } else if (overlapMs > 0) {
+    out(
+      `waiting ${overlapMs / 1000} s for the partner services to take key ${key.keyId} (--service URL waits for them)`,
+    );
+    await new Promise((r) => setTimeout(r, overlapMs));
+  }
+  const revoked = await apply(rotation.revoke(Date.now()));
+  print(revoked);
+  return revoked.state === 'ACCEPTED' ? 0 : 1;
+}
+
+/** What one REGISTRY event came to: its id, its changes in words, and the ledger's outcome. */
+type ChangeSummary = { eventId: string; changes: string[] } & EventOutcome;
+
+interface ApplyContext {
+  target: { brokers: string[]; channel: string };
+  authority: SigningKey;
+  authorityGln: string;
+  ledger: RegistryClient;
+  timeoutMs: number;
+}
+
+/** Signs `changes` as one REGISTRY event, appends it, and waits for the ledger's outcome. */
+async function applyChanges(changes: RegistryChange[], ctx: ApplyContext): Promise<ChangeSummary> {
   const now = Date.now();
-  const changes = await changesOf(sub, values, registry, now);
-  const event = registryChangeEvent(authorityGln, changes, now);
+  const event = registryChangeEvent(ctx.authorityGln, changes, now);
   const issues = checkCustodyEvent(event, { now });
   if (issues.length > 0) {
     throw new UsageError(issues.map((i) => `${i.field} ${i.reason}`).join('; '));
   }
   try {
-    const kafka = createKafkaClient({ brokers: target.brokers, clientId: 'rxledger-registry' });
-    await publishRegistryEvent(kafka, custodyTopicName(target.channel), authority, event);
+    const kafka = createKafkaClient({ brokers: ctx.target.brokers, clientId: 'rxledger-registry' });
+    await publishRegistryEvent(kafka, custodyTopicName(ctx.target.channel), ctx.authority, event);
   } catch (e) {
-    throw new LedgerError(`cannot publish to ${target.brokers.join(',')}: ${(e as Error).message}`);
+    throw new LedgerError(`cannot publish to ${ctx.target.brokers.join(',')}: ${(e as Error).message}`);
   }
-  const outcome = await waitForOutcome(ledger, event.eventId, authorityGln, timeoutMs);
-  const summary = { eventId: event.eventId, changes: changes.map(describe), ...outcome };
-  if (values.json) out(JSON.stringify(summary, null, 2));
-  else {
-    for (const line of summary.changes) out(`  ${line}`);
-    if (outcome.state === 'ACCEPTED') out(`ACCEPTED ${event.eventId} at log index ${outcome.index}`);
-    else if (outcome.state === 'REJECTED') {
-      out(`REJECTED ${event.eventId}: ${outcome.reason.code}: ${outcome.reason.message}`);
-    } else
-      out(
-        `UNKNOWN ${event.eventId}: published, but the ledger had not folded it after ${timeoutMs / 1000} s`,
-      );
+  const outcome = await waitForOutcome(ctx.ledger, event.eventId, ctx.authorityGln, ctx.timeoutMs);
+  return { eventId: event.eventId, changes: changes.map(describe), ...outcome };
+}
+
+function printSummary(summary: ChangeSummary, timeoutMs: number, out: (line: string) => void): void {
+  for (const line of summary.changes) out(`  ${line}`);
+  if (summary.state === 'ACCEPTED') out(`ACCEPTED ${summary.eventId} at log index ${summary.index}`);
+  else if (summary.state === 'REJECTED') {
+    out(`REJECTED ${summary.eventId}: ${summary.reason.code}: ${summary.reason.message}`);
+  } else {
+    out(
+      `UNKNOWN ${summary.eventId}: published, but the ledger had not folded it after ${timeoutMs / 1000} s`,
+    );
   }
-  return outcome.state === 'ACCEPTED' ? 0 : 1;
 }
 
 async function changesOf(
@@ -233,10 +319,8 @@ async function changesOf(
       return setRolesChanges(f);
     case 'add-key':
       return addKeyChanges(f, (await givenKey(values, true))!, now);
-    case 'revoke-key':
-      return revokeKeyChanges(f, registry, now);
     default:
-      return rotateKeyChanges(f, registry, await newKey(values['new-key-file']), now);
+      return revokeKeyChanges(f, registry, now);
   }
 }
 
@@ -315,10 +399,12 @@ function kafkaTarget(values: Options): { brokers: string[]; channel: string } {
   return { brokers, channel };
 }
 
-function timeoutFlag(value: string | undefined): number {
-  if (value === undefined) return 30_000;
-  if (!/^[1-9][0-9]{0,4}$/.test(value))
-    throw new UsageError(`--timeout must be whole seconds from 1, got ${value}`);
+/** A whole-seconds flag in ms: `fallback` seconds when absent; 0 allowed only where `zero` says so. */
+function timeoutFlag(value: string | undefined, flag: string, fallback: number, zero = false): number {
+  if (value === undefined) return fallback * 1000;
+  if (!(zero ? /^(0|[1-9][0-9]{0,4})$/ : /^[1-9][0-9]{0,4}$/).test(value)) {
+    throw new UsageError(`${flag} must be whole seconds from ${zero ? 0 : 1}, got ${value}`);
+  }
   return Number(value) * 1000;
 }
 
