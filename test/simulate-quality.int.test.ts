@@ -13,32 +13,11 @@ import {
   readGroundTruth,
   readNetwork,
 } from '../services/ledger/src/simulate/index.ts';
-import { GLN, startSystem, type TestSystem } from './support/system.ts';
+import { simCredentialsOf } from './support/sim-credentials.ts';
+import { startSystem, type TestSystem } from './support/system.ts';
 
 /** Packs per run: SIM_PACKS overrides (see the README for what 2000 takes on this machine). */
 const PACKS = Number(process.env.SIM_PACKS ?? 2000);
-
-/** The test system as a credentials file of DESIGN §7's shape, as npm start writes one. */
-function credentialsOf(sys: TestSystem) {
-  const party = (gln: string, site: string, prefixes?: string[]) => ({
-    gln,
-    name: gln,
-    ...(prefixes ? { companyPrefixes: prefixes } : {}),
-    scanners: [{ site, key: sys.scanner[gln]! }],
-    ledgerToken: sys.partnerToken[gln]!,
-  });
-  return {
-    ledger: { url: sys.ledgerUrl },
-    services: {
-      manufacturer: { url: sys.urls.manufacturer, parties: [party(GLN.maker, GLN.makerSite, ['0614141'])] },
-      distributor: { url: sys.urls.distributor, parties: [party(GLN.distributor, GLN.distributorSite)] },
-      pharmacy: {
-        url: sys.urls.pharmacy,
-        parties: [party(GLN.pharmacy1, GLN.pharmacy1Site), party(GLN.pharmacy2, GLN.pharmacy2Site)],
-      },
-    },
-  };
-}
 
 describe('rxledger simulate, then rxledger quality', () => {
   let sys: TestSystem;
@@ -51,7 +30,7 @@ describe('rxledger simulate, then rxledger quality', () => {
     dir = await mkdtemp(join(tmpdir(), 'rxledger-sim-'));
     credentials = join(dir, 'credentials.json');
     truth = join(dir, 'ground-truth.json');
-    await writeFile(credentials, JSON.stringify(credentialsOf(sys)));
+    await writeFile(credentials, JSON.stringify(simCredentialsOf(sys)));
   });
   afterAll(async () => {
     await sys?.stop();

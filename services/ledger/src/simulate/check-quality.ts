@@ -35,6 +35,13 @@ export function answerIsDue(pack: TruthPack, got: Miss['got']): boolean {
   );
 }
 
+/** How a check asks: `verify` answers one pack (default: the ledger's read-only verify). */
+export interface CheckOptions {
+  concurrency?: number;
+  onProgress?: (p: Progress) => void;
+  verify?: (pack: TruthPack) => Promise<Miss['got']>;
+}
+
 /**
  * Verifies every pack of the ground truth through the ledger's GET /v1/verify, as the party where it
  * is (its own ledger token, its GLN as `at`), `concurrency` at a time, and sorts the answers.
@@ -42,8 +49,9 @@ export function answerIsDue(pack: TruthPack, got: Miss['got']): boolean {
 export async function checkQuality(
   truth: GroundTruth,
   access: SimAccess,
-  opts: { concurrency?: number; onProgress?: (p: Progress) => void } = {},
+  opts: CheckOptions = {},
 ): Promise<QualityReport> {
+  const verify = opts.verify ?? ((pack: TruthPack) => verifyPack(pack, access));
   const report: QualityReport = { genuine: 0, falseAlerts: [], incidents: {}, missed: [] };
   const started = Date.now();
   let next = 0;
@@ -51,7 +59,7 @@ export async function checkQuality(
   const worker = async () => {
     while (next < truth.packs.length) {
       const pack = truth.packs[next++]!;
-      tally(report, pack, await verifyPack(pack, access));
+      tally(report, pack, await verify(pack));
       done++;
       opts.onProgress?.({
         done,

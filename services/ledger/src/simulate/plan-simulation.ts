@@ -10,6 +10,8 @@ export interface SimPlan {
   tag: string;
   uploads: Upload[];
   mess: MessTally;
+  /** The eventIds of the events uploaded late (hours to days after they happened). */
+  lateEvents: Set<string>;
   /** Distinct events (duplicates and resends not counted). */
   events: number;
   packs: TruthPack[];

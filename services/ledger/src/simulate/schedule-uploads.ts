@@ -21,12 +21,20 @@ const MAX_BATCH = 25;
  * (`shuffle`), some posted twice (`dup`) or again a few uploads later after a timeout (`resend`).
  * Resends and duplicates carry the same eventIds and content: the ledger must take them as no-ops.
  */
-export function scheduleUploads(book: SimBook): { uploads: Upload[]; mess: MessTally } {
+export function scheduleUploads(book: SimBook): {
+  uploads: Upload[];
+  mess: MessTally;
+  lateEvents: Set<string>;
+} {
   const { rng, opts } = book;
   const mess: MessTally = { late: 0, batches: 0, shuffled: 0, duplicates: 0, resends: 0 };
+  const lateEvents = new Set<string>();
   const due = book.events.map((e, order) => {
     const late = rng.chance(opts.late);
-    if (late) mess.late++;
+    if (late) {
+      lateEvents.add(e.body.eventId);
+      mess.late++;
+    }
     const delay = late ? rng.int(2 * HOUR, 3 * DAY) : rng.int(5_000, 10 * MINUTE);
     return { e, order, at: Math.min(opts.t0, e.time + delay) };
   });
@@ -60,7 +68,20 @@ export function scheduleUploads(book: SimBook): { uploads: Upload[]; mess: MessT
   const uploads = withRepeats(book, batches);
   mess.duplicates = uploads.filter((u) => u.copy === 'duplicate').length;
   mess.resends = uploads.filter((u) => u.copy === 'resend').length;
-  return { uploads, mess };
+  return { uploads, mess, lateEvents };
+}
+
+/**
+ * The uploads split in two, in their order: what reaches the services on time, and the late events
+ * (uploaded hours to days after they happened) held back. A run posts the first part, lets the
+ * pharmacists scan, then posts the second: the late uploads land after the counter saw the packs.
+ */
+export function splitLate(uploads: Upload[], lateEvents: ReadonlySet<string>): [Upload[], Upload[]] {
+  const part = (late: boolean) =>
+    uploads
+      .map((u) => ({ ...u, events: u.events.filter((e) => lateEvents.has(e.eventId) === late) }))
+      .filter((u) => u.events.length > 0);
+  return [part(false), part(true)];
 }
 
 /** How much mess a plan holds: late events, batches (shuffled ones), duplicates and resends. */

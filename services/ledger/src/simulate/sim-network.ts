@@ -15,7 +15,11 @@ const serviceSchema = z.object({ url: z.string().url(), parties: z.array(partySc
 
 /** What the simulator and `rxledger quality` read of a credentials file (DESIGN §7's shape). */
 export const simCredentialsSchema = z.object({
-  ledger: z.object({ url: z.string().url() }),
+  ledger: z.object({
+    url: z.string().url(),
+    // Only `rxledger quality --counter` needs it: it reads every alert its scans raised.
+    regulatorToken: z.string().min(1).optional(),
+  }),
   services: z.object({ manufacturer: serviceSchema, distributor: serviceSchema, pharmacy: serviceSchema }),
 });
 export type SimCredentials = z.infer<typeof simCredentialsSchema>;
@@ -49,6 +53,10 @@ export interface SimAccess {
   scannerKey: Map<string, string>;
   /** Ledger token by party GLN. */
   ledgerToken: Map<string, string>;
+  /** A pharmacy's counter scanner key (its first site's) by pharmacy GLN. */
+  counterKey: Map<string, string>;
+  /** The regulator's ledger token, when the credentials carry one. */
+  regulatorToken?: string;
 }
 
 /** Item references of each manufacturer's products: three products per company prefix. */
@@ -80,11 +88,14 @@ export function networkFrom(credentials: unknown): { network: SimNetwork; access
     },
     scannerKey: new Map(),
     ledgerToken: new Map(),
+    counterKey: new Map(),
+    ...(c.ledger.regulatorToken ? { regulatorToken: c.ledger.regulatorToken } : {}),
   };
   const partiesOf = (kind: PartyKind): SimParty[] =>
     c.services[kind].parties.map((p) => {
       for (const s of p.scanners) access.scannerKey.set(s.site, s.key);
       access.ledgerToken.set(p.gln, p.ledgerToken);
+      if (kind === 'pharmacy') access.counterKey.set(p.gln, p.scanners[0]!.key);
       const prefix = p.companyPrefixes?.[0];
       return {
         kind,
