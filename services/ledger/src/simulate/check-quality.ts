@@ -97,7 +97,11 @@ export async function verifyPack(pack: TruthPack, access: SimAccess): Promise<Mi
     expiry: pack.expiry,
     at: pack.at,
   });
-  const url = `${access.ledgerUrl}/v1/verify?${q}`;
+  return askVerify(`${access.ledgerUrl}/v1/verify?${q}`, token);
+}
+
+/** A verify answer from `url` with the bearer `token`, as the quality checks compare it. */
+export async function askVerify(url: string, token: string): Promise<Miss['got'] & { answer: VerifyAnswer }> {
   const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   if (!res.ok) throw new Error(`${url} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
   const a = (await res.json()) as VerifyAnswer;
@@ -106,6 +110,7 @@ export async function verifyPack(pack: TruthPack, access: SimAccess): Promise<Mi
     status: a.status,
     dispensable: a.dispensable,
     alerts: a.alerts.map((x) => x.code),
+    answer: a,
   };
 }
 

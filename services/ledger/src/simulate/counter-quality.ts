@@ -1,7 +1,7 @@
 import { sgtinUri } from '@rxledger/gs1';
 import { FALSIFICATION_CODES } from '../alerts/falsification.ts';
-import type { VerifyAnswer } from '../answers/judge-verify.ts';
 import {
+  askVerify,
   type CheckOptions,
   checkQuality,
   type Miss,
@@ -55,24 +55,10 @@ export async function counterVerify(pack: TruthPack, access: SimAccess): Promise
   const key = access.counterKey.get(pack.at);
   if (!key) throw new Error(`credentials: no counter scanner key for pharmacy ${pack.at}`);
   const q = new URLSearchParams({ gtin: pack.gtin, serial: pack.serial, lot: pack.lot, expiry: pack.expiry });
-  const url = `${access.serviceUrl.pharmacy}/v1/verify?${q}`;
-  const res = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
-  if (!res.ok) throw new Error(`${url} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
-  const a = (await res.json()) as VerifyAnswer;
-  return {
-    verdict: a.verdict,
-    status: a.status,
-    dispensable: a.dispensable,
-    alerts: a.alerts.map((x) => x.code),
-    ...(a.alert ? { alert: { id: a.alert.id, code: a.alert.code } } : {}),
-  };
+  const { answer, ...got } = await askVerify(`${access.serviceUrl.pharmacy}/v1/verify?${q}`, key);
+  return { ...got, ...(answer.alert ? { alert: { id: answer.alert.id, code: answer.alert.code } } : {}) };
 }
 
-/**
- * `rxledger quality --counter`: verifies every pack at a pharmacy through its counter (the others,
- * at a distributor, read-only at the ledger), waits until the ledger shows every alert the scans
- * named, reads all alerts as the regulator and checks them against what was planted.
- */
 export async function checkCounterQuality(
   truth: GroundTruth,
   network: SimNetwork,

@@ -1,4 +1,4 @@
-import { RxError, retry } from '@rxledger/runtime';
+import { pause, RxError, retry } from '@rxledger/runtime';
 import type { Upload } from './schedule-uploads.ts';
 import type { SimAccess } from './sim-network.ts';
 
@@ -93,17 +93,4 @@ export async function waitFolded(
       throw new Error(`the ledger has not folded event ${id} after ${timeoutMs / 1000} s`);
     await pause(200, signal);
   }
-}
-
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal?.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
