@@ -257,4 +257,31 @@ describe.skipIf(!browserFound.path)('the counter page in Chromium', () => {
     expect(await counter.locator('#answer button.undo').count()).toBe(0);
     await counter.close();
   });
+
+  it("at the pharmacy service's counter, a serial never commissioned raises an alert: its id to quote and its status, the same on a rescan", async () => {
+    const counter = await session.context.newPage();
+    await counter.goto(`${sys.urls.pharmacy}/`);
+    await counter.fill('#token', sys.scanner[GLN.pharmacy1]!);
+    await counter.press('#token', 'Enter');
+    const scanAndRecord = async (n: number) => {
+      await counter.fill('#scan', sgtin('NEVER7'));
+      await counter.press('#scan', 'Enter');
+      await counter.locator(`#answer[data-scan="${n}"]`).waitFor();
+      const record = counter.locator('#answer .alert-record');
+      return {
+        tone: await counter.getAttribute('#answer', 'data-tone'),
+        id: await record.getAttribute('data-alert-id'),
+        status: await record.getAttribute('data-alert-status'),
+        text: await record.textContent(),
+      };
+    };
+    const first = await scanAndRecord(1);
+    expect(first).toMatchObject({ tone: 'bad', status: 'OPEN' });
+    expect(first.id).toMatch(new RegExp(`^${GLN.pharmacy1}:`));
+    expect(first.text).toContain(`Alert ${first.id} (open, waiting for the manufacturer)`);
+    await counter.screenshot({ path: join(PAGE_ARTIFACTS, 'counter-alert-raised.png'), fullPage: true });
+    // A rescan joins the open alert: the pharmacist quotes one number.
+    expect((await scanAndRecord(2)).id).toBe(first.id);
+    await counter.close();
+  });
 });
