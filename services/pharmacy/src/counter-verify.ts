@@ -2,7 +2,7 @@ import type { GatewayRouteContext } from '@rxledger/gateway';
 import { parseScan, sgtinUri } from '@rxledger/gs1';
 import { ValidationError } from '@rxledger/runtime';
 import type { Express, Response } from 'express';
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 /** The query parameters a counter scanner may send; anything else is not passed to the ledger. */
 export const VERIFY_PARAMS = ['gtin', 'serial', 'lot', 'expiry', 'scan'] as const;
@@ -75,12 +75,25 @@ async function withRaisedAlert(
   if (code === undefined || gtin === undefined || serial === undefined) return answer;
   if (answer.alert?.code === code) return answer;
   const scanned = asScanned(query);
-  const eventId = `alert-${randomUUID()}`;
+  const eventId = newAlertEventId();
   const raise = { type: 'RAISE_ALERT', eventId, item: sgtinUri(gtin, serial), code, ...scanned };
   await ctx.publish([raise], res, ['RAISE_ALERT']);
   const alert = { id: `${ctx.partyOf(res).gln}:${eventId}`, status: 'OPEN', code };
   ctx.log.info({ alert: alert.id, code }, 'alert raised at the counter');
   return { ...answer, alert };
+}
+
+// Crockford's base 32: no I, L, O or U, so an id read out over the phone is not misheard.
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * The eventId of a raise, which the alert id (`<pharmacy GLN>:<eventId>`) carries: a pharmacist quotes
+ * it, so it is short and plain, `alert-XXXXX-XXXXX` (50 random bits: a repeat within one pharmacy,
+ * whose eventIds it must not repeat, is a one-in-10^15 event per pair).
+ */
+export function newAlertEventId(bytes: Uint8Array = randomBytes(10)): string {
+  const chars = [...bytes.subarray(0, 10)].map((b) => CROCKFORD[b & 31]);
+  return `alert-${chars.slice(0, 5).join('')}-${chars.slice(5).join('')}`;
 }
 
 // Lot and expiry exactly as the scan carried them ('' for none), never the ledger's.
