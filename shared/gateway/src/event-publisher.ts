@@ -8,6 +8,11 @@ import { MAX_RECORD_BYTES } from './sign-batch.ts';
 export interface OutgoingRecord {
   key: string;
   value: Buffer;
+  /**
+   * Called once Kafka acknowledged this record, even when publish() has already rejected (a timeout
+   * while the request was in flight, or a later produce request of the same call failing).
+   */
+  onAcked?: () => void;
 }
 
 /** How createEventPublisher reaches Kafka and how long it waits. */
@@ -150,6 +155,8 @@ export function createEventPublisher(opts: EventPublisherOptions): EventPublishe
         const results = await p.send({ topic: opts.topic, acks: -1, timeout: opts.timeoutMs, messages });
         opts.clock?.observe(sentAt, results);
         for (const { pending, count } of parts) {
+          // One send in flight and none after a failure: this part is the call's next `count` records.
+          for (let i = pending.acked; i < pending.acked + count; i++) pending.records[i]!.onAcked?.();
           pending.acked += count;
           if (pending.acked === pending.records.length) settle(pending);
         }

@@ -30,19 +30,28 @@ export async function publishBatch(body: unknown, res: Response, deps: RouteDeps
 
   const stopTimer = deps.metrics.publishSeconds.startTimer();
   try {
-    await deps.publisher.publish(batch.entries.map((e) => ({ key: e.eventId, value: e.record })));
+    // Marked per record as Kafka takes it, late or in part too: an acknowledged record is never signed again.
+    const records = batch.entries.map((e) => ({
+      key: e.eventId,
+      value: e.record,
+      onAcked: () => (e.acknowledged = true),
+    }));
+    await deps.publisher.publish(records);
     stopTimer({ outcome: 'acked' });
   } catch (err) {
     stopTimer({ outcome: 'unavailable' });
     throw err;
   }
-  for (const entry of batch.entries) {
-    entry.acknowledged = true;
-    deps.metrics.eventsPublished.inc({ type: entry.type });
-  }
+  for (const entry of batch.entries) deps.metrics.eventsPublished.inc({ type: entry.type });
   deps.metrics.eventsReplayed.inc(batch.replayed);
   deps.log.debug(
-    { party: party.gln, site: scanner.site, events: prepared.length, replayed: batch.replayed },
+    {
+      party: party.gln,
+      site: scanner.site,
+      events: prepared.length,
+      replayed: batch.replayed,
+      resigned: batch.resigned,
+    },
     'batch published',
   );
   return batch.eventIds;

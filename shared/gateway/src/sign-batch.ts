@@ -2,6 +2,7 @@ import {
   BatchTree,
   batchLeafHash,
   batchRecords,
+  decodeSignedEvent,
   encodeCustodyEvent,
   encodeSignedEvent,
   nodeEd25519,
@@ -24,6 +25,8 @@ export interface SignedBatch {
   entries: SignedEntry[];
   /** How many of `entries` were found already signed (idempotent replays). */
   replayed: number;
+  /** How many of `entries` were signed again with the party's current key (never acknowledged before). */
+  resigned: number;
 }
 
 interface SignOptions {
@@ -36,7 +39,11 @@ interface SignOptions {
 /**
  * Signs a validated batch for `party` with one signature over the Merkle root of its new events
  * (SignedEvent v2, DESIGN §4), reusing the cached record of every eventId signed before with the same
- * content. Throws BatchRejectedError 409 when an eventId comes back with other content (in the cache
+ * content. A cached record Kafka never acknowledged and signed with another key than `key` (the key
+ * rotated since its publish failed) is signed again with `key`, over the cached event bytes: the
+ * ledger judges duplicates by those bytes, so the event stays the same event (the old record, if it
+ * reached the topic after all, is a duplicate, or rejected while this one is accepted). An
+ * acknowledged record MUST NOT be signed again: its bytes are on the topic. Throws BatchRejectedError 409 when an eventId comes back with other content (in the cache
  * or twice in the batch), 400 when a record would exceed MAX_RECORD_BYTES; then nothing is cached.
  * Otherwise caches the new records (unacknowledged) and returns what to publish. Works a few ms at a
  * time, so a 10,000-event batch does not hold up the service's other requests.
@@ -44,7 +51,10 @@ interface SignOptions {
 export async function signBatch(prepared: PreparedEvent[], opts: SignOptions): Promise<SignedBatch> {
   const before = knownIds(prepared, opts);
   const fresh = [...before.firstIndex.values()].filter((index) => !before.known.has(index));
-  const signed = fresh.length === 0 ? new Map<number, SignedEntry>() : await signFresh(prepared, fresh, opts);
+  const signed =
+    fresh.length === 0
+      ? new Map<number, SignedEntry>()
+      : await signFresh(prepared, fresh, before.stale, opts);
   // From here on without a pause: while this batch was being signed, another request of the party may
   // have cached one of its eventIds. The cache is asked again, as if the two had come one after the other.
   const now = knownIds(prepared, opts);
@@ -66,17 +76,19 @@ export async function signBatch(prepared: PreparedEvent[], opts: SignOptions): P
     eventIds: prepared.map((p) => p.event.eventId),
     entries,
     replayed: entries.length - added.length,
+    resigned: added.filter((entry) => before.stale.has(entry.eventId)).length,
   };
 }
 
 /**
- * The records of the events at `indexes`, signed as one batch: each event encoded once, hashed into
- * the tree, the root signed once, then each record written with its path. Throws BatchRejectedError
- * 400 listing every record above the size limit.
+ * The records of the events at `indexes`, signed as one batch: each event encoded once (or, signed
+ * again, taken from its `stale` record), hashed into the tree, the root signed once, then each record
+ * written with its path. Throws BatchRejectedError 400 listing every record above the size limit.
  */
 async function signFresh(
   prepared: PreparedEvent[],
   indexes: number[],
+  stale: ReadonlyMap<string, SignedEntry>,
   opts: SignOptions,
 ): Promise<Map<number, SignedEntry>> {
   const slices = new WorkSlices();
@@ -84,7 +96,10 @@ async function signFresh(
   const hashes: Uint8Array[] = [];
   for (const index of indexes) {
     if (slices.due) await slices.next();
-    const bytes = encodeCustodyEvent(prepared[index]!.event);
+    const event = prepared[index]!.event;
+    const old = stale.get(event.eventId);
+    // The cached bytes, not the event as posted again: a time the service filled in stays the first one.
+    const bytes = old === undefined ? encodeCustodyEvent(event) : decodeSignedEvent(old.record).event;
     events.push(bytes);
     hashes.push(batchLeafHash(bytes));
   }
@@ -113,6 +128,7 @@ async function signFresh(
       type: p.event.type,
       fingerprint: p.fingerprint,
       record,
+      keyId: opts.key.keyId,
       acknowledged: false,
     });
   }
@@ -128,17 +144,19 @@ async function signFresh(
 }
 
 /**
- * The first index of each eventId in the batch, and the cached record of those signed before with the
- * same content. Throws BatchRejectedError 409 listing every eventId used twice in the batch with other
- * content, or cached with other content.
+ * The first index of each eventId in the batch, the cached record of those signed before with the
+ * same content (`known`, reused as is), and by eventId those of them to sign again (`stale`: never
+ * acknowledged, signed with another key than `opts.key`). Throws BatchRejectedError 409 listing every
+ * eventId used twice in the batch with other content, or cached with other content.
  */
 function knownIds(
   prepared: PreparedEvent[],
   opts: SignOptions,
-): { firstIndex: Map<string, number>; known: Map<number, SignedEntry> } {
+): { firstIndex: Map<string, number>; known: Map<number, SignedEntry>; stale: Map<string, SignedEntry> } {
   const conflicts: BatchIssue[] = [];
   const firstIndex = new Map<string, number>();
   const known = new Map<number, SignedEntry>();
+  const stale = new Map<string, SignedEntry>();
   prepared.forEach((p, index) => {
     const id = p.event.eventId;
     const earlier = firstIndex.get(id);
@@ -161,7 +179,8 @@ function knownIds(
         eventId: id,
         reason: `eventId ${id} was already used for a different ${cached.type} event; an eventId names one event`,
       });
-    } else known.set(index, cached);
+    } else if (!cached.acknowledged && cached.keyId !== opts.key.keyId) stale.set(id, cached);
+    else known.set(index, cached);
   });
   if (conflicts.length > 0) {
     throw new BatchRejectedError(
@@ -171,5 +190,5 @@ function knownIds(
       `${conflicts.length} eventIds were reused with different content; nothing was published`,
     );
   }
-  return { firstIndex, known };
+  return { firstIndex, known, stale };
 }

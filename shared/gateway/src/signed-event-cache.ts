@@ -9,7 +9,13 @@ export interface SignedEntry {
   fingerprint: string;
   /** The exact Kafka record value (encoded SignedEvent). */
   record: Buffer;
-  /** Whether Kafka acknowledged the record at least once (then GET /v1/events/{id} can say PENDING). */
+  /** The key `record` is signed with. */
+  keyId: string;
+  /**
+   * Whether Kafka acknowledged the record at least once (then GET /v1/events/{id} can say PENDING),
+   * late acknowledgements included. Once true, `record` is the event's record for good: it is never
+   * signed again (sign-batch.ts).
+   */
   acknowledged: boolean;
 }
 
@@ -24,7 +30,9 @@ const ENTRY_OVERHEAD_BYTES = 240;
  * its events here and republishes the same bytes, which the ledger treats as a no-op. An evicted event
  * that carried its own eventId and eventTime encodes to the same event bytes again, signed in a new
  * batch: the ledger judges duplicates by the event bytes, so that too is a no-op. Only an evicted
- * event whose time the service filled in would get a new time (and be a conflict).
+ * event whose time the service filled in would get a new time (and be a conflict). A record Kafka
+ * never acknowledged whose key the party no longer signs with is signed again, same event bytes, with
+ * the current key (signBatch), so a retry after a key rotation is not rejected KEY_REVOKED.
  */
 export class SignedEventCache {
   readonly #lru: BoundedLru<string, SignedEntry>;

@@ -108,6 +108,68 @@ describe('signBatch', () => {
     expect(again.entries[0]!.record.equals(first.entries[0]!.record)).toBe(true);
   });
 
+  describe('after a key rotation', () => {
+    const newKey = SigningKey.fromSeed(new Uint8Array(32).fill(8));
+    const signNew = async (events: unknown[], cache: SignedEventCache, now: number) =>
+      signBatch(await prepareBatch({ events }, ctx(now)), { party: PARTY, key: newKey, cache });
+
+    it('signs a record Kafka never acknowledged again with the new key, over the very same event bytes', async () => {
+      const cache = new SignedEventCache();
+      // No eventTime: the service filled NOW in, and the retry a minute later must keep it.
+      const first = await sign(
+        [commission('A', { eventId: 'e1' }), commission('B', { eventId: 'e2' })],
+        cache,
+      );
+      const again = await signNew([commission('A', { eventId: 'e1' })], cache, NOW + 60_000);
+      expect(again).toMatchObject({ replayed: 0, resigned: 1 });
+      const [old, resigned] = [first.entries[0]!, again.entries[0]!].map((e) => decodeSignedEvent(e.record));
+      expect(resigned!.keyId).toBe(newKey.keyId);
+      expect(again.entries[0]!.keyId).toBe(newKey.keyId);
+      expect(Buffer.from(resigned!.event).equals(Buffer.from(old!.event))).toBe(true);
+      expect(decodeCustodyEvent(resigned!.event)).toMatchObject({ eventId: 'e1', eventTime: NOW });
+      expect(verifyEventSignature(nodeEd25519, resigned!, newKey.verifyingKey)).toEqual({ ok: true });
+      expect(cache.peek(PARTY, 'e1')).toBe(again.entries[0]);
+      // Signed once more with the new key, it is a plain replay from then on.
+      const third = await signNew([commission('A', { eventId: 'e1' })], cache, NOW + 120_000);
+      expect(third).toMatchObject({ replayed: 1, resigned: 0 });
+      expect(third.entries[0]!.record.equals(again.entries[0]!.record)).toBe(true);
+    });
+
+    it('never signs an acknowledged record again: a retry republishes its bytes as they are', async () => {
+      const cache = new SignedEventCache();
+      const first = await sign([commission('A', { eventId: 'e1' })], cache);
+      first.entries[0]!.acknowledged = true;
+      const again = await signNew([commission('A', { eventId: 'e1' })], cache, NOW + 60_000);
+      expect(again).toMatchObject({ replayed: 1, resigned: 0 });
+      expect(again.entries[0]).toBe(first.entries[0]);
+      expect(decodeSignedEvent(again.entries[0]!.record).keyId).toBe(key.keyId);
+    });
+
+    it('signs the retried and the new events of one post together under the new key', async () => {
+      const cache = new SignedEventCache();
+      const first = await sign(
+        [commission('A', { eventId: 'e1' }), commission('B', { eventId: 'e2' })],
+        cache,
+      );
+      first.entries[1]!.acknowledged = true;
+      const again = await signNew(
+        [
+          commission('A', { eventId: 'e1' }),
+          commission('B', { eventId: 'e2' }),
+          commission('C', { eventId: 'e3' }),
+        ],
+        cache,
+        NOW + 60_000,
+      );
+      expect(again).toMatchObject({ replayed: 1, resigned: 1 });
+      expect(again.entries.map((e) => decodeSignedEvent(e.record).keyId)).toEqual([
+        newKey.keyId,
+        key.keyId,
+        newKey.keyId,
+      ]);
+    });
+  });
+
   it('answers 409 naming index and eventId when an eventId comes back with other content', async () => {
     const cache = new SignedEventCache();
     await sign([commission('A', { eventId: 'e1' })], cache);
