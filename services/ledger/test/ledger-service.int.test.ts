@@ -95,6 +95,16 @@ describe('ledger service on a real broker', () => {
     expect(cp.size).toBe(41);
   });
 
+  it('counts what the fold thread committed on /metrics (the fold stage counts on the registry the HTTP stage serves)', async () => {
+    const counted = (text: string, line: string) => text.split('\n').includes(line);
+    const text = await until(async () => {
+      const body = await (await fetch(`${url}/metrics`)).text();
+      return counted(body, 'ledger_tree_size{service="ledger"} 41') ? body : undefined;
+    });
+    expect(counted(text, 'ledger_records_total{outcome="appended",service="ledger"} 41')).toBe(true);
+    expect(counted(text, 'ledger_records_total{outcome="rejected",service="ledger"} 2')).toBe(true);
+  });
+
   it('answers what became of an event: accepted with its index, rejected with its reason, or 404', async () => {
     expect(await (await fetch(`${url}/v1/events/c7`, { headers: bearer('regulator') })).json()).toEqual({
       eventId: 'c7',

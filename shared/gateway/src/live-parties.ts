@@ -56,83 +56,43 @@ interface Loaded {
  * registry accepts now (chooseSigningKey).
  */
 export function createLiveParties(opts: LivePartiesOptions) {
-  let loaded: Loaded | undefined;
-  let generation = 0;
-  let loadedAt = '';
-  let refused: { at: string; message: string } | undefined;
-  let metrics: { reloads: Counter; refused: Gauge } | undefined;
-  const announced = new Map<string, string>();
+  const state: ConfigState = { loaded: undefined, generation: 0, loadedAt: '', refused: undefined };
   const iso = () => new Date(opts.now()).toISOString();
   const pollMs = opts.registryPollMs ?? 5_000;
+  const hostedNow = () => [...(state.loaded?.hosted.values() ?? [])];
 
   const registry = watchRegistry({
     ledger: opts.ledger,
-    token: () => [...(loaded?.hosted.values() ?? [])].find((p) => p.ledgerToken)?.ledgerToken,
+    token: () => hostedNow().find((p) => p.ledgerToken)?.ledgerToken,
     intervalMs: pollMs,
     log: opts.log,
-    onRead: () => announceKeys(),
+    onRead: () => announce(hostedNow()),
   });
   const fileWatch = opts.configFile
     ? watchFiles(() => void reload(), { debounceMs: opts.debounceMs ?? 250, log: opts.log })
     : undefined;
   const choose = (party: HostedParty): SigningChoice =>
     chooseSigningKey({ current: party.key, next: party.nextKey }, registry.keysOf(party.gln), opts.now());
-
-  // Says once, at each change, which key a party signs with and whether the registry accepts it.
-  function announceKeys(): void {
-    for (const party of loaded?.hosted.values() ?? []) {
-      const { key, state } = choose(party);
-      const said = `${key.keyId} ${state}`;
-      if (announced.get(party.gln) === said) continue;
-      announced.set(party.gln, said);
-      const fields = { party: party.gln, keyId: key.keyId, keyState: state };
-      if (state === 'REGISTERED' || state === 'REGISTRY_UNKNOWN') opts.log.info(fields, 'signing key');
-      else opts.log.warn(fields, `party ${party.gln} signs with key ${key.keyId}: ${state} in the registry`);
-    }
-  }
+  const announce = keyAnnouncer(opts.log, choose);
 
   async function install(parties: readonly PartyConfig[]): Promise<void> {
     const hosted = await loadHostedParties(parties);
     const files = keyFilesOf(parties);
-    loaded = { hosted, scanners: scannerDirectory(parties), files };
-    generation++;
-    loadedAt = iso();
+    state.loaded = { hosted, scanners: scannerDirectory(parties), files };
+    state.generation++;
+    state.loadedAt = iso();
     fileWatch?.follow([...(opts.configFile ? [opts.configFile] : []), ...files]);
-    announceKeys();
+    announce(hostedNow());
     // A new nextKeyFile may already be in the registry: no need to wait for the next read.
     if (pollMs > 0) void registry.refresh();
   }
 
-  let queue: Promise<unknown> = Promise.resolve();
   /** Reads PARTNER_CONFIG and its key files again; true when taken, false when refused. */
-  function reload(): Promise<boolean> {
-    const run = queue.then(async () => {
-      if (opts.configFile === undefined) return false;
-      let read: readonly PartyConfig[] | undefined;
-      try {
-        read = (await readPartnerConfig(opts.configFile)).parties;
-        await install(read);
-        refused = undefined;
-        metrics?.reloads.inc({ outcome: 'taken' });
-        metrics?.refused.set(0);
-        opts.log.info({ generation, parties: loaded!.hosted.size }, 'PARTNER_CONFIG reloaded');
-        return true;
-      } catch (err) {
-        // The refused file's key files are watched too: mending one (a chmod 600) is a change.
-        if (read) fileWatch?.follow([opts.configFile, ...(loaded?.files ?? []), ...keyFilesOf(read)]);
-        refused = { at: iso(), message: (err as Error).message };
-        metrics?.reloads.inc({ outcome: 'refused' });
-        metrics?.refused.set(1);
-        opts.log.error(
-          { reason: refused.message, generation },
-          'PARTNER_CONFIG refused; the service keeps running on the last good configuration',
-        );
-        return false;
-      }
-    });
-    queue = run;
-    return run;
-  }
+  const reload = oneAtATime(async (): Promise<boolean> => {
+    if (opts.configFile === undefined) return false;
+    const follow = (files: string[]) => fileWatch?.follow(files);
+    return reloadConfig(opts.configFile, { state, install, follow, log: opts.log, iso });
+  });
 
   return {
     /** Loads the start configuration's keys (ConfigError when one cannot be used), then follows changes. */
@@ -147,14 +107,14 @@ export function createLiveParties(opts: LivePartiesOptions) {
     },
     /** Whether start() has loaded the keys. */
     get started(): boolean {
-      return loaded !== undefined;
+      return state.loaded !== undefined;
     },
     /** For scannerAuth: the Scanner of a key hash in the current configuration. */
-    scanners: { get: (hash: string) => loaded?.scanners.get(hash) },
-    glns: (): Iterable<string> => loaded?.hosted.keys() ?? [],
+    scanners: { get: (hash: string) => state.loaded?.scanners.get(hash) },
+    glns: (): Iterable<string> => state.loaded?.hosted.keys() ?? [],
     /** The hosted party `gln` with `key` the key it signs with now. */
     signer(gln: string): HostedParty {
-      const party = loaded?.hosted.get(gln);
+      const party = state.loaded?.hosted.get(gln);
       if (party === undefined) {
         // Its scanner was authenticated under a configuration a reload has since replaced.
         throw new RxError('PARTY_NOT_HOSTED', `party ${gln} is no longer hosted here`, { status: 401 });
@@ -162,42 +122,133 @@ export function createLiveParties(opts: LivePartiesOptions) {
       return { ...party, key: choose(party).key };
     },
     status(): LiveStatus {
+      const { generation, loadedAt, refused } = state;
+      const file = opts.configFile ? { file: opts.configFile } : {};
       return {
-        config: {
-          ...(opts.configFile ? { file: opts.configFile } : {}),
-          generation,
-          loadedAt,
-          ...(refused ? { refused } : {}),
-        },
-        parties: [...(loaded?.hosted.values() ?? [])].map((p) => {
-          const { key, state } = choose(p);
-          const next =
-            p.nextKey && p.nextKey.keyId !== key.keyId
-              ? { nextKeyId: p.nextKey.keyId }
-              : p.nextKeyFile !== undefined && p.nextKey === undefined
-                ? { nextKeyFile: `${p.nextKeyFile} (not there yet)` }
-                : {};
-          return { gln: p.gln, keyId: key.keyId, keyState: state, ...next };
-        }),
+        config: { ...file, generation, loadedAt, ...(refused ? { refused } : {}) },
+        parties: hostedNow().map((p) => partyStatus(p, choose(p))),
       };
     },
     /** Adds the reload metrics to the service's registry. */
     registerMetrics(registers: Registry): void {
-      metrics = {
-        reloads: new Counter({
-          name: 'gateway_config_reloads_total',
-          help: 'PARTNER_CONFIG reloads, taken or refused',
-          labelNames: ['outcome'],
-          registers: [registers],
-        }),
-        refused: new Gauge({
-          name: 'gateway_config_refused',
-          help: '1 while the PARTNER_CONFIG on disk is refused and the last good one is in use',
-          registers: [registers],
-        }),
-      };
+      state.metrics = reloadMetrics(registers);
     },
   };
+}
+
+/** The configuration in use, and the last reload refused while its file is still the one on disk. */
+interface ConfigState {
+  loaded: Loaded | undefined;
+  generation: number;
+  loadedAt: string;
+  refused: { at: string; message: string } | undefined;
+  metrics?: ReloadMetrics;
+}
+
+/** What a reload changes: the state, the installed parties, the watched files. */
+interface Reloading {
+  state: ConfigState;
+  install(parties: readonly PartyConfig[]): Promise<void>;
+  follow(files: string[]): void;
+  log: Logger;
+  iso(): string;
+}
+
+/**
+ * Reads `file` and its key files and installs them. A failure is refused with its reason, logged and
+ * counted, and the last good configuration stays in use.
+ */
+async function reloadConfig(file: string, r: Reloading): Promise<boolean> {
+  const { state } = r;
+  let read: readonly PartyConfig[] | undefined;
+  try {
+    read = (await readPartnerConfig(file)).parties;
+    await r.install(read);
+    state.refused = undefined;
+    countReload(state.metrics, 'taken');
+    r.log.info(
+      { generation: state.generation, parties: state.loaded!.hosted.size },
+      'PARTNER_CONFIG reloaded',
+    );
+    return true;
+  } catch (err) {
+    // The refused file's key files are watched too: mending one (a chmod 600) is a change.
+    if (read) r.follow([file, ...(state.loaded?.files ?? []), ...keyFilesOf(read)]);
+    state.refused = { at: r.iso(), message: (err as Error).message };
+    countReload(state.metrics, 'refused');
+    r.log.error(
+      { reason: state.refused.message, generation: state.generation },
+      'PARTNER_CONFIG refused; the service keeps running on the last good configuration',
+    );
+    return false;
+  }
+}
+
+/** Says once, at each change, which key a party signs with and whether the registry accepts it. */
+function keyAnnouncer(log: Logger, choose: (party: HostedParty) => SigningChoice) {
+  const announced = new Map<string, string>();
+  return (parties: readonly HostedParty[]): void => {
+    for (const party of parties) {
+      const { key, state } = choose(party);
+      const said = `${key.keyId} ${state}`;
+      if (announced.get(party.gln) === said) continue;
+      announced.set(party.gln, said);
+      const fields = { party: party.gln, keyId: key.keyId, keyState: state };
+      if (state === 'REGISTERED' || state === 'REGISTRY_UNKNOWN') log.info(fields, 'signing key');
+      else log.warn(fields, `party ${party.gln} signs with key ${key.keyId}: ${state} in the registry`);
+    }
+  };
+}
+
+/** One party in /healthz: the key it signs with now, and the next key when it is not that one yet. */
+function partyStatus(p: HostedParty, { key, state }: SigningChoice): LiveStatus['parties'][number] {
+  const next =
+    p.nextKey && p.nextKey.keyId !== key.keyId
+      ? { nextKeyId: p.nextKey.keyId }
+      : p.nextKeyFile !== undefined && p.nextKey === undefined
+        ? { nextKeyFile: `${p.nextKeyFile} (not there yet)` }
+        : {};
+  return { gln: p.gln, keyId: key.keyId, keyState: state, ...next };
+}
+
+/**
+ * Runs `fn` one call at a time, in call order: a reload never reads the files while the one before
+ * it is still installing what it read.
+ */
+function oneAtATime<T>(fn: () => Promise<T>): () => Promise<T> {
+  let queue: Promise<unknown> = Promise.resolve();
+  return () => {
+    const run = queue.then(fn);
+    queue = run;
+    return run;
+  };
+}
+
+interface ReloadMetrics {
+  reloads: Counter;
+  refused: Gauge;
+}
+
+function reloadMetrics(registers: Registry): ReloadMetrics {
+  return {
+    reloads: new Counter({
+      name: 'gateway_config_reloads_total',
+      help: 'PARTNER_CONFIG reloads, taken or refused',
+      labelNames: ['outcome'],
+      registers: [registers],
+    }),
+    refused: new Gauge({
+      name: 'gateway_config_refused',
+      help: '1 while the PARTNER_CONFIG on disk is refused and the last good one is in use',
+      registers: [registers],
+    }),
+  };
+}
+
+/** Counts a reload; the gauge says whether the file on disk is the refused one now. */
+function countReload(metrics: ReloadMetrics | undefined, outcome: 'taken' | 'refused'): void {
+  metrics?.reloads.inc({ outcome });
+  metrics?.refused.set(outcome === 'refused' ? 1 : 0);
 }
 
 function keyFilesOf(parties: readonly PartyConfig[]): string[] {

@@ -23,6 +23,11 @@ export interface HttpServiceOptions {
   readiness?: () => Promise<Readiness>;
   /** Whether the process is still of use at all; /healthz answers 503 with the detail when not. */
   health?: () => Readiness;
+  /**
+   * The registry /metrics serves, for a service whose parts count before its routes exist (the
+   * ledger's fold stage); a fresh one when omitted.
+   */
+  metrics?: Registry;
 }
 
 export interface HttpService {
@@ -45,7 +50,7 @@ export function createHttpService(opts: HttpServiceOptions): HttpService {
   // Every answer is computed fresh from live state; an ETag would save no work (express hashes the body
   // after it is built) and would cost a SHA-1 and a second socket write per response.
   app.set('etag', false);
-  const metrics = new Registry();
+  const metrics = opts.metrics ?? new Registry();
   metrics.setDefaultLabels({ service: opts.name });
   collectDefaultMetrics({ register: metrics });
   const requests = new Counter({

@@ -1,6 +1,7 @@
-import { InvariantViolation, type Logger } from '@rxledger/runtime';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Logger } from '@rxledger/runtime';
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { ConsumedRecord } from './precheck.ts';
+import { createSliceQueue } from './slice-queue.ts';
 
 export interface TopicConsumerOptions<P = undefined> {
   kafka: Kafka;
@@ -28,11 +29,6 @@ export interface TopicConsumerOptions<P = undefined> {
   retryDelayMs?: number;
 }
 
-interface Slice<P> {
-  records: ConsumedRecord[];
-  prepared: Promise<P> | undefined;
-}
-
 /**
  * Reads the single partition of `topic` from the node's stored position. Fetching and handling run
  * apart: each fetched batch is cut into slices whose `prepare` starts at once, and a handling loop
@@ -48,89 +44,25 @@ export function createTopicConsumer<P>(opts: TopicConsumerOptions<P>): {
   stop(): Promise<void>;
 } {
   const size = opts.maxBatch ?? 1_000;
-  const maxQueued = opts.maxQueued ?? 4 * size;
   let consumer: Consumer | undefined;
-  let queue: Slice<P>[] = [];
-  let queued = 0;
-  let handling: Promise<void> | undefined;
-  let stopping = false;
-  // Wakes a fetch that waits for room in the queue.
-  let roomMade: (() => void) | undefined;
-  // Waits until the handling loop makes room, or a second passes (the fetch then heartbeats).
-  const room = () =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 1_000);
-      roomMade = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    }).finally(() => {
-      roomMade = undefined;
-    });
-
-  const drop = () => {
-    queue = [];
-    queued = 0;
-    roomMade?.();
-  };
   const seekToPosition = () => {
     consumer?.seek({ topic: opts.topic, partition: 0, offset: String(opts.position()) });
   };
-
-  const handle = async () => {
-    while (queue.length > 0 && !stopping) {
-      const slice = queue[0]!;
-      try {
-        const prepared = await slice.prepared;
-        // A drop while waiting: the slice is gone, and so is everything after it.
-        if (queue[0] !== slice) continue;
-        await opts.onBatch(slice.records, prepared);
-      } catch (err) {
-        // Reading the batch again cannot mend a broken invariant: it surfaces as an unhandled
-        // rejection, and the process-level handler ends the process (runtime's lifecycle.ts).
-        if (err instanceof InvariantViolation) throw err;
-        opts.log.error(
-          { err, offset: slice.records[0]!.offset },
-          'handling a batch failed; reading again from the stored position',
-        );
-        // In one step: no slice fetched before the seek can be queued after the drop (kafkajs
-        // marks the running batch stale at once), so the queue stays gap-free.
-        drop();
-        seekToPosition();
-        await new Promise((r) => setTimeout(r, opts.retryDelayMs ?? 1_000));
-        return;
-      }
-      if (queue[0] === slice) {
-        queue.shift();
-        queued -= slice.records.length;
-        roomMade?.();
-      }
-    }
-  };
-  const handleQueue = () => {
-    handling ??= handle().finally(() => {
-      handling = undefined;
-      // Slices queued while the loop was finishing.
-      if (queue.length > 0 && !stopping) handleQueue();
-    });
-  };
+  const queue = createSliceQueue<P>({
+    onBatch: opts.onBatch,
+    reread: seekToPosition,
+    log: opts.log,
+    maxQueued: opts.maxQueued ?? 4 * size,
+    retryDelayMs: opts.retryDelayMs ?? 1_000,
+  });
 
   return {
     async start() {
-      stopping = false;
-      const c = opts.kafka.consumer({
-        groupId: opts.groupId,
-        maxWaitTimeInMs: 50,
-        minBytes: 1,
-        maxBytes: 4 * 1024 * 1024,
-        maxBytesPerPartition: 4 * 1024 * 1024,
-        sessionTimeout: 30_000,
-        heartbeatInterval: 3_000,
-        retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
-      });
+      queue.resume();
+      const c = newConsumer(opts.kafka, opts.groupId);
       consumer = c;
       c.on(c.events.GROUP_JOIN, () => {
-        drop();
+        queue.drop();
         seekToPosition();
       });
       c.on(c.events.CRASH, (e) =>
@@ -143,30 +75,21 @@ export function createTopicConsumer<P>(opts: TopicConsumerOptions<P>): {
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: 1,
         eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-          const records: ConsumedRecord[] = batch.messages.map((m) => ({
-            offset: Number(m.offset),
-            value:
-              m.value === null
-                ? null
-                : new Uint8Array(m.value.buffer, m.value.byteOffset, m.value.byteLength),
-            timestamp: Number(m.timestamp),
-          }));
+          const records = consumedRecords(batch.messages);
           // Slices bound the work a crash can throw away and the delay before a scanner sees its
           // event land.
           for (let i = 0; i < records.length; i += size) {
-            while (queued >= maxQueued && isRunning() && !isStale() && !stopping) {
-              await room();
+            while (queue.full() && isRunning() && !isStale() && !queue.stopping) {
+              await queue.room();
               await heartbeat();
             }
-            if (!isRunning() || isStale() || stopping) return;
+            if (!isRunning() || isStale() || queue.stopping) return;
             const slice = records.slice(i, i + size);
             const prepared = opts.prepare?.(slice);
             // Awaited in turn by the handling loop; a slice dropped before that must not leave an
             // unhandled rejection behind.
             prepared?.catch(() => {});
             queue.push({ records: slice, prepared });
-            queued += slice.length;
-            handleQueue();
             // Only kafkajs' own fetch position: the node's position is what the fold committed.
             resolveOffset(String(slice[slice.length - 1]!.offset));
           }
@@ -182,13 +105,34 @@ export function createTopicConsumer<P>(opts: TopicConsumerOptions<P>): {
       }
     },
     async stop() {
-      stopping = true;
-      roomMade?.();
+      queue.halt();
       await consumer?.disconnect();
       consumer = undefined;
       // The slice being handled finishes (it commits or it does not); the rest is dropped.
-      await handling;
-      drop();
+      await queue.settle();
     },
   };
+}
+
+/** A consumer of the node's own group: it never commits offsets and retries a lost broker for ever. */
+function newConsumer(kafka: Kafka, groupId: string): Consumer {
+  return kafka.consumer({
+    groupId,
+    maxWaitTimeInMs: 50,
+    minBytes: 1,
+    maxBytes: 4 * 1024 * 1024,
+    maxBytesPerPartition: 4 * 1024 * 1024,
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3_000,
+    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
+  });
+}
+
+/** kafkajs' messages as the intake reads them: values as views over the fetched bytes, never copies. */
+function consumedRecords(messages: KafkaMessage[]): ConsumedRecord[] {
+  return messages.map((m) => ({
+    offset: Number(m.offset),
+    value: m.value === null ? null : new Uint8Array(m.value.buffer, m.value.byteOffset, m.value.byteLength),
+    timestamp: Number(m.timestamp),
+  }));
 }
