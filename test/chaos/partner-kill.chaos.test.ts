@@ -7,7 +7,13 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { secretsInLogsOf } from './support/log-secrets.ts';
 import { eventKey, foldedOffset, ledgerCensus, topicEnd } from './support/ledger-census.ts';
 import { ChaosRun, runTag, sleep, waitFor } from './support/processes.ts';
-import { commission, postBatch, readCredentials, type Scanner, scannersOf } from './support/scanner-load.ts';
+import {
+  commission,
+  gtinOwnerScanners,
+  postBatch,
+  readCredentials,
+  type Scanner,
+} from './support/scanner-load.ts';
 
 const BATCH = 2_000;
 const BATCHES_PER_SCANNER = 5;
@@ -76,7 +82,7 @@ describe('a partner service SIGKILLed with batches in flight', () => {
     const restartMaker = async () => {
       maker = await run!.start('manufacturer', run!.partnerEnv(demo, 'manufacturer', port));
     };
-    const scanners = scannersOf(await readCredentials(demo.credentialsFile), 'manufacturer');
+    const scanners = gtinOwnerScanners(await readCredentials(demo.credentialsFile));
     expect(scanners.length).toBeGreaterThanOrEqual(2);
 
     // Each scanner's batches, fixed up front: a retry is the very same request.

@@ -20,13 +20,32 @@ interface Credentials {
   ledger: { url: string; regulatorToken: string };
   services: Record<
     Kind,
-    { url: string; parties: Array<{ gln: string; scanners: Array<{ site: string; key: string }> }> }
+    {
+      url: string;
+      parties: Array<{
+        gln: string;
+        companyPrefixes?: string[];
+        scanners: Array<{ site: string; key: string }>;
+      }>;
+    }
   >;
 }
 
 /** data/demo/credentials.json as `npm start` writes it (DESIGN §7). */
 export async function readCredentials(file: string): Promise<Credentials> {
   return JSON.parse(await readFile(file, 'utf8')) as Credentials;
+}
+
+/**
+ * The scanners of the manufacturer owning GTIN's company prefix: the only ones that may commission its
+ * packs (the demo has several manufacturers, each with its own prefix).
+ */
+export function gtinOwnerScanners(credentials: Credentials): Scanner[] {
+  const owner = credentials.services.manufacturer.parties.find((p) =>
+    (p.companyPrefixes ?? []).some((prefix) => GTIN.slice(1).startsWith(prefix)),
+  );
+  if (owner === undefined) throw new Error(`no demo manufacturer owns the prefix of GTIN ${GTIN}`);
+  return scannersOf(credentials, 'manufacturer').filter((s) => s.party === owner.gln);
 }
 
 /** Every scanner of the parties a service hosts, at `url` (the service's current address). */
