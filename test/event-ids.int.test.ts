@@ -62,4 +62,19 @@ describe('eventIds scoped to their signing party, end to end', () => {
       index: maker.index,
     });
   });
+
+  it("answers a scanner's ?wait= once the ledger has decided, in one request, not PENDING", async () => {
+    const key = sys.scanner[GLN.maker]!;
+    const item = `(01)${GTIN}(21)WAIT1`;
+    await post(sys.urls.manufacturer, key, [
+      { type: 'COMMISSION', eventId: 'wait-1', items: [item], lot: 'L1', expiry: '281231' },
+    ]);
+    const headers = { authorization: `Bearer ${key}` };
+    const held = await fetch(`${sys.urls.manufacturer}/v1/events/wait-1?wait=20`, { headers });
+    expect(held.status).toBe(200);
+    expect(await held.json()).toMatchObject({ eventId: 'wait-1', state: 'ACCEPTED' });
+    const bad = await fetch(`${sys.urls.manufacturer}/v1/events/wait-1?wait=99`, { headers });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { errors: Array<{ field: string }> }).errors[0]!.field).toBe('wait');
+  });
 });

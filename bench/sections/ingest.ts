@@ -58,16 +58,14 @@ export async function ingest(
   let counter = 0;
 
   // Closed loop, as a scanner that waits for "did my event land" before the next batch: each loop
-  // posts a batch, then asks the ledger until the batch's last event is ACCEPTED. The rate it settles
-  // at is what the whole pipeline sustains, acknowledged, folded and queryable.
-  // A scanner asks after a first pause, then every 25 ms: polling faster only loads the ledger it waits for.
+  // posts a batch, then asks the ledger once, holding the request (?wait=, a long poll) until the
+  // batch's last event is decided. The rate it settles at is what the whole pipeline sustains,
+  // acknowledged, folded and queryable.
   const landed = async (id: string) => {
-    await new Promise((r) => setTimeout(r, 100));
     for (;;) {
-      const res = await fetch(`${ledgerUrl}/v1/events/${id}`, { headers: regulator });
+      const res = await fetch(`${ledgerUrl}/v1/events/${id}?wait=10`, { headers: regulator });
       if (res.status === 200) return ((await res.json()) as { state: string }).state === 'ACCEPTED';
       await res.arrayBuffer();
-      await new Promise((r) => setTimeout(r, 25));
     }
   };
   const loop = async (s: Scanner) => {

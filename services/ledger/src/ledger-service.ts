@@ -7,6 +7,7 @@ import type { AlertNotice } from './alerts/alert-notice.ts';
 import { createAlertStage } from './alerts/alert-stage.ts';
 import type { AlertDelivery, AlertDeliveryOptions } from './alerts/delivery/index.ts';
 import type { TokenFile } from './auth/principal.ts';
+import { FoldWaits } from './answers/fold-waits.ts';
 import { createFoldStage } from './fold/fold-stage.ts';
 import { createPeerWatch, type Peer } from './monitor/peer-monitor.ts';
 import type { FoldKeeperOptions } from './node/fold-keeper.ts';
@@ -105,7 +106,7 @@ export interface LedgerService {
  * each stage takes what it needs from stages built before it, and the HTTP stage serves it all.
  */
 export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
-  const { topic, stored, checkpoints, alerts, fold, watch, http } = buildStages(opts);
+  const { topic, stored, checkpoints, alerts, fold, foldWaits, watch, http } = buildStages(opts);
   const { store, db } = stored;
   return {
     store,
@@ -132,6 +133,7 @@ export function createLedgerService(opts: LedgerServiceOptions): LedgerService {
       const linkStopped = fold.link.stop();
       await watch?.stop();
       alerts.closeStream();
+      foldWaits.close();
       await http.stop();
       await alerts.stop();
       await checkpoints.witnessClient.stop();
@@ -156,15 +158,19 @@ function buildStages(opts: LedgerServiceOptions) {
     deliveryDbPath: join(opts.dataDir, 'alert-delivery.sqlite'),
     signingKey: opts.checkpointKey,
   });
+  const foldWaits = new FoldWaits();
   const fold = createFoldStage(store, metrics, {
     ...opts,
     topic,
     dbPath: stored.dbPath,
-    onFolded: alerts.folded,
+    onFolded: (result) => {
+      alerts.folded(result);
+      foldWaits.folded();
+    },
   });
   const watch = watchPeers(store, metrics, opts);
   const http = createHttpStage(
-    { stored, checkpoints, alerts },
+    { stored, checkpoints, alerts, foldWaits },
     {
       ...opts,
       metrics,
@@ -176,7 +182,7 @@ function buildStages(opts: LedgerServiceOptions) {
       health: fold.health,
     },
   );
-  return { topic, stored, checkpoints, alerts, fold, watch, http };
+  return { topic, stored, checkpoints, alerts, fold, foldWaits, watch, http };
 }
 
 /** The watch on peer nodes folding the same topic, when there are any. */

@@ -128,6 +128,27 @@ describe('ledger service on a real broker', () => {
     expect((await fetch(`${url}/v1/events/c7`, { headers: bearer('pharmacist') })).status).toBe(403);
   });
 
+  it('holds an event-state request with ?wait= until the fold decides the event (a long poll)', async () => {
+    // Asked before the event is even published: the answer comes when the fold commits it.
+    const held = fetch(`${url}/v1/events/c40?wait=20`, { headers: bearer('regulator') });
+    await new Promise((r) => setTimeout(r, 300));
+    await publishToChannel(inject('kafkaBrokers'), channel, chain.commissions(40, 1));
+    const answer = await held;
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ eventId: 'c40', party: GLN.maker, state: 'ACCEPTED', index: 41 });
+    // An event that never comes is 404 once the wait is over, as without one.
+    const asked = performance.now();
+    const never = await fetch(`${url}/v1/events/never-sent?wait=1`, { headers: bearer('regulator') });
+    expect(never.status).toBe(404);
+    expect(performance.now() - asked).toBeGreaterThanOrEqual(950);
+    // Another party's event is not waited on into existence: the wait ends without it.
+    const other = await fetch(`${url}/v1/events/c40?wait=1`, { headers: bearer('distributor') });
+    expect(other.status).toBe(404);
+    const bad = await fetch(`${url}/v1/events/c40?wait=31`, { headers: bearer('regulator') });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { errors: Array<{ field: string }> }).errors[0]!.field).toBe('wait');
+  });
+
   it('serves inclusion and consistency proofs that verify against signed checkpoints', async () => {
     const note = await (await fetch(`${url}/v1/checkpoint`)).text();
     const cp = verifyCheckpoint(note, formatVerifierKey(ORIGIN, checkpointKey.verifyingKey.bytes));

@@ -5,6 +5,8 @@ import type { LedgerReply } from './ledger-client.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 const EVENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** As the ledger's limit: the longest it holds an event-state request. */
+const MAX_WAIT_S = 30;
 const STATES = new Set(['PENDING', 'ACCEPTED', 'REJECTED']);
 
 /** The state of one event as the ledger reports it (DESIGN §5); a rejection's reason is relayed as is. */
@@ -27,7 +29,8 @@ export function mountEventStatus(app: Express, deps: RouteDeps): void {
       if (!EVENT_ID.test(id)) {
         throw new ValidationError([{ field: 'id', reason: 'an eventId is 1-128 of A-Z a-z 0-9 . _ : -' }]);
       }
-      const state = await eventStateOf(deps.partyOf(res), id, deps);
+      const waitS = parseWait(req.query.wait);
+      const state = await eventStateOf(deps.partyOf(res), id, deps, { waitS });
       if (state === undefined) return notFound(res);
       res.json(state);
     } catch (err) {
@@ -46,7 +49,7 @@ export async function eventStateOf(
   party: HostedParty,
   id: string,
   deps: Pick<RouteDeps, 'cache' | 'hostedGlns' | 'ledger' | 'log'>,
-  opts: { acknowledged?: boolean } = {},
+  opts: { acknowledged?: boolean; waitS?: number } = {},
 ): Promise<EventState | undefined> {
   const own = deps.cache.peek(party.gln, id);
   if (own === undefined && !opts.acknowledged) {
@@ -60,9 +63,11 @@ export async function eventStateOf(
   let reply: LedgerReply;
   try {
     // eventIds are scoped to their signer on the ledger: ask for this party's event, not another's.
+    const waitS = opts.waitS ?? 0;
     reply = await deps.ledger.get(`/v1/events/${encodeURIComponent(id)}`, {
       token: party.ledgerToken,
-      query: { party: party.gln },
+      query: { party: party.gln, ...(waitS > 0 && { wait: String(waitS) }) },
+      heldMs: waitS * 1000,
     });
   } catch (err) {
     if (published) return pending;
@@ -81,6 +86,18 @@ export async function eventStateOf(
   deps.log.warn({ status: reply.status, route: '/v1/events/{id}' }, 'unexpected answer from the ledger');
   if (published) return pending;
   throw new UnavailableError(`the ledger answered ${reply.status} for this event; try again later`);
+}
+
+/**
+ * ?wait=: seconds, 0 to 30, the ledger may hold the answer while it has not decided the event (a long
+ * poll instead of asking again and again). Absent is 0.
+ */
+function parseWait(value: unknown): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'string' || !/^(0|[1-9]\d?)$/.test(value) || Number(value) > MAX_WAIT_S) {
+    throw new ValidationError([{ field: 'wait', reason: `seconds, a whole number from 0 to ${MAX_WAIT_S}` }]);
+  }
+  return Number(value);
 }
 
 // The same bytes for "never seen" and "another party's": the answer must not tell them apart.

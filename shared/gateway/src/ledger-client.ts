@@ -13,6 +13,8 @@ export interface LedgerRequest {
   /** Bearer token of the hosted party asking, if the ledger wants one. */
   token?: string | undefined;
   headers?: Record<string, string>;
+  /** Added to the client's timeout: how long the ledger may hold this request on purpose (a long poll). */
+  heldMs?: number;
 }
 
 /** The ledger's read API as partner services use it. */
@@ -34,7 +36,10 @@ export function createLedgerClient(opts: { baseUrl: string; timeoutMs: number })
       const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
       if (request.token !== undefined) headers.authorization = `Bearer ${request.token}`;
       try {
-        const res = await fetch(url, { headers, signal: AbortSignal.timeout(opts.timeoutMs) });
+        const res = await fetch(url, {
+          headers,
+          signal: AbortSignal.timeout(opts.timeoutMs + (request.heldMs ?? 0)),
+        });
         const contentType = res.headers.get('content-type') ?? 'application/octet-stream';
         const text = await res.text();
         let body: unknown = text;

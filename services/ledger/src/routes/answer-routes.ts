@@ -9,10 +9,12 @@ import {
   validateSerial,
 } from '@rxledger/gs1';
 import { RxError, sendJson, ValidationError } from '@rxledger/runtime';
-import type { Express, RequestHandler } from 'express';
+import type { Express, RequestHandler, Response } from 'express';
 import { type Principal, requireRole, type TokenRegistry } from '../auth/principal.ts';
 import type { ItemHistory } from '../answers/item-history.ts';
 import { judgeVerify, type VerifyQuery } from '../answers/judge-verify.ts';
+import { eventState } from '../answers/event-state.ts';
+import type { FoldWaits } from '../answers/fold-waits.ts';
 import { heldBy, itemState, provenanceAnswer } from '../answers/provenance.ts';
 import { withAlerts } from '../alerts/alert-hold.ts';
 import { withAlertLeaves } from '../alerts/alert-leaves.ts';
@@ -43,6 +45,8 @@ export interface AnswerDeps {
   now?: () => Date;
   /** Working days before an unanswered alert escalates to regulators (default 2). */
   escalationWorkingDays?: number;
+  /** Event-state requests held until the fold decides them (?wait=). */
+  foldWaits: FoldWaits;
 }
 
 /** The answering routes of DESIGN §5: verify, provenance, recall scope, rejections, event state. */
@@ -51,7 +55,7 @@ export function answerRoutes(app: Express, deps: AnswerDeps): void {
   app.get('/v1/provenance', provenance(deps));
   app.get('/v1/recalls/scope', recallScopeOf(deps));
   app.get('/v1/rejections', rejections(deps));
-  app.get('/v1/events/:id', eventState(deps));
+  app.get('/v1/events/:id', eventStateOf(deps));
   app.get('/v1/registry', registryOf(deps));
   epcisRoutes(app, deps);
   alertRoutes(app, deps);
@@ -171,37 +175,23 @@ function registryOf(deps: AnswerDeps): RequestHandler {
 }
 
 /** GET /v1/events/{id}: whether an event landed, to its signer and the regulator. */
-function eventState(deps: AnswerDeps): RequestHandler<{ id: string }> {
+function eventStateOf(deps: AnswerDeps): RequestHandler<{ id: string }> {
   const { store, tokens } = deps;
-  return (req, res) => {
+  return async (req, res) => {
     const principal = tokens.authenticate(req);
     requireRole(principal, ['regulator', 'partner'], 'event state');
-    const eventId = req.params.id!;
+    const eventId = req.params.id;
     if (!EVENT_ID.test(eventId)) {
       throw new ValidationError([{ field: 'id', reason: 'an eventId is 1 to 128 of A-Z a-z 0-9 . _ : -' }]);
     }
-    const { party } = parseQuery(eventStateQuery, req.query);
-    const asked = (signer: string | null) =>
-      signer !== null && mayRead(principal, signer) && (party === undefined || party === signer);
-    const accepted = store.acceptedEvents(eventId).filter((a) => asked(a.party));
-    if (accepted.length > 1) {
-      const parties = accepted.map((a) => a.party).join(', ');
-      throw new RxError(
-        'AMBIGUOUS_EVENT_ID',
-        `eventId ${eventId} was used by ${parties}; ask with ?party=<GLN>`,
-        {
-          status: 409,
-        },
-      );
-    }
-    if (accepted[0]) {
-      res.json({ eventId, party: accepted[0].party, state: 'ACCEPTED', index: accepted[0].seq });
-      return;
-    }
-    const rejected = store.attributedRejections(eventId).find((r) => asked(r.party));
-    if (rejected) {
-      const reason = { code: rejected.code, message: rejected.message };
-      res.json({ eventId, party: rejected.party, state: 'REJECTED', reason });
+    const { party, wait } = parseQuery(eventStateQuery, req.query);
+    const mayAsk = (signer: string) =>
+      mayRead(principal, signer) && (party === undefined || party === signer);
+    const decide = () => eventState(store, eventId, mayAsk);
+    const answer =
+      decide() ?? (wait ? await deps.foldWaits.until(decide, wait * 1000, closedBy(res)) : undefined);
+    if (answer) {
+      res.json(answer);
       return;
     }
     // Answered, not thrown: scanners poll for events not folded yet, and that path must stay cheap.
@@ -209,6 +199,13 @@ function eventState(deps: AnswerDeps): RequestHandler<{ id: string }> {
       .status(404)
       .json({ error: { code: 'UNKNOWN_EVENT', message: `this ledger has not seen event ${eventId} (yet)` } });
   };
+}
+
+/** Aborts when the client goes away before its answer was sent. */
+function closedBy(res: Response): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => controller.abort());
+  return controller.signal;
 }
 
 const EVENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -92,9 +92,19 @@ export const rejectionsQuery = z
   })
   .strict();
 
+/** The longest an event-state request may be held (s): below common proxies' idle timeouts. */
+export const MAX_EVENT_WAIT_S = 30;
+
 /** GET /v1/events/{id}: eventIds are scoped to their signer, so one id may name events of several parties. */
 export const eventStateQuery = z
-  .object({ party: gln.optional().describe('GLN of the signing party, where several used the eventId') })
+  .object({
+    party: gln.optional().describe('GLN of the signing party, where several used the eventId'),
+    wait: queryInteger('wait', { min: 0, max: MAX_EVENT_WAIT_S })
+      .optional()
+      .describe(
+        `seconds, 0 to ${MAX_EVENT_WAIT_S}, to hold the answer while the ledger has not decided the event (a long poll; default 0)`,
+      ),
+  })
   .strict();
 
 /** GET /v1/registry takes no parameters. */

@@ -1,6 +1,7 @@
 import { createHttpService, type Logger, type Readiness } from '@rxledger/runtime';
 import type { Registry } from 'prom-client';
 import type { AlertStage } from '../alerts/alert-stage.ts';
+import type { FoldWaits } from '../answers/fold-waits.ts';
 import { ItemHistory } from '../answers/item-history.ts';
 import { type TokenFile, TokenRegistry } from '../auth/principal.ts';
 import type { NodeStore } from '../store/node-store.ts';
@@ -29,6 +30,8 @@ export interface HttpStageOptions {
 /** What the routes answer from: the committed store, its checkpoints, and the alerts' delivery. */
 export interface AnsweredNode {
   stored: NodeStore;
+  /** Event-state requests held until the fold decides them. */
+  foldWaits: FoldWaits;
   checkpoints: CheckpointStage;
   alerts: AlertStage;
 }
@@ -60,6 +63,7 @@ export function createHttpStage(node: AnsweredNode, opts: HttpStageOptions) {
         // Bundles carry the witnesses' cosignatures their checkpoint has so far.
         checkpointNow: () => cosigs.cosigned(checkpointer.checkpointNow()),
         escalationWorkingDays,
+        foldWaits: node.foldWaits,
       });
       const cosigned = (note: string) => cosigs.cosigned(note);
       logRoutes(app, store, { cosigned });

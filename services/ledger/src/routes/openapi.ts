@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { alertsQuery } from './alert-routes.ts';
-import { provenanceQuery, recallScopeQuery, rejectionsQuery, verifyQuery } from './answer-schemas.ts';
+import {
+  eventStateQuery,
+  provenanceQuery,
+  recallScopeQuery,
+  rejectionsQuery,
+  verifyQuery,
+} from './answer-schemas.ts';
 import { epcisEventsQuery } from './epcis-query.ts';
 import { checkpointQuery, consistencyQuery, inclusionQuery } from './log-routes.ts';
 
@@ -149,8 +155,11 @@ function answerPaths() {
       get: secured(
         'partner (its own), regulator',
         'What became of an event',
-        [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-        '{ eventId, state, index?, reason? }',
+        [
+          { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+          ...queryParameters(eventStateQuery),
+        ],
+        '{ eventId, party, state, index?, reason? }; 404 UNKNOWN_EVENT while not decided (after ?wait= s)',
       ),
     },
   };
