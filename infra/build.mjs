@@ -38,12 +38,12 @@ const sourceUrls = {
   },
 };
 
-// Bare imports other than the workspace's own packages stay imports: native modules (better-sqlite3),
-// packages that read their own files, and one copy of each on disk.
+// Bare imports other than the workspace's own packages (and their `#` subpath imports) stay imports:
+// native modules (better-sqlite3), packages that read their own files, and one copy of each on disk.
 const externalDependencies = {
   name: 'external-dependencies',
   setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) =>
+    b.onResolve({ filter: /^[^./#]/ }, (args) =>
       args.path.startsWith('@rxledger/') ? undefined : { path: args.path, external: true },
     );
   },

@@ -54,6 +54,7 @@ export {
 } from './keys.ts';
 export { MemoryHashStore } from './memory-hash-store.ts';
 export { emptyRoot, HASH_SIZE, leafHash, merkleTreeHash, nodeHash } from './merkle.ts';
+export { sha256 } from '#sha256';
 export {
   addNoteSignatures,
   MAX_NOTE_SIGNATURES,

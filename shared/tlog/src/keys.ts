@@ -1,5 +1,5 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from '#sha256';
 import { fromBase64, hasLoneSurrogate, toBase64, utf8 } from './encoding.ts';
 import { TlogError } from './errors.ts';
 

@@ -1,4 +1,4 @@
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from '#sha256';
 import { TlogError } from './errors.ts';
 
 /** Size in bytes of every hash in the log (SHA-256). */

@@ -1,4 +1,4 @@
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from '@rxledger/tlog';
 import {
   applyRegistryEvent,
   type CustodyEvent,
