@@ -12,7 +12,7 @@ import { startDemoServices } from '../infra/demo/demo-services.ts';
 import { stopChildren } from '../infra/supervisor.ts';
 
 const N = Number(process.argv[2] ?? 30_000);
-const BATCH = 100;
+const BATCH = Number(process.env.BATCH ?? 100);
 const LOOPS = 4;
 const GTIN = '00614141123452';
 const ticks = (pid: number) => {
